@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ALERT_TYPES, DEFAULT_SEVERITY_BY_TYPE } from '@herald/core';
+import { loadConfig } from '@herald/config';
+import { startSingleNode } from '@herald/runtime';
+import { startInspector, type Arrival } from './inspector';
+import { renderArrival, renderSummary } from './render';
+
+const ENDPOINTS = ['discord', 'slack', 'generic'] as const;
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+/**
+ * `npm run demo`: single-node Herald, a local inspector standing in for Discord, Slack and a
+ * generic endpoint, everything registered through the public API, all 14 alert types sent.
+ */
+async function main(): Promise<number> {
+  const color = process.stdout.isTTY === true;
+  const arrivals: Arrival[] = [];
+  const inspector = await startInspector((arrival) => {
+    arrivals.push(arrival);
+    out(renderArrival(arrival, color));
+  });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-demo-'));
+  const adminToken = `demo-${Math.random().toString(36).slice(2)}`;
+  const config = loadConfig({
+    ...process.env,
+    HERALD_DATA_DIR: dataDir,
+    HERALD_ADMIN_TOKEN: adminToken,
+    HERALD_ALLOWED_PRIVATE_TARGETS: '127.0.0.0/8',
+    HERALD_QUEUE_PREFIX: `{herald-demo-${process.pid}}`,
+    PORT: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
+  out(`Starting single-node Herald (${config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}) ...`);
+  const node = await startSingleNode(config);
+  const api = async (method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${node.api.address}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json().catch(() => null)) as any;
+    if (response.status >= 300) throw new Error(`${method} ${route} answered ${response.status}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  try {
+    out(`Herald API at ${node.api.address}; inspector listening on ${inspector.url('')}`);
+    const org = await api('POST', '/v1/orgs', { name: 'Demo Print Farm', enterprise: true });
+    await api('PUT', '/v1/printers/3', { name: 'X1C', org_id: org.id });
+    await api('PUT', '/v1/printers/4', { name: 'MK4', org_id: org.id });
+    await api('POST', '/v1/webhooks', { name: 'Ops Discord', url: inspector.url('discord'), type: 'discord' });
+    await api('POST', '/v1/webhooks', { name: 'Ops Slack', url: inspector.url('slack'), type: 'slack' });
+    await api('POST', `/v1/orgs/${org.id}/webhooks`, { name: 'Farm automation', url: inspector.url('generic'), type: 'generic' });
+    out('Registered 1 organization, 2 printers, 3 webhooks (discord, slack, generic). Sending all 14 alert types ...');
+    out();
+
+    const sentAt = new Map<string, number>();
+    for (const [index, type] of ALERT_TYPES.entries()) {
+      const printer = index % 2 === 0 ? { id: 3, name: 'X1C' } : { id: 4, name: 'MK4' };
+      sentAt.set(type, Date.now());
+      await api('POST', '/v1/alerts', {
+        type,
+        title: `${type.replace(/_/g, ' ')} (${printer.name})`,
+        message: `Demo ${DEFAULT_SEVERITY_BY_TYPE[type]} alert from printer ${printer.name}.`,
+        printer_id: printer.id,
+      });
+    }
+    const deadline = Date.now() + 20_000;
+    while (arrivals.length < ALERT_TYPES.length * ENDPOINTS.length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const typeOf = (arrival: Arrival): string | undefined => {
+      const text = JSON.stringify(arrival.body);
+      return ALERT_TYPES.find((type) => text.includes(`${type.replace(/_/g, ' ')} (`));
+    };
+    const rows = ALERT_TYPES.map((type) => ({
+      type,
+      latencies: Object.fromEntries(
+        ENDPOINTS.map((endpoint) => {
+          const arrival = arrivals.find((a) => a.endpoint === endpoint && typeOf(a) === type);
+          return [endpoint, arrival ? arrival.atMs - (sentAt.get(type) ?? arrival.atMs) : null];
+        }),
+      ),
+    }));
+    out();
+    out(renderSummary(rows, [...ENDPOINTS]));
+    const missing = rows.flatMap((row) => ENDPOINTS.filter((e) => row.latencies[e] === null).map((e) => `${row.type} → ${e}`));
+    out();
+    if (missing.length > 0) {
+      out(`${missing.length} deliveries missing: ${missing.join(', ')}`);
+      return 1;
+    }
+    out(`All ${ALERT_TYPES.length * ENDPOINTS.length} deliveries arrived.`);
+    return 0;
+  } finally {
+    await node.stop();
+    await inspector.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { ConfigError } from './config-error';
+import { type Env, readBool, readEnum, readInt, readList, readOptional, readString, readUrl } from './env-readers';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface HeraldConfig {
+  /** `production` refuses generated secrets and insists on explicit configuration. */
+  mode: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Unset: single-node PGlite under dataDir. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  redisUrl: string;
+  /** Hash-tagged so every Herald key lands in one Redis Cluster slot. */
+  queuePrefix: string;
+  /** Newest first; empty means "generate one into dataDir" (single-node development only). */
+  fernetKeys: string[];
+  adminToken: string | undefined;
+  metricsToken: string | undefined;
+  log: { level: LogLevel; pretty: boolean };
+  worker: {
+    concurrency: number;
+    shutdownGraceMs: number;
+    connectTimeoutMs: number;
+    requestTimeoutMs: number;
+    /** Seconds between attempts after the first one. */
+    retryScheduleSeconds: number[];
+    /** Endpoint health: disable after this many consecutive failures spanning at least healthWindowMs. */
+    healthFailureThreshold: number;
+    healthWindowMs: number;
+    /** Per-endpoint rate limits on (default) or off (benchmarks). */
+    rateLimits: boolean;
+    /** How long a job stays locked to a worker without renewal: a killed worker's jobs return after about this long. */
+    jobLockMs: number;
+  };
+  sweeper: { intervalMs: number; staleAfterMs: number };
+  digest: { cron: string; catchUpHours: number };
+  retention: { attemptDays: number };
+  api: { rateLimitPerMinute: number; maxBatch: number };
+  allowedPrivateTargets: string[];
+}
+
+const DEFAULT_RETRY_SCHEDULE = '5,30,120,600,1800,3600,10800,21600,43200';
+
+function readRetrySchedule(env: Env): number[] {
+  const name = 'HERALD_RETRY_SCHEDULE';
+  const raw = readString(env, name, DEFAULT_RETRY_SCHEDULE);
+  const parts = raw.split(',').map((part) => part.trim());
+  const seconds = parts.map(Number);
+  if (parts.length === 0 || seconds.some((s) => !Number.isFinite(s) || s <= 0)) {
+    throw new ConfigError(name, `expected comma-separated positive seconds, got '${raw}'`);
+  }
+  return seconds;
+}
+
+function readFernetKeys(env: Env): string[] {
+  const name = 'HERALD_FERNET_KEYS';
+  const keys = readList(env, name);
+  keys.forEach((key, index) => {
+    const bytes = Buffer.from(key.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (bytes.length !== 32 || !/^[A-Za-z0-9_\-]+=*$/.test(key)) {
+      throw new ConfigError(name, `key #${index + 1} must be 32 bytes of URL-safe base64 (got ${bytes.length} bytes)`);
+    }
+  });
+  return keys;
+}
+
+function readRedisUrl(env: Env): string {
+  return readUrl(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) as string;
+}
+
+/** Reads the whole configuration once; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): HeraldConfig {
+  const mode = readEnum(env, 'HERALD_ENV', ['development', 'production', 'test'], env.NODE_ENV === 'production' ? 'production' : 'development');
+  const fernetKeys = readFernetKeys(env);
+  if (mode === 'production' && fernetKeys.length === 0) {
+    throw new ConfigError('HERALD_FERNET_KEYS', 'required in production (generate one with `npm run keys:generate`)');
+  }
+  const queuePrefix = readString(env, 'HERALD_QUEUE_PREFIX', '{herald}');
+  if (!/^\{[^{}]+\}/.test(queuePrefix)) {
+    throw new ConfigError('HERALD_QUEUE_PREFIX', "must start with a hash tag such as '{herald}' so Redis Cluster keeps queues in one slot");
+  }
+  return {
+    mode,
+    host: readString(env, 'HOST', '127.0.0.1'),
+    port: readInt(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: readUrl(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
+    databasePoolSize: readInt(env, 'HERALD_DATABASE_POOL_SIZE', 10, 1, 500),
+    dataDir: path.resolve(readString(env, 'HERALD_DATA_DIR', '.herald')),
+    redisUrl: readRedisUrl(env),
+    queuePrefix,
+    fernetKeys,
+    adminToken: readOptional(env, 'HERALD_ADMIN_TOKEN'),
+    metricsToken: readOptional(env, 'HERALD_METRICS_TOKEN'),
+    log: {
+      level: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, mode === 'test' ? 'silent' : 'info'),
+      pretty: readEnum(env, 'LOG_FORMAT', ['json', 'pretty'], process.stdout.isTTY ? 'pretty' : 'json') === 'pretty',
+    },
+    worker: {
+      concurrency: readInt(env, 'HERALD_WORKER_CONCURRENCY', 50, 1, 1000),
+      shutdownGraceMs: readInt(env, 'HERALD_SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
+      connectTimeoutMs: readInt(env, 'HERALD_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000),
+      requestTimeoutMs: readInt(env, 'HERALD_REQUEST_TIMEOUT_MS', 15_000, 100, 120_000),
+      retryScheduleSeconds: readRetrySchedule(env),
+      healthFailureThreshold: readInt(env, 'HERALD_HEALTH_FAILURES', 50, 1, 100_000),
+      healthWindowMs: readInt(env, 'HERALD_HEALTH_WINDOW_HOURS', 24, 0, 24 * 365) * 3_600_000,
+      rateLimits: readBool(env, 'HERALD_RATE_LIMITS', true),
+      jobLockMs: readInt(env, 'HERALD_JOB_LOCK_MS', 30_000, 1_000, 600_000),
+    },
+    sweeper: {
+      intervalMs: readInt(env, 'HERALD_SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000),
+      staleAfterMs: readInt(env, 'HERALD_SWEEP_STALE_MS', 10_000, 0, 3_600_000),
+    },
+    digest: {
+      cron: readString(env, 'HERALD_DIGEST_CRON', '* * * * *'),
+      catchUpHours: readInt(env, 'HERALD_DIGEST_CATCHUP_HOURS', 24, 0, 24 * 30),
+    },
+    retention: { attemptDays: readInt(env, 'HERALD_ATTEMPT_RETENTION_DAYS', 30, 1, 3650) },
+    api: {
+      rateLimitPerMinute: readInt(env, 'HERALD_API_RATE_LIMIT', 6000, 0, 10_000_000),
+      maxBatch: 1000,
+    },
+    allowedPrivateTargets: readList(env, 'HERALD_ALLOWED_PRIVATE_TARGETS'),
+  };
+}

@@ -1,0 +1,5 @@
+export * from './field-error';
+export * from './json-data';
+export * from './alert-input-schema';
+export * from './parse-alert-input';
+export * from './test-alert';

@@ -1,0 +1,31 @@
+const ELLIPSIS = '\u2026';
+
+/** Cut `text` to at most `max` UTF-16 units, ending in "…" when cut, never splitting a surrogate pair. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = max - ELLIPSIS.length;
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return text.slice(0, Math.max(cut, 0)) + ELLIPSIS;
+}
+
+/**
+ * Join as many leading `lines` as fit in `budget` characters (newline separated), followed by
+ * "…and N more" for the rest. Lengths are UTF-16 units, which never undercount characters.
+ */
+export function fitLines(lines: readonly string[], budget: number, totalCount = lines.length): string {
+  const moreLine = (count: number): string => `${ELLIPSIS}and ${count} more`;
+  const kept: string[] = [];
+  let used = 0;
+  for (const [index, line] of lines.entries()) {
+    const separator = kept.length > 0 ? 1 : 0;
+    const restAfter = totalCount - index - 1;
+    const reserve = restAfter > 0 ? 1 + moreLine(restAfter).length : 0;
+    if (used + separator + line.length + reserve > budget) break;
+    kept.push(line);
+    used += separator + line.length;
+  }
+  const omitted = totalCount - kept.length;
+  if (omitted > 0) kept.push(moreLine(omitted));
+  return kept.join('\n');
+}

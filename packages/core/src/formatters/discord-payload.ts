@@ -1,0 +1,43 @@
+import { type AlertView, DISCORD_COLOR_BY_SEVERITY } from '../alerts/alert-types';
+import { truncateText } from './truncate';
+
+export const DISCORD_TITLE_LIMIT = 256;
+export const DISCORD_DESCRIPTION_LIMIT = 4096;
+/** Discord's cap on the characters of all embeds of one message together. */
+export const DISCORD_EMBED_TOTAL_LIMIT = 6000;
+export const DISCORD_FOOTER_TEXT = 'O.D.I.N. Alert';
+
+export interface DiscordEmbed {
+  title: string;
+  description: string;
+  color: number;
+  footer: { text: string };
+  /** ISO 8601, UTC. */
+  timestamp: string;
+}
+
+export interface DiscordPayload {
+  embeds: [DiscordEmbed];
+  /** Nothing in an alert may ping anyone. */
+  allowed_mentions: { parse: [] };
+}
+
+/**
+ * The O.D.I.N. Discord embed. Limits are counted in UTF-16 units, which is at least the code point
+ * count, so the cut text is within Discord's limits either way. Title (256) + description (4096) +
+ * footer stay well inside the 6000-character total, so the two per-field cuts are all it takes.
+ */
+export function formatDiscordPayload(alert: AlertView): DiscordPayload {
+  return {
+    embeds: [
+      {
+        title: truncateText(alert.title, DISCORD_TITLE_LIMIT),
+        description: truncateText(alert.message, DISCORD_DESCRIPTION_LIMIT),
+        color: DISCORD_COLOR_BY_SEVERITY[alert.severity],
+        footer: { text: DISCORD_FOOTER_TEXT },
+        timestamp: new Date(alert.occurredAtMs).toISOString(),
+      },
+    ],
+    allowed_mentions: { parse: [] },
+  };
+}

@@ -1,0 +1,7 @@
+export * from './alerts/alert-types';
+export * from './alerts';
+export * from './formatters';
+export * from './webhooks';
+export * from './quiet-hours';
+export * from './delivery-policy';
+export * from './formatters/digest';

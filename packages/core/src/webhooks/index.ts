@@ -1,0 +1,3 @@
+export * from './mask-webhook-url';
+export * from './infer-webhook-type';
+export * from './alert-type-filter';

@@ -1,0 +1,138 @@
+import { isDiscordGlobalRateLimit } from '@herald/core';
+import type { Logger } from '@herald/config';
+import type { PrismaClient } from '@herald/db';
+import type { DeliveryJobData } from '@herald/queue';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { WebhookDirectory } from '../directory/webhook-directory';
+import type { HttpSender } from '../sender/http-sender';
+import type { EndpointLimiter } from './endpoint-limiter';
+import { decideAttemptOutcome } from './attempt-outcome';
+import { cancelDelivery, recordAttempt } from './delivery-recorder';
+import { buildRequestHeaders } from './request-headers';
+import { renderDeliveryBody } from './render-payload';
+
+export interface DeliverDeps {
+  prisma: PrismaClient;
+  directory: WebhookDirectory;
+  sender: HttpSender;
+  limiter: EndpointLimiter;
+  logger: Logger;
+  now: () => number;
+  random: () => number;
+  retryScheduleSeconds: number[];
+  /** Called when a Discord/Slack endpoint answers 404/410: the webhook was deleted there. */
+  onWebhookGone(webhookId: string): Promise<void>;
+  onDeliveryFinished?(event: DeliveryFinishedEvent): void;
+}
+
+export interface DeliveryFinishedEvent {
+  webhookId: string;
+  webhookType: string;
+  outcome: 'delivered' | 'failed' | 'dead';
+  latencyMs: number | null;
+}
+
+/** Job data Herald adds while a delivery waits: throttled attempts do not use up the retry schedule. */
+interface DeliveryJobState extends DeliveryJobData {
+  throttledAttempts?: number;
+  /** A rate-limit slot already reserved for this delivery (epoch ms): on waking, send without reserving again. */
+  slotAtMs?: number;
+}
+
+const SLOT_TOLERANCE_MS = 50;
+const FINAL_STATUSES = new Set(['delivered', 'failed', 'dead', 'cancelled']);
+
+/**
+ * One HTTP attempt of one delivery. Waiting (retry delay, Retry-After, rate limit) is a BullMQ
+ * delayed job (`moveToDelayed` + DelayedError), never a sleep in the worker.
+ */
+export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, token: string | undefined): Promise<string> {
+  const { deliveryId } = job.data;
+  const log = deps.logger.child({ deliveryId, webhookId: job.data.webhookId });
+  const delivery = await deps.prisma.delivery.findUnique({ where: { id: deliveryId }, include: { alert: true } });
+  if (!delivery) return 'missing';
+  if (FINAL_STATUSES.has(delivery.status)) return `already ${delivery.status}`;
+
+  const snapshot = await deps.directory.snapshot();
+  const webhook = snapshot.webhookById.get(delivery.webhookId);
+  if (!webhook) {
+    await cancelDelivery(deps.prisma, deliveryId, delivery.alertId, 'webhook disabled or deleted');
+    return 'cancelled';
+  }
+
+  const holdsSlot = job.data.slotAtMs !== undefined && deps.now() >= job.data.slotAtMs - SLOT_TOLERANCE_MS;
+  if (!holdsSlot) {
+    const { waitMs } = await deps.limiter.reserve(webhook);
+    if (waitMs > 0) {
+      const slotAtMs = deps.now() + waitMs;
+      await job.updateData({ ...job.data, slotAtMs });
+      await job.moveToDelayed(slotAtMs, token);
+      throw new DelayedError();
+    }
+  }
+
+  const body = renderDeliveryBody(delivery, webhook.type);
+  if (body === null) {
+    await cancelDelivery(deps.prisma, deliveryId, delivery.alertId, 'nothing to send');
+    return 'cancelled';
+  }
+  const startedAtMs = deps.now();
+  const result = await deps.sender.send({ url: webhook.url, body, headers: buildRequestHeaders(webhook, deliveryId, body, startedAtMs) });
+  const nowMs = deps.now();
+  const attemptNumber = delivery.attemptCount + 1;
+  const throttledAttempts = job.data.throttledAttempts ?? 0;
+  const schedule = webhook.retryScheduleSeconds.length > 0 ? webhook.retryScheduleSeconds : deps.retryScheduleSeconds;
+  let outcome = decideAttemptOutcome(result, {
+    webhookType: webhook.type,
+    retryScheduleSeconds: schedule,
+    failedAttempts: attemptNumber - throttledAttempts,
+    nowMs,
+    random: deps.random,
+  });
+  // An endpoint that only ever throttles still ends: at most three times the schedule in all.
+  if (outcome.kind === 'retry' && outcome.throttled && attemptNumber > 3 * (schedule.length + 1)) {
+    outcome = { kind: 'dead', reason: `${outcome.reason}; gave up after ${attemptNumber} attempts` };
+  }
+  if (outcome.kind === 'retry' && outcome.throttled && result.statusCode === 429) {
+    const global = webhook.type === 'discord' && isDiscordGlobalRateLimit(result.headers, result.bodyText);
+    await deps.limiter.pause(webhook, outcome.delayMs, global);
+  }
+
+  await recordAttempt(deps.prisma, {
+    deliveryId,
+    alertId: delivery.alertId,
+    attemptNumber,
+    startedAtMs,
+    result,
+    outcome,
+    receivedAtMs: delivery.alert?.receivedAt.getTime() ?? delivery.createdAt.getTime(),
+    nowMs,
+  });
+
+  switch (outcome.kind) {
+    case 'delivered':
+      deps.onDeliveryFinished?.({
+        webhookId: webhook.id,
+        webhookType: webhook.type,
+        outcome: 'delivered',
+        latencyMs: nowMs - (delivery.alert?.receivedAt.getTime() ?? delivery.createdAt.getTime()),
+      });
+      log.debug({ alertId: delivery.alertId, statusCode: result.statusCode, durationMs: result.durationMs }, 'delivered');
+      return 'delivered';
+    case 'retry':
+      log.info({ alertId: delivery.alertId, attempt: attemptNumber, delayMs: outcome.delayMs, reason: outcome.reason }, 'delivery will be retried');
+      await job.updateData({
+        ...job.data,
+        slotAtMs: undefined,
+        throttledAttempts: throttledAttempts + (outcome.throttled ? 1 : 0),
+      });
+      await job.moveToDelayed(nowMs + outcome.delayMs, token);
+      throw new DelayedError();
+    case 'dead':
+    case 'failed':
+      deps.onDeliveryFinished?.({ webhookId: webhook.id, webhookType: webhook.type, outcome: outcome.kind, latencyMs: null });
+      log.warn({ alertId: delivery.alertId, attempt: attemptNumber, reason: outcome.reason }, `delivery ${outcome.kind}`);
+      if (outcome.kind === 'failed' && outcome.gone) await deps.onWebhookGone(webhook.id);
+      throw new UnrecoverableError(outcome.reason);
+  }
+}

@@ -1,0 +1,21 @@
+import type { WebhookType } from '@herald/core';
+
+/** A webhook as the worker needs it: URL and secrets decrypted once, held only in memory. */
+export interface ResolvedWebhook {
+  id: string;
+  name: string;
+  type: WebhookType;
+  url: string;
+  alertTypes: string[];
+  orgId: number | null;
+  /** Newest first; more than one only while a rotated secret is still valid. */
+  signingSecrets: string[];
+  retryScheduleSeconds: number[];
+  rateLimit: EndpointRateLimit | null;
+}
+
+export interface EndpointRateLimit {
+  limit: number;
+  intervalMs: number;
+  burst?: number;
+}

@@ -1,0 +1,160 @@
+import { buildRoutingTable, type QuietHoursSetting, type WebhookRoutingTable } from '@herald/core';
+import type { Logger } from '@herald/config';
+import type { PrismaClient } from '@herald/db';
+import { directoryChangesChannel, createRedisConnection } from '@herald/queue';
+import type { Redis } from 'ioredis';
+import type { ResolvedWebhook, EndpointRateLimit } from './resolved-webhook';
+
+export interface SecretCodec {
+  decrypt(token: string): string;
+}
+
+export interface DirectorySnapshot extends WebhookRoutingTable<ResolvedWebhook> {
+  webhookById: Map<string, ResolvedWebhook>;
+  systemQuietHours: QuietHoursSetting | null;
+  quietHoursByOrg: Map<number, QuietHoursSetting>;
+  loadedAtMs: number;
+}
+
+export interface WebhookDirectory {
+  snapshot(): Promise<DirectorySnapshot>;
+  /** Drops the cached snapshot here and, through Redis, in every other process. */
+  announceChange(): Promise<void>;
+  invalidate(): void;
+  close(): Promise<void>;
+}
+
+export interface WebhookDirectoryDeps {
+  prisma: PrismaClient;
+  codec: SecretCodec;
+  logger: Logger;
+  redisUrl: string;
+  queuePrefix: string;
+  /** Safety net for a missed change message. */
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The worker's cache of webhooks (decrypted once, not per delivery), organizations and
+ * quiet-hours settings. Changes are published on a Redis channel so every worker reloads.
+ */
+export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirectory {
+  const now = deps.now ?? Date.now;
+  const maxAgeMs = deps.maxAgeMs ?? 60_000;
+  const channel = directoryChangesChannel(deps.queuePrefix);
+  let current: Promise<DirectorySnapshot> | null = null;
+  let generation = 0;
+  let subscriber: Redis | null = null;
+  let publisher: Redis | null = null;
+
+  function invalidate(): void {
+    generation += 1;
+    current = null;
+  }
+
+  function ensureSubscribed(): void {
+    if (subscriber) return;
+    subscriber = createRedisConnection(deps.redisUrl, 'subscriber');
+    subscriber.on('message', () => invalidate());
+    // After a reconnect we may have missed messages: reload.
+    subscriber.on('ready', () => invalidate());
+    void subscriber.subscribe(channel).catch(() => undefined);
+  }
+
+  async function load(): Promise<DirectorySnapshot> {
+    const [webhooks, orgs, quietHours] = await Promise.all([
+      deps.prisma.webhook.findMany({ where: { enabled: true, disabledReason: null } }),
+      deps.prisma.organization.findMany({ where: { enterprise: true }, select: { id: true } }),
+      deps.prisma.quietHoursSetting.findMany(),
+    ]);
+    const resolved: ResolvedWebhook[] = [];
+    const undecryptable: string[] = [];
+    for (const row of webhooks) {
+      try {
+        const secrets = [row.signingSecretEncrypted];
+        if (row.previousSigningSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt.getTime() > now()) {
+          secrets.push(row.previousSigningSecretEncrypted);
+        }
+        resolved.push({
+          id: row.id,
+          name: row.name,
+          type: row.type,
+          url: deps.codec.decrypt(row.urlEncrypted),
+          alertTypes: row.alertTypes,
+          orgId: row.orgId,
+          signingSecrets: secrets.filter((s): s is string => !!s).map((s) => deps.codec.decrypt(s)),
+          retryScheduleSeconds: row.retrySchedule,
+          rateLimit: (row.rateLimit as EndpointRateLimit | null) ?? null,
+        });
+      } catch {
+        undecryptable.push(row.id);
+      }
+    }
+    if (undecryptable.length > 0) {
+      deps.logger.error({ webhookIds: undecryptable }, 'webhook secrets cannot be decrypted with the configured keys: disabling them');
+      await deps.prisma.webhook.updateMany({
+        where: { id: { in: undecryptable } },
+        data: { disabledReason: 'undecryptable', disabledAt: new Date(now()) },
+      });
+    }
+    const quietHoursByOrg = new Map<number, QuietHoursSetting>();
+    let systemQuietHours: QuietHoursSetting | null = null;
+    for (const row of quietHours) {
+      const setting: QuietHoursSetting = {
+        enabled: row.enabled,
+        start: row.start,
+        end: row.end,
+        timezone: row.timezone,
+        digest: row.digest,
+        bypassSeverities: row.bypassSeverities,
+        digestWhenEmpty: row.digestWhenEmpty,
+      };
+      if (row.orgId === null) systemQuietHours = setting;
+      else quietHoursByOrg.set(row.orgId, setting);
+    }
+    return {
+      ...buildRoutingTable(resolved, orgs.map((o) => o.id)),
+      webhookById: new Map(resolved.map((w) => [w.id, w])),
+      systemQuietHours,
+      quietHoursByOrg,
+      loadedAtMs: now(),
+    };
+  }
+
+  return {
+    async snapshot() {
+      ensureSubscribed();
+      if (current) {
+        const snap = await current;
+        if (now() - snap.loadedAtMs <= maxAgeMs) return snap;
+        invalidate();
+      }
+      const loadingGeneration = generation;
+      const loading = load();
+      current = loading;
+      loading.catch(() => {
+        if (current === loading) current = null;
+      });
+      const snap = await loading;
+      // A change announced while loading makes this snapshot stale for the next caller.
+      if (generation !== loadingGeneration && current === loading) current = null;
+      return snap;
+    },
+    async announceChange() {
+      invalidate();
+      publisher ??= createRedisConnection(deps.redisUrl, 'producer');
+      try {
+        await publisher.publish(channel, String(now()));
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'could not announce a webhook change; other workers reload within a minute');
+      }
+    },
+    invalidate,
+    async close() {
+      await Promise.all([subscriber?.quit().catch(() => undefined), publisher?.quit().catch(() => undefined)]);
+      subscriber = null;
+      publisher = null;
+    },
+  };
+}

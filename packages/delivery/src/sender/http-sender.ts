@@ -1,0 +1,116 @@
+import { Agent, errors as undiciErrors, request } from 'undici';
+
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+export interface SendRequest {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface SendResult {
+  /** Undefined when no response came back (network error, timeout). */
+  statusCode?: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** First 64 KiB of the body, for Retry-After hints in JSON; the rest is discarded. */
+  bodyText: string;
+  durationMs: number;
+  /** Set when no response came back: a stable class name such as `timeout` or `connection_refused`. */
+  errorClass?: string;
+  error?: string;
+}
+
+export interface HttpSender {
+  send(request: SendRequest): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+export interface HttpSenderOptions {
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Connections kept per origin. */
+  connectionsPerOrigin?: number;
+  /** Replaces DNS resolution and connection (the SSRF guard connects to checked addresses only). */
+  connect?: ConstructorParameters<typeof Agent>[0] extends infer O ? (O extends { connect?: infer C } ? C : never) : never;
+}
+
+function classifyError(error: unknown): { errorClass: string; message: string } {
+  const err = error as { code?: string; name?: string; message?: string };
+  if (error instanceof undiciErrors.ConnectTimeoutError) return { errorClass: 'connect_timeout', message: 'connect timeout' };
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    return { errorClass: 'timeout', message: 'response timeout' };
+  }
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return { errorClass: 'timeout', message: 'request timeout' };
+  if (error instanceof undiciErrors.SocketError) return { errorClass: 'connection_reset', message: 'connection closed by peer' };
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return { errorClass: 'connection_refused', message: 'connection refused' };
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { errorClass: 'connection_reset', message: 'connection reset' };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { errorClass: 'dns', message: 'host not found' };
+    case 'CERT_HAS_EXPIRED':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return { errorClass: 'tls', message: 'TLS certificate rejected' };
+    default:
+      // Messages from the network stack can quote the URL; keep only the code.
+      return { errorClass: 'network', message: err.code ? `network error ${err.code}` : 'network error' };
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < MAX_RESPONSE_BYTES) chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - size));
+    size += chunk.length;
+    if (size >= MAX_RESPONSE_BYTES) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** POSTs with a pooled undici dispatcher; never follows redirects, never throws for HTTP outcomes. */
+export function createHttpSender(options: HttpSenderOptions): HttpSender {
+  const dispatcher = new Agent({
+    connect: options.connect ?? { timeout: options.connectTimeoutMs },
+    connectTimeout: options.connectTimeoutMs,
+    connections: options.connectionsPerOrigin ?? 64,
+    keepAliveTimeout: 30_000,
+    headersTimeout: options.requestTimeoutMs,
+    bodyTimeout: options.requestTimeoutMs,
+  });
+  return {
+    async send({ url, body, headers }) {
+      const started = performance.now();
+      try {
+        const response = await request(url, {
+          method: 'POST',
+          body,
+          headers,
+          dispatcher,
+          signal: AbortSignal.timeout(options.requestTimeoutMs),
+        });
+        const bodyText = await readCapped(response.body);
+        return {
+          statusCode: response.statusCode,
+          headers: response.headers,
+          bodyText,
+          durationMs: Math.round(performance.now() - started),
+        };
+      } catch (error) {
+        const { errorClass, message } = classifyError(error);
+        return { headers: {}, bodyText: '', durationMs: Math.round(performance.now() - started), errorClass, error: message };
+      }
+    },
+    async close() {
+      await dispatcher.close();
+    },
+  };
+}

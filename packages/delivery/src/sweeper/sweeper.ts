@@ -1,0 +1,66 @@
+import type { Logger } from '@herald/config';
+import type { PrismaClient } from '@herald/db';
+import { alertJobId, deliveryJobId, type HeraldQueues } from '@herald/queue';
+
+export interface SweepResult {
+  alertsRequeued: number;
+  deliveriesRequeued: number;
+}
+
+export interface SweeperDeps {
+  prisma: PrismaClient;
+  queues: HeraldQueues;
+  logger: Logger;
+  now: () => number;
+  /** Work older than this without progress is checked against Redis. */
+  staleAfterMs: number;
+  batchSize?: number;
+}
+
+async function missingJobIds(queue: HeraldQueues['alerts'] | HeraldQueues['deliveries'], ids: string[]): Promise<string[]> {
+  const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+  return ids.filter((_, index) => states[index] === 'unknown');
+}
+
+/**
+ * The database is the record of work; Redis may lose it (down at ingest, restarted without
+ * persistence). Re-adds the jobs of saved alerts and open deliveries that Redis no longer holds.
+ * Job ids are the alert and delivery ids, so a re-add never doubles work that Redis still has.
+ */
+export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
+  const batchSize = deps.batchSize ?? 1000;
+  const staleBefore = new Date(deps.now() - deps.staleAfterMs);
+
+  const queuedAlerts = await deps.prisma.alert.findMany({
+    where: { status: 'queued', receivedAt: { lt: staleBefore } },
+    select: { id: true },
+    orderBy: { receivedAt: 'asc' },
+    take: batchSize,
+  });
+  const lostAlerts = await missingJobIds(deps.queues.alerts, queuedAlerts.map((a) => alertJobId(a.id)));
+  if (lostAlerts.length > 0) {
+    await deps.queues.alerts.addBulk(lostAlerts.map((alertId) => ({ name: 'fan-out', data: { alertId }, opts: { jobId: alertJobId(alertId) } })));
+  }
+
+  const openDeliveries = await deps.prisma.delivery.findMany({
+    where: { status: { in: ['pending', 'retrying'] }, updatedAt: { lt: staleBefore } },
+    select: { id: true, webhookId: true, kind: true, nextAttemptAt: true },
+    orderBy: { updatedAt: 'asc' },
+    take: batchSize,
+  });
+  const lostDeliveryIds = new Set(await missingJobIds(deps.queues.deliveries, openDeliveries.map((d) => deliveryJobId(d.id))));
+  const lostDeliveries = openDeliveries.filter((d) => lostDeliveryIds.has(deliveryJobId(d.id)));
+  if (lostDeliveries.length > 0) {
+    const nowMs = deps.now();
+    await deps.queues.deliveries.addBulk(
+      lostDeliveries.map((d) => ({
+        name: 'deliver',
+        data: { deliveryId: d.id, webhookId: d.webhookId, kind: d.kind },
+        opts: { jobId: deliveryJobId(d.id), delay: Math.max(0, (d.nextAttemptAt?.getTime() ?? 0) - nowMs) },
+      })),
+    );
+  }
+  const result = { alertsRequeued: lostAlerts.length, deliveriesRequeued: lostDeliveries.length };
+  if (result.alertsRequeued + result.deliveriesRequeued > 0) deps.logger.warn(result, 'sweeper re-enqueued work Redis did not hold');
+  return result;
+}

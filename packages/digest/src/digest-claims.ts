@@ -1,0 +1,73 @@
+import type { PrismaClient } from '@herald/db';
+import type { DigestScopeSetting } from './digest-scopes';
+
+export interface ClaimedDigest {
+  id: string;
+  scopeKey: string;
+  orgId: number | null;
+  windowStartMs: number;
+  windowEndMs: number;
+  timezone: string;
+}
+
+/**
+ * Claims (scope, window) for this process. The unique constraint on the digests table is what
+ * makes a digest exactly-once across any number of digest processes: only one insert wins.
+ */
+export async function claimWindow(
+  prisma: PrismaClient,
+  scope: DigestScopeSetting,
+  window: { startMs: number; endMs: number },
+  processId: string,
+  nowMs: number,
+): Promise<ClaimedDigest | null> {
+  const result = await prisma.digest.createMany({
+    data: [
+      {
+        scope: scope.orgId === null ? 'system' : 'organization',
+        scopeKey: scope.scopeKey,
+        orgId: scope.orgId,
+        windowStart: new Date(window.startMs),
+        windowEnd: new Date(window.endMs),
+        timezone: scope.setting.timezone,
+        claimedBy: processId,
+        claimedAt: new Date(nowMs),
+      },
+    ],
+    skipDuplicates: true,
+  });
+  if (result.count === 0) return null;
+  const row = await prisma.digest.findUniqueOrThrow({
+    where: { scopeKey_windowStart_windowEnd: { scopeKey: scope.scopeKey, windowStart: new Date(window.startMs), windowEnd: new Date(window.endMs) } },
+  });
+  return toClaimed(row);
+}
+
+/** Takes over digests whose claimer stopped before dispatching them (crashed or killed). */
+export async function reclaimStale(prisma: PrismaClient, processId: string, nowMs: number, staleAfterMs: number): Promise<ClaimedDigest[]> {
+  const stale = await prisma.digest.findMany({
+    where: { status: 'claimed', claimedAt: { lt: new Date(nowMs - staleAfterMs) } },
+    take: 50,
+  });
+  const taken: ClaimedDigest[] = [];
+  for (const row of stale) {
+    // Conditional on the old claim, so two processes cannot both take it over.
+    const { count } = await prisma.digest.updateMany({
+      where: { id: row.id, status: 'claimed', claimedBy: row.claimedBy, claimedAt: row.claimedAt },
+      data: { claimedBy: processId, claimedAt: new Date(nowMs) },
+    });
+    if (count === 1) taken.push(toClaimed(row));
+  }
+  return taken;
+}
+
+function toClaimed(row: { id: string; scopeKey: string; orgId: number | null; windowStart: Date; windowEnd: Date; timezone: string }): ClaimedDigest {
+  return {
+    id: row.id,
+    scopeKey: row.scopeKey,
+    orgId: row.orgId,
+    windowStartMs: row.windowStart.getTime(),
+    windowEndMs: row.windowEnd.getTime(),
+    timezone: row.timezone,
+  };
+}

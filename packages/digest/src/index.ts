@@ -1,0 +1,5 @@
+export * from './digest-service';
+export * from './digest-tick';
+export * from './dispatch-digest';
+export * from './digest-claims';
+export * from './digest-scopes';

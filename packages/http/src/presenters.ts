@@ -1,0 +1,60 @@
+import type { Alert, Delivery, DeliveryAttempt, Webhook } from '@herald/db';
+
+const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+
+export function presentAttempt(attempt: DeliveryAttempt) {
+  return {
+    attempt: attempt.attemptNumber,
+    started_at: iso(attempt.startedAt),
+    duration_ms: attempt.durationMs,
+    status_code: attempt.statusCode,
+    outcome: attempt.outcome,
+    error_class: attempt.errorClass,
+    error: attempt.error,
+  };
+}
+
+export function presentDelivery(
+  delivery: Delivery & { attempts?: DeliveryAttempt[]; webhook?: Pick<Webhook, 'id' | 'name' | 'type' | 'urlMasked'> },
+) {
+  return {
+    id: delivery.id,
+    kind: delivery.kind,
+    alert_id: delivery.alertId,
+    digest_id: delivery.digestId,
+    webhook_id: delivery.webhookId,
+    ...(delivery.webhook
+      ? { webhook: { id: delivery.webhook.id, name: delivery.webhook.name, type: delivery.webhook.type, url: delivery.webhook.urlMasked } }
+      : {}),
+    status: delivery.status,
+    attempt_count: delivery.attemptCount,
+    next_attempt_at: iso(delivery.nextAttemptAt),
+    last_status_code: delivery.lastStatusCode,
+    last_error: delivery.lastError,
+    created_at: iso(delivery.createdAt),
+    delivered_at: iso(delivery.deliveredAt),
+    latency_ms: delivery.latencyMs,
+    ...(delivery.attempts ? { attempts: delivery.attempts.map(presentAttempt) } : {}),
+  };
+}
+
+export function presentAlert(alert: Alert, deliveries?: Parameters<typeof presentDelivery>[0][]) {
+  return {
+    id: alert.id,
+    type: alert.type,
+    severity: alert.severity,
+    title: alert.title,
+    message: alert.message,
+    printer_id: alert.printerId,
+    printer_name: alert.printerName,
+    org_id: alert.orgId,
+    timestamp: alert.occurredAt.getTime() / 1000,
+    received_at: iso(alert.receivedAt),
+    dedupe_key: alert.dedupeKey,
+    data: alert.data ?? null,
+    status: alert.status,
+    status_reason: alert.statusReason,
+    digest_id: alert.digestId,
+    ...(deliveries ? { deliveries: deliveries.map(presentDelivery) } : {}),
+  };
+}

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { WEBHOOK_TYPES } from '@herald/core';
+import type { Organization } from '@herald/db';
+import { canSeeOrg, requireRole } from '../plugins/auth';
+import { forbidden, notFound } from '../http-errors';
+import { parseBody } from '../validation/zod-errors';
+import type { ServerDeps } from '../server-deps';
+import { createWebhook, presentWebhook, updateWebhook } from './webhook-service';
+
+const createOrgSchema = z.strictObject({ name: z.string().trim().min(1).max(200), enterprise: z.boolean().default(false) });
+const updateOrgSchema = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), enterprise: z.boolean().optional() });
+const orgSettingsSchema = z.strictObject({
+  webhook_url: z.string().min(1).max(2048).nullable(),
+  webhook_type: z.enum(WEBHOOK_TYPES).optional(),
+});
+const printerSchema = z.strictObject({ name: z.string().trim().min(1).max(128), org_id: z.number().int().positive().nullable().default(null) });
+
+export function presentOrg(org: Organization) {
+  return { id: org.id, name: org.name, enterprise: org.enterprise, created_at: org.createdAt.toISOString() };
+}
+
+function parseId(raw: string, what: string): number {
+  if (!/^\d{1,9}$/.test(raw)) throw notFound(what);
+  return Number(raw);
+}
+
+export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  app.get('/v1/orgs', async (request) => {
+    const principal = requireRole(request, 'admin', 'org_admin');
+    const rows = await deps.prisma.organization.findMany({
+      where: principal.role === 'admin' ? {} : { id: principal.orgId ?? -1 },
+      orderBy: { id: 'asc' },
+    });
+    return { data: rows.map(presentOrg) };
+  });
+
+  app.post('/v1/orgs', async (request, reply) => {
+    requireRole(request, 'admin');
+    const input = parseBody(createOrgSchema, request.body);
+    const org = await deps.prisma.organization.create({ data: input });
+    await deps.announceDirectoryChange();
+    return reply.code(201).send(presentOrg(org));
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/orgs/:id', async (request) => {
+    const principal = requireRole(request, 'admin', 'org_admin');
+    const id = parseId(request.params.id, 'organization');
+    const org = canSeeOrg(principal, id) ? await deps.prisma.organization.findUnique({ where: { id } }) : null;
+    if (!org) throw notFound('organization');
+    return presentOrg(org);
+  });
+
+  app.patch<{ Params: { id: string } }>('/v1/orgs/:id', async (request) => {
+    requireRole(request, 'admin');
+    const id = parseId(request.params.id, 'organization');
+    const input = parseBody(updateOrgSchema, request.body);
+    const existing = await deps.prisma.organization.findUnique({ where: { id } });
+    if (!existing) throw notFound('organization');
+    const org = await deps.prisma.organization.update({ where: { id }, data: input });
+    await deps.announceDirectoryChange();
+    return presentOrg(org);
+  });
+
+  // The print-farm manager's single "Webhook URL" organization setting, kept as one managed webhook.
+  app.put<{ Params: { id: string } }>('/v1/orgs/:id/settings', async (request) => {
+    const principal = requireRole(request, 'admin', 'org_admin');
+    const id = parseId(request.params.id, 'organization');
+    const org = canSeeOrg(principal, id) ? await deps.prisma.organization.findUnique({ where: { id } }) : null;
+    if (!org) throw notFound('organization');
+    const input = parseBody(orgSettingsSchema, request.body);
+    const existing = await deps.prisma.webhook.findFirst({ where: { orgId: id, isOrgSetting: true } });
+    if (input.webhook_url === null) {
+      if (existing) {
+        await deps.prisma.webhook.delete({ where: { id: existing.id } });
+        await deps.announceDirectoryChange();
+      }
+      return { webhook_url: null, webhook: null };
+    }
+    if (!org.enterprise) throw forbidden('organization webhooks need the Enterprise licence for this organization');
+    const webhook = existing
+      ? await updateWebhook(deps, existing, { url: input.webhook_url, ...(input.webhook_type ? { type: input.webhook_type } : {}) })
+      : (
+          await createWebhook(
+            deps,
+            id,
+            { name: `${org.name} webhook`, url: input.webhook_url, type: input.webhook_type, alert_types: [], enabled: true },
+            { isOrgSetting: true },
+          )
+        ).webhook;
+    return { webhook_url: webhook.urlMasked, webhook: presentWebhook(webhook) };
+  });
+
+  app.get('/v1/printers', async (request) => {
+    const principal = requireRole(request, 'admin', 'org_admin');
+    const rows = await deps.prisma.printer.findMany({
+      where: principal.role === 'admin' ? {} : { orgId: principal.orgId ?? -1 },
+      orderBy: { id: 'asc' },
+    });
+    return { data: rows.map((p) => ({ id: p.id, name: p.name, org_id: p.orgId })) };
+  });
+
+  app.put<{ Params: { id: string } }>('/v1/printers/:id', async (request) => {
+    const principal = requireRole(request, 'admin', 'org_admin');
+    const id = parseId(request.params.id, 'printer');
+    const input = parseBody(printerSchema, request.body);
+    const existing = await deps.prisma.printer.findUnique({ where: { id } });
+    if (principal.role === 'org_admin') {
+      // An org admin registers printers into its own organization only, and cannot take another's.
+      if (input.org_id !== principal.orgId) throw forbidden('org admins can only assign printers to their own organization');
+      if (existing && existing.orgId !== principal.orgId) throw notFound('printer');
+    }
+    if (input.org_id !== null && !(await deps.prisma.organization.findUnique({ where: { id: input.org_id } }))) {
+      throw notFound('organization');
+    }
+    const printer = await deps.prisma.printer.upsert({
+      where: { id },
+      create: { id, name: input.name, orgId: input.org_id },
+      update: { name: input.name, orgId: input.org_id },
+    });
+    return { id: printer.id, name: printer.name, org_id: printer.orgId };
+  });
+}

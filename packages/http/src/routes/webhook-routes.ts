@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { buildTestAlert, formatAlertPayload } from '@herald/core';
+import { USER_AGENT } from '@herald/config';
+import { signWebhook } from '@herald/crypto';
+import { canSeeOrg, requireRole } from '../plugins/auth';
+import { forbidden, notFound, HttpError } from '../http-errors';
+import { parseBody } from '../validation/zod-errors';
+import { createWebhookSchema, updateWebhookSchema } from '../validation/webhook-input';
+import type { ServerDeps } from '../server-deps';
+import { createWebhook, presentWebhook, updateWebhook } from './webhook-service';
+
+const ORG_ID = /^\d{1,9}$/;
+const UUID = /^[0-9a-f-]{36}$/i;
+
+/** The organization a route under /v1/orgs/:orgId is about, after the caller's access to it is checked. */
+async function resolveOrg(deps: ServerDeps, request: FastifyRequest, rawOrgId: string) {
+  const principal = requireRole(request, 'admin', 'org_admin');
+  if (!ORG_ID.test(rawOrgId)) throw notFound('organization');
+  const orgId = Number(rawOrgId);
+  if (!canSeeOrg(principal, orgId)) throw notFound('organization');
+  const org = await deps.prisma.organization.findUnique({ where: { id: orgId } });
+  if (!org) throw notFound('organization');
+  return org;
+}
+
+async function findWebhook(deps: ServerDeps, id: string, orgId: number | null) {
+  if (!UUID.test(id)) throw notFound('webhook');
+  const webhook = await deps.prisma.webhook.findUnique({ where: { id } });
+  if (!webhook || webhook.orgId !== orgId) throw notFound('webhook');
+  return webhook;
+}
+
+export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  // Both scopes share the handlers: `scope` turns the request into the owning organization (null: system).
+  const scopes = [
+    { base: '/v1/webhooks', scope: async (request: FastifyRequest) => (requireRole(request, 'admin'), null) },
+    {
+      base: '/v1/orgs/:orgId/webhooks',
+      scope: async (request: FastifyRequest) => (await resolveOrg(deps, request, (request.params as { orgId: string }).orgId)).id,
+      requireEnterprise: true,
+    },
+  ];
+  for (const { base, scope, requireEnterprise } of scopes) {
+    app.get(base, async (request) => {
+      const orgId = await scope(request);
+      const rows = await deps.prisma.webhook.findMany({ where: { orgId }, orderBy: { createdAt: 'asc' } });
+      return { data: rows.map(presentWebhook) };
+    });
+
+    app.post(base, async (request, reply) => {
+      const orgId = await scope(request);
+      if (requireEnterprise && orgId !== null) {
+        const org = await deps.prisma.organization.findUnique({ where: { id: orgId } });
+        if (!org?.enterprise) throw forbidden('organization webhooks need the Enterprise licence for this organization');
+      }
+      const input = parseBody(createWebhookSchema, request.body);
+      const { webhook, signingSecret } = await createWebhook(deps, orgId, input);
+      return reply.code(201).send({ ...presentWebhook(webhook), ...(signingSecret ? { signing_secret: signingSecret } : {}) });
+    });
+
+    app.get<{ Params: { id: string } }>(`${base}/:id`, async (request) => {
+      const orgId = await scope(request);
+      return presentWebhook(await findWebhook(deps, request.params.id, orgId));
+    });
+
+    app.patch<{ Params: { id: string } }>(`${base}/:id`, async (request) => {
+      const orgId = await scope(request);
+      const existing = await findWebhook(deps, request.params.id, orgId);
+      const input = parseBody(updateWebhookSchema, request.body);
+      return presentWebhook(await updateWebhook(deps, existing, input));
+    });
+
+    app.delete<{ Params: { id: string } }>(`${base}/:id`, async (request, reply) => {
+      const orgId = await scope(request);
+      const existing = await findWebhook(deps, request.params.id, orgId);
+      await deps.prisma.webhook.delete({ where: { id: existing.id } });
+      await deps.announceDirectoryChange();
+      return reply.code(204).send();
+    });
+
+    app.post<{ Params: { id: string } }>(`${base}/:id/test`, async (request) => {
+      const orgId = await scope(request);
+      const webhook = await findWebhook(deps, request.params.id, orgId);
+      const nowMs = (deps.now ?? Date.now)();
+      const body = JSON.stringify(formatAlertPayload(webhook.type, buildTestAlert(nowMs)));
+      const testId = `test_${nowMs}`;
+      const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': USER_AGENT, 'webhook-id': testId, 'webhook-timestamp': String(Math.floor(nowMs / 1000)) };
+      if (webhook.type === 'generic' && webhook.signingSecretEncrypted) {
+        headers['webhook-signature'] = signWebhook({ id: testId, timestampSeconds: Math.floor(nowMs / 1000), body, secrets: [deps.cipher.decrypt(webhook.signingSecretEncrypted)] });
+      }
+      const started = performance.now();
+      try {
+        const response = await fetch(deps.cipher.decrypt(webhook.urlEncrypted), {
+          method: 'POST',
+          body,
+          headers,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(deps.config.worker.requestTimeoutMs),
+        });
+        await response.arrayBuffer().catch(() => undefined);
+        return { ok: response.status >= 200 && response.status < 300, status_code: response.status, latency_ms: Math.round(performance.now() - started) };
+      } catch (error) {
+        const code = (error as { cause?: { code?: string } }).cause?.code;
+        throw new HttpError(502, 'endpoint_unreachable', `the endpoint did not answer${code ? ` (${code})` : ''}`);
+      }
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import type { HeraldConfig, Logger } from '@herald/config';
+import type { PrismaClient } from '@herald/db';
+import type { AlertIngestor } from '@herald/ingest';
+import type { HeraldQueues } from '@herald/queue';
+import type { Redis } from 'ioredis';
+
+export interface SecretCipher {
+  encrypt(plain: string): string;
+  decrypt(token: string): string;
+}
+
+/** Everything the HTTP API needs, wired by the app that starts it. */
+export interface ServerDeps {
+  config: HeraldConfig;
+  prisma: PrismaClient;
+  queues: HeraldQueues;
+  redis: Redis;
+  ingestor: AlertIngestor;
+  cipher: SecretCipher;
+  logger: Logger;
+  /** Tells every worker that webhooks, organizations or settings changed. */
+  announceDirectoryChange(): Promise<void>;
+  databaseKind: 'postgres' | 'pglite';
+  now?: () => number;
+}

@@ -1,0 +1,28 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerAuth } from './plugins/auth';
+import { registerErrorHandler } from './plugins/error-handler';
+import { alertRoutes } from './routes/alert-routes';
+import { healthRoutes } from './routes/health-routes';
+import { orgRoutes } from './routes/org-routes';
+import { quietHoursRoutes } from './routes/quiet-hours-routes';
+import { webhookRoutes } from './routes/webhook-routes';
+import type { ServerDeps } from './server-deps';
+
+/** Route groups, each a plain function over the app and the shared dependencies. */
+export type RouteGroup = (app: FastifyInstance, deps: ServerDeps) => void | Promise<void>;
+
+export const ROUTE_GROUPS: RouteGroup[] = [healthRoutes, alertRoutes, orgRoutes, webhookRoutes, quietHoursRoutes];
+
+export async function buildServer(deps: ServerDeps, extraRoutes: RouteGroup[] = []): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  });
+  registerErrorHandler(app);
+  registerAuth(app, { prisma: deps.prisma, adminToken: deps.config.adminToken });
+  for (const group of [...ROUTE_GROUPS, ...extraRoutes]) await group(app, deps);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { ALERT_TYPES, WEBHOOK_TYPES } from '@herald/core';
+
+const alertTypes = z.array(z.enum(ALERT_TYPES as [string, ...string[]])).max(ALERT_TYPES.length);
+const retrySchedule = z.array(z.number().int().min(1).max(86_400)).max(30);
+const rateLimit = z
+  .strictObject({ limit: z.number().int().min(1).max(10_000), interval_ms: z.number().int().min(100).max(3_600_000), burst: z.number().int().min(1).max(10_000).optional() })
+  .nullable();
+
+export const createWebhookSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  url: z.string().min(1).max(2048),
+  type: z.enum(WEBHOOK_TYPES).optional(),
+  alert_types: alertTypes.default([]),
+  enabled: z.boolean().default(true),
+  retry_schedule: retrySchedule.optional(),
+  rate_limit: rateLimit.optional(),
+});
+
+export const updateWebhookSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  url: z.string().min(1).max(2048).optional(),
+  type: z.enum(WEBHOOK_TYPES).optional(),
+  alert_types: alertTypes.optional(),
+  enabled: z.boolean().optional(),
+  retry_schedule: retrySchedule.optional(),
+  rate_limit: rateLimit.optional(),
+});
+
+export type CreateWebhookInput = z.infer<typeof createWebhookSchema>;
+export type UpdateWebhookInput = z.infer<typeof updateWebhookSchema>;

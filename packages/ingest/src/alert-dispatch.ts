@@ -1,0 +1,17 @@
+import { alertJobId, type HeraldQueues } from '@herald/queue';
+
+/**
+ * Hands saved alerts to the fan-out queue. A failure here loses nothing: the alerts are saved
+ * with status `queued`, and the sweeper enqueues them once Redis answers again.
+ */
+export async function enqueueSavedAlerts(queues: HeraldQueues, alertIds: string[]): Promise<boolean> {
+  if (alertIds.length === 0) return true;
+  try {
+    await queues.alerts.addBulk(
+      alertIds.map((alertId) => ({ name: 'fan-out', data: { alertId }, opts: { jobId: alertJobId(alertId) } })),
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './alert-ingestor';
+export * from './alert-producer';
+export * from './alert-writer';
+export * from './alert-dispatch';
+export * from './ingest-errors';
+export * from './ingest-source';

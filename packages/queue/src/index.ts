@@ -1,0 +1,5 @@
+export * from './queue-names';
+export * from './job-contracts';
+export * from './redis-connection';
+export * from './herald-queues';
+export * from './directory-changes';

@@ -1,0 +1,46 @@
+import { type HeraldConfig, type Logger, createLogger } from '@herald/config';
+import { createFernetCodec } from '@herald/crypto';
+import { createDatabase, type Database, type DatabaseRole } from '@herald/db';
+import { announceDirectoryChange, createHeraldQueues, createRedisConnection, type HeraldQueues } from '@herald/queue';
+import type { Redis } from 'ioredis';
+import { resolveFernetKeys } from './fernet-keys';
+
+/** What every Herald process shares: configuration, logger, database, secret codec, Redis and queues. */
+export interface HeraldContext {
+  config: HeraldConfig;
+  logger: Logger;
+  database: Database;
+  codec: ReturnType<typeof createFernetCodec>;
+  redis: Redis;
+  queues: HeraldQueues;
+  announceDirectoryChange(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createHeraldContext(config: HeraldConfig, role: DatabaseRole, logger?: Logger): Promise<HeraldContext> {
+  const log = logger ?? createLogger(config, `herald-${role}`);
+  const codec = createFernetCodec(resolveFernetKeys(config, log));
+  const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role, poolSize: config.databasePoolSize });
+  const redis = createRedisConnection(config.redisUrl, 'producer');
+  const queues = createHeraldQueues(redis, config.queuePrefix);
+  return {
+    config,
+    logger: log,
+    database,
+    codec,
+    redis,
+    queues,
+    async announceDirectoryChange() {
+      try {
+        await announceDirectoryChange(redis, config.queuePrefix);
+      } catch (error) {
+        log.warn({ err: error }, 'could not announce a change; workers reload within a minute');
+      }
+    },
+    async close() {
+      await queues.close().catch(() => undefined);
+      redis.disconnect();
+      await database.close();
+    },
+  };
+}
