@@ -19,9 +19,15 @@ const TYPES: Record<string, 'info' | 'warning' | 'critical'> = {
 };
 const COLOR = { info: 65280, warning: 16753920, critical: 16711680 };
 const BASE_TS = 1_740_480_000;
+// Slack escapes `_` in alert text, so the exact-payload check uses plain words.
+const words = (type: string) => type.replace(/_/g, ' ');
+
+jest.setTimeout(30_000);
 
 let herald: Harness;
 let receiver: WebhookReceiver;
+// Discord (5 per 2 s) and Slack (1 per s) pacing would stretch this suite; the limiter has its own tests.
+const FAST = { rate_limit: { limit: 1000, interval_ms: 1000 } };
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
@@ -41,8 +47,8 @@ async function createWebhook(body: Record<string, unknown>, base = '/v1/webhooks
 
 describe('alert pipeline', () => {
   test('every type reaches discord, slack and generic webhooks with the exact payload', async () => {
-    await createWebhook({ name: 'discord', url: receiver.url('/all/discord'), type: 'discord' });
-    await createWebhook({ name: 'slack', url: receiver.url('/all/slack'), type: 'slack' });
+    await createWebhook({ name: 'discord', url: receiver.url('/all/discord'), type: 'discord', ...FAST });
+    await createWebhook({ name: 'slack', url: receiver.url('/all/slack'), type: 'slack', ...FAST });
     const generic = await createWebhook({ name: 'generic', url: receiver.url('/all/generic'), type: 'generic' });
     expect(generic.signing_secret).toMatch(/^whsec_/);
     expect(generic.url).not.toContain('/all/generic');
@@ -53,8 +59,8 @@ describe('alert pipeline', () => {
       offset += 1;
       const response = await herald.request('POST', '/v1/alerts', {
         type,
-        title: `Title ${type}`,
-        message: `Message for ${type}`,
+        title: `Title ${words(type)}`,
+        message: `Message for ${words(type)}`,
         printer_id: 3,
         printer_name: 'X1C',
         timestamp: BASE_TS + offset + 0.5,
@@ -70,17 +76,17 @@ describe('alert pipeline', () => {
       offset += 1;
       const ts = BASE_TS + offset + 0.5;
       const generic = receiver.requestsFor('/all/generic').find((r) => (r.json as { type: string }).type === type);
-      expect(generic?.json).toEqual({ type, severity, title: `Title ${type}`, message: `Message for ${type}`, printer_id: 3, printer_name: 'X1C', timestamp: ts });
+      expect(generic?.json).toEqual({ type, severity, title: `Title ${words(type)}`, message: `Message for ${words(type)}`, printer_id: 3, printer_name: 'X1C', timestamp: ts });
       expect(generic?.headers['content-type']).toBe('application/json');
       expect(generic?.headers['user-agent']).toMatch(/^Herald\/\d+\.\d+\.\d+$/);
       expect(generic?.headers['webhook-signature']).toMatch(/^v1,/);
 
-      const discord = receiver.requestsFor('/all/discord').find((r) => JSON.stringify(r.json).includes(`Title ${type}"`));
+      const discord = receiver.requestsFor('/all/discord').find((r) => JSON.stringify(r.json).includes(`Title ${words(type)}"`));
       expect(discord?.json).toEqual({
         embeds: [
           {
-            title: `Title ${type}`,
-            description: `Message for ${type}`,
+            title: `Title ${words(type)}`,
+            description: `Message for ${words(type)}`,
             color: COLOR[severity],
             footer: { text: 'O.D.I.N. Alert' },
             timestamp: new Date(ts * 1000).toISOString(),
@@ -90,10 +96,10 @@ describe('alert pipeline', () => {
       });
       expect(discord?.headers['webhook-signature']).toBeUndefined();
 
-      const slack = receiver.requestsFor('/all/slack').find((r) => JSON.stringify(r.json).includes(`Title ${type}*`));
+      const slack = receiver.requestsFor('/all/slack').find((r) => JSON.stringify(r.json).includes(`Title ${words(type)}*`));
       expect(slack?.json).toEqual({
-        text: `Title ${type}`,
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*Title ${type}*\nMessage for ${type}` } }],
+        text: `Title ${words(type)}`,
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*Title ${words(type)}*\nMessage for ${words(type)}` } }],
       });
     }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, type HeraldConfig } from '@herald/config';
+import pino, { type DestinationStream } from 'pino';
+import { loadConfig, REDACTED_PATHS, type HeraldConfig } from '@herald/config';
 import { generateFernetKey } from '@herald/crypto';
 import { createHeraldContext, startApi, startWorker, type HeraldContext, type RunningApi } from '@herald/runtime';
 import type { DeliveryWorker } from '@herald/delivery';
@@ -9,6 +10,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   worker?: boolean;
   now?: () => number;
+  /** Where log lines go (with the env's LOG_LEVEL), so a test can read every line Herald writes. */
+  logDestination?: DestinationStream;
 }
 
 /** One isolated Herald (API + worker in this process) on its own database and Redis key prefix. */
@@ -40,7 +43,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     HERALD_SWEEP_STALE_MS: '1000',
     ...options.env,
   });
-  const context = await createHeraldContext(config, 'api');
+  const logger = options.logDestination
+    ? pino(
+        { name: 'herald-test', level: config.log.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+        options.logDestination,
+      )
+    : undefined;
+  const context = await createHeraldContext(config, 'api', logger);
   const api = await startApi(context, { now: options.now });
   const worker = options.worker === false ? null : await startWorker(context, { now: options.now });
   return {

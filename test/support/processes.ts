@@ -44,8 +44,10 @@ export function spawnApp(app: 'api' | 'worker' | 'digest', env: Record<string, s
 export async function waitForOutput(proc: HeraldProcess, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!pattern.test(proc.output())) {
-    if (Date.now() > deadline) throw new Error(`process output did not match ${pattern} within ${timeoutMs} ms:\n${proc.output().slice(-2000)}`);
-    if (proc.child.exitCode !== null) throw new Error(`process exited (${proc.child.exitCode}) before ${pattern}:\n${proc.output().slice(-2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`process output did not match ${pattern} within ${timeoutMs} ms:\n${proc.output().slice(-2000)}`);
+    if (proc.child.exitCode !== null)
+      throw new Error(`process exited (${proc.child.exitCode}) before ${pattern}:\n${proc.output().slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -65,7 +67,9 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-redis-'));
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 5_000;
     for (;;) {
       const ok = await new Promise<boolean>((resolve) => {

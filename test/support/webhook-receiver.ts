@@ -10,7 +10,10 @@ export interface ReceivedRequest {
 }
 
 /** What the receiver answers for one request; defaults to 204. */
-export type Responder = (request: ReceivedRequest, countForPath: number) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | 'hang' | 'reset';
+export type Responder = (
+  request: ReceivedRequest,
+  countForPath: number,
+) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | 'hang' | 'reset';
 
 /** A real local HTTP server standing in for Discord, Slack or a generic endpoint. */
 export interface WebhookReceiver {
@@ -71,7 +74,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(requests)) {
-        if (Date.now() > deadline) throw new Error(`receiver: condition not met within ${timeoutMs} ms (${requests.length} requests so far)`);
+        if (Date.now() > deadline)
+          throw new Error(`receiver: condition not met within ${timeoutMs} ms (${requests.length} requests so far)`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },

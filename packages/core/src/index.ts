@@ -5,3 +5,4 @@ export * from './webhooks';
 export * from './quiet-hours';
 export * from './delivery-policy';
 export * from './formatters/digest';
+export * from './routing';

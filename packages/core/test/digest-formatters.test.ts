@@ -1,4 +1,4 @@
-import type { AlertType, AlertView, Severity } from '../src/alerts/alert-types';
+import { ALERT_TYPES, type AlertType, type AlertView, type Severity } from '../src/alerts/alert-types';
 import {
   formatDigestPayload,
   formatDiscordDigest,
@@ -70,11 +70,7 @@ const SMALL = digest([benchy, bracket, spool, vase]);
 
 /** Alerts of every type, severity following the type, each with a long title full of markdown. */
 function manyAlerts(count: number): AlertView[] {
-  const types: AlertType[] = [
-    'print_complete', 'job_submitted', 'job_approved', 'bed_cooled', 'spool_low', 'maintenance_overdue', 'job_rejected',
-    'first_layer_issue', 'queue_skipped', 'print_failed', 'printer_error', 'spaghetti_detected', 'detachment_detected',
-    'queue_failed_start',
-  ];
+  const types = ALERT_TYPES;
   const severities: Severity[] = ['info', 'warning', 'critical'];
   return Array.from({ length: count }, (_, i) =>
     alertView({
@@ -279,7 +275,7 @@ describe('slack digest', () => {
       id: 'x',
       type: 'printer_error',
       severity: 'critical',
-      title: '<!channel> *urgent* & _x_ ~y~ `z`',
+      title: '<!channel> *urgent* & _x_ ~y~ `z`\nsecond line',
       printerName: 'a<b>',
       occurredAtMs: WINDOW_START,
     });
@@ -289,10 +285,15 @@ describe('slack digest', () => {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: '\u{1F534} 22:00 *&lt;!channel&gt; \u2217urgent\u2217 &amp; \uFF3Fx\uFF3F \u223Cy\u223C \u02CBz\u02CB* \u2014 a&lt;b&gt;',
+        text: '\u{1F534} 22:00 *&lt;!channel&gt; \uFF0Aurgent\uFF0A &amp; \uFF3Fx\uFF3F \uFF5Ey\uFF5E \uFF40z\uFF40 second line* \u2014 a&lt;b&gt;',
       },
     });
     expect(payload.text).toBe(`Quiet hours digest: 1 alert (${LABEL}): 1 critical`);
+  });
+
+  it('keeps the zone name intact in the fallback text', () => {
+    const payload = formatSlackDigest(digest([spool], { timezone: 'America/New_York', windowLabel: '22:00\u201307:00 America/New_York' }));
+    expect(payload.text).toBe('Quiet hours digest: 1 alert (22:00\u201307:00 America/New_York): 1 warning');
   });
 
   it('stays within Block Kit limits with 500 long alerts', () => {

@@ -24,7 +24,10 @@ function collectCodes(error: unknown, depth = 0): string[] {
   const e = error as { code?: unknown; cause?: unknown; originalCode?: unknown; kind?: unknown; meta?: unknown; message?: unknown };
   const codes: string[] = [];
   for (const value of [e.code, e.originalCode, e.kind]) if (typeof value === 'string') codes.push(value);
-  if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|terminating connection|Can't reach database/i.test(e.message)) {
+  if (
+    typeof e.message === 'string' &&
+    /Connection terminated|connect ECONNREFUSED|terminating connection|Can't reach database/i.test(e.message)
+  ) {
     codes.push('ECONNREFUSED');
   }
   return [...codes, ...collectCodes(e.cause, depth + 1), ...collectCodes(e.meta, depth + 1)];

@@ -3,3 +3,7 @@ export * from './server-deps';
 export * from './http-errors';
 export * from './plugins/auth';
 export * from './presenters';
+export * from './route-registry';
+export * from './tokens/token-service';
+export * from './openapi/openapi-document';
+export { DASHBOARD_PATH, LOGIN_PATH, LOGOUT_PATH } from './dashboard/dashboard-routes';

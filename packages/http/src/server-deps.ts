@@ -1,6 +1,7 @@
 import type { HeraldConfig, Logger } from '@herald/config';
 import type { PrismaClient } from '@herald/db';
 import type { AlertIngestor } from '@herald/ingest';
+import type { HeraldMetrics } from '@herald/metrics';
 import type { HeraldQueues } from '@herald/queue';
 import type { Redis } from 'ioredis';
 
@@ -21,5 +22,7 @@ export interface ServerDeps {
   /** Tells every worker that webhooks, organizations or settings changed. */
   announceDirectoryChange(): Promise<void>;
   databaseKind: 'postgres' | 'pglite';
+  /** The registry /metrics serves; a private one is created when absent. */
+  metrics?: HeraldMetrics;
   now?: () => number;
 }

@@ -2,16 +2,33 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAuth } from './plugins/auth';
 import { registerErrorHandler } from './plugins/error-handler';
 import { alertRoutes } from './routes/alert-routes';
+import { deliveryRoutes } from './routes/delivery-routes';
+import { docsRoutes } from './routes/docs-routes';
 import { healthRoutes } from './routes/health-routes';
+import { metricsRoutes } from './routes/metrics-routes';
 import { orgRoutes } from './routes/org-routes';
 import { quietHoursRoutes } from './routes/quiet-hours-routes';
+import { tokenRoutes } from './routes/token-routes';
 import { webhookRoutes } from './routes/webhook-routes';
+import { dashboardRoutes } from './dashboard/dashboard-routes';
+import { trackRoutes } from './route-registry';
 import type { ServerDeps } from './server-deps';
 
 /** Route groups, each a plain function over the app and the shared dependencies. */
 export type RouteGroup = (app: FastifyInstance, deps: ServerDeps) => void | Promise<void>;
 
-export const ROUTE_GROUPS: RouteGroup[] = [healthRoutes, alertRoutes, orgRoutes, webhookRoutes, quietHoursRoutes];
+export const ROUTE_GROUPS: RouteGroup[] = [
+  healthRoutes,
+  alertRoutes,
+  orgRoutes,
+  webhookRoutes,
+  quietHoursRoutes,
+  tokenRoutes,
+  deliveryRoutes,
+  metricsRoutes,
+  docsRoutes,
+  dashboardRoutes,
+];
 
 export async function buildServer(deps: ServerDeps, extraRoutes: RouteGroup[] = []): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
@@ -20,6 +37,7 @@ export async function buildServer(deps: ServerDeps, extraRoutes: RouteGroup[] = 
     bodyLimit: 1024 * 1024,
     trustProxy: false,
   });
+  trackRoutes(app);
   registerErrorHandler(app);
   registerAuth(app, { prisma: deps.prisma, adminToken: deps.config.adminToken });
   for (const group of [...ROUTE_GROUPS, ...extraRoutes]) await group(app, deps);

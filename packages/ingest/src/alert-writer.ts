@@ -1,5 +1,5 @@
 import type { NormalizedAlertInput } from '@herald/core';
-import { type PrismaClient, uuidv7 } from '@herald/db';
+import { type Prisma, type PrismaClient, uuidv7 } from '@herald/db';
 import { AlertRejectedError } from './ingest-errors';
 import type { IngestSource } from './ingest-source';
 
@@ -43,7 +43,7 @@ export async function saveAlerts(
 
   const existingByKey = await findExistingByDedupeKey(prisma, inputs, source);
   const refs: SavedAlertRef[] = [];
-  const rows: Parameters<PrismaClient['alert']['createMany']>[0]['data'] = [];
+  const rows: Prisma.AlertCreateManyInput[] = [];
   const newIdByKey = new Map<string, string>();
   for (const input of inputs) {
     const key = input.dedupeKey;

@@ -1,5 +1,6 @@
 import { buildServer, type RouteGroup } from '@herald/http';
 import { createAlertIngestor } from '@herald/ingest';
+import { instrumentIngestor, metricsFor, type HeraldMetrics } from '@herald/metrics';
 import type { FastifyInstance } from 'fastify';
 import type { HeraldContext } from './herald-context';
 
@@ -10,9 +11,14 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(context: HeraldContext, options: { now?: () => number; extraRoutes?: RouteGroup[] } = {}): Promise<RunningApi> {
+export async function startApi(
+  context: HeraldContext,
+  options: { now?: () => number; extraRoutes?: RouteGroup[]; metrics?: HeraldMetrics } = {},
+): Promise<RunningApi> {
   const { config, database, logger } = context;
-  const ingestor = createAlertIngestor({ prisma: database.prisma, queues: context.queues, logger, now: options.now });
+  // Shared with a worker started on the same context, so single-node serves one /metrics.
+  const metrics = options.metrics ?? metricsFor(context);
+  const ingestor = instrumentIngestor(createAlertIngestor({ prisma: database.prisma, queues: context.queues, logger, now: options.now }), metrics);
   const server = await buildServer(
     {
       config,
@@ -24,6 +30,7 @@ export async function startApi(context: HeraldContext, options: { now?: () => nu
       logger,
       announceDirectoryChange: () => context.announceDirectoryChange(),
       databaseKind: database.kind,
+      metrics,
       now: options.now,
     },
     options.extraRoutes,

@@ -1,15 +1,49 @@
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerDeps } from '@herald/delivery';
+import { metricsFor, startMetricsListener, type HeraldMetrics } from '@herald/metrics';
 import type { HeraldContext } from './herald-context';
 
-export function startWorker(
-  context: HeraldContext,
-  options: Omit<Partial<DeliveryWorkerDeps>, 'config' | 'prisma' | 'codec' | 'logger'> = {},
-): Promise<DeliveryWorker> {
-  return startDeliveryWorker({
+export interface StartWorkerOptions extends Omit<Partial<DeliveryWorkerDeps>, 'config' | 'prisma' | 'codec' | 'logger'> {
+  metrics?: HeraldMetrics;
+  /**
+   * A separate worker process has no HTTP API: with a port (HERALD_WORKER_METRICS_PORT), it serves
+   * its own GET /metrics there (bearer HERALD_METRICS_TOKEN when set). 0 picks a free port.
+   */
+  metricsPort?: number;
+}
+
+export interface RunningWorker extends DeliveryWorker {
+  /** Where the worker's own /metrics listens, when started with a metrics port. */
+  metricsAddress: string | null;
+}
+
+export async function startWorker(context: HeraldContext, options: StartWorkerOptions = {}): Promise<RunningWorker> {
+  const { metrics: given, metricsPort, ...workerOptions } = options;
+  const metrics = given ?? metricsFor(context);
+  const worker = await startDeliveryWorker({
     config: context.config,
     prisma: context.database.prisma,
     codec: context.codec,
     logger: context.logger,
-    ...options,
+    ...workerOptions,
+    onDeliveryFinished(event) {
+      metrics.deliveryFinished(event);
+      workerOptions.onDeliveryFinished?.(event);
+    },
   });
+  const listener =
+    metricsPort === undefined
+      ? null
+      : await startMetricsListener({ metrics, host: context.config.host, port: metricsPort, token: context.config.metricsToken }).catch(async (error: unknown) => {
+          await worker.close();
+          throw error;
+        });
+  if (listener) context.logger.info({ address: listener.address }, 'worker metrics listening');
+  return {
+    ...worker,
+    metricsAddress: listener?.address ?? null,
+    async close() {
+      await listener?.close();
+      await worker.close();
+    },
+  };
 }

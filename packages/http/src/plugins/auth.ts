@@ -18,30 +18,46 @@ declare module 'fastify' {
   }
 }
 
-function bearerFrom(request: FastifyRequest): string | null {
+/** Name of the dashboard's HttpOnly session cookie; it holds the token the operator logged in with. */
+export const SESSION_COOKIE = 'herald_token';
+
+/** The bearer token of a request, or the dashboard's HttpOnly cookie. */
+export function presentedToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
-  if (typeof header === 'string' && header.startsWith('Bearer ')) return header.slice(7).trim();
+  if (typeof header === 'string' && header.startsWith('Bearer ')) return header.slice(7).trim() || null;
   const cookie = request.headers.cookie;
   if (typeof cookie === 'string') {
-    const match = /(?:^|;\s*)herald_token=([^;]+)/.exec(cookie);
-    if (match?.[1]) return decodeURIComponent(match[1]);
+    const match = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(cookie);
+    if (match?.[1]) {
+      try {
+        return decodeURIComponent(match[1]);
+      } catch {
+        return null;
+      }
+    }
   }
   return null;
 }
 
+export interface AuthDeps {
+  prisma: PrismaClient;
+  adminToken: string | undefined;
+}
+
+/** The principal a secret stands for: the configured admin token, or a stored token that is not revoked. */
+export async function resolvePrincipal(deps: AuthDeps, secret: string): Promise<Principal | null> {
+  if (deps.adminToken && safeEqual(secret, deps.adminToken)) return { tokenId: 'config-admin', role: 'admin', orgId: null };
+  // Lookup by SHA-256: the secret itself is never stored or compared byte by byte.
+  const token = await deps.prisma.apiToken.findUnique({ where: { hash: hashApiToken(secret) } });
+  return token && token.revokedAt === null ? { tokenId: token.id, role: token.role, orgId: token.orgId } : null;
+}
+
 /** Resolves the bearer token (or the dashboard's HttpOnly cookie) to a principal on every request. */
-export function registerAuth(app: FastifyInstance, deps: { prisma: PrismaClient; adminToken: string | undefined }): void {
+export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const secret = bearerFrom(request);
-    if (!secret) return;
-    if (deps.adminToken && safeEqual(secret, deps.adminToken)) {
-      request.principal = { tokenId: 'config-admin', role: 'admin', orgId: null };
-      return;
-    }
-    // Lookup by SHA-256: the secret itself is never stored or compared byte by byte.
-    const token = await deps.prisma.apiToken.findUnique({ where: { hash: hashApiToken(secret) } });
-    if (token && token.revokedAt === null) request.principal = { tokenId: token.id, role: token.role, orgId: token.orgId };
+    const secret = presentedToken(request);
+    if (secret) request.principal = await resolvePrincipal(deps, secret);
   });
 }
 

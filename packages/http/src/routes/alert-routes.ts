@@ -5,10 +5,11 @@ import { canSeeOrg, requireRole } from '../plugins/auth';
 import { badRequest, notFound } from '../http-errors';
 import { presentAlert } from '../presenters';
 import type { ServerDeps } from '../server-deps';
+import { parsePositiveInt, parseTime } from '../validation/query-params';
 
 const ALERT_BODY_LIMIT = 64 * 1024;
 const BATCH_BODY_LIMIT = 1024 * 1024;
-const ALERT_STATUSES = ['queued', 'dispatched', 'delivered', 'partially_failed', 'failed', 'suppressed', 'no_targets'] as const;
+export const ALERT_STATUSES = ['queued', 'dispatched', 'delivered', 'partially_failed', 'failed', 'suppressed', 'no_targets'] as const;
 
 interface AlertListQuery {
   type?: string;
@@ -19,19 +20,6 @@ interface AlertListQuery {
   until?: string;
   cursor?: string;
   limit?: string;
-}
-
-function parseTime(field: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = /^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
-  if (Number.isNaN(date.getTime())) throw badRequest([{ field, message: 'expected epoch seconds or an ISO 8601 time' }]);
-  return date;
-}
-
-function parsePositiveInt(field: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw badRequest([{ field, message: 'expected a positive integer' }]);
-  return Number(value);
 }
 
 export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {

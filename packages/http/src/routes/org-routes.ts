@@ -8,13 +8,13 @@ import { parseBody } from '../validation/zod-errors';
 import type { ServerDeps } from '../server-deps';
 import { createWebhook, presentWebhook, updateWebhook } from './webhook-service';
 
-const createOrgSchema = z.strictObject({ name: z.string().trim().min(1).max(200), enterprise: z.boolean().default(false) });
-const updateOrgSchema = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), enterprise: z.boolean().optional() });
-const orgSettingsSchema = z.strictObject({
+export const createOrgSchema = z.strictObject({ name: z.string().trim().min(1).max(200), enterprise: z.boolean().default(false) });
+export const updateOrgSchema = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), enterprise: z.boolean().optional() });
+export const orgSettingsSchema = z.strictObject({
   webhook_url: z.string().min(1).max(2048).nullable(),
   webhook_type: z.enum(WEBHOOK_TYPES).optional(),
 });
-const printerSchema = z.strictObject({ name: z.string().trim().min(1).max(128), org_id: z.number().int().positive().nullable().default(null) });
+export const printerSchema = z.strictObject({ name: z.string().trim().min(1).max(128), org_id: z.number().int().positive().nullable().default(null) });
 
 export function presentOrg(org: Organization) {
   return { id: org.id, name: org.name, enterprise: org.enterprise, created_at: org.createdAt.toISOString() };

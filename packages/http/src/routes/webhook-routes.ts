@@ -3,11 +3,16 @@ import { buildTestAlert, formatAlertPayload } from '@herald/core';
 import { USER_AGENT } from '@herald/config';
 import { signWebhook } from '@herald/crypto';
 import { canSeeOrg, requireRole } from '../plugins/auth';
-import { forbidden, notFound, HttpError } from '../http-errors';
+import { badRequest, conflict, forbidden, notFound, HttpError } from '../http-errors';
 import { parseBody } from '../validation/zod-errors';
 import { createWebhookSchema, updateWebhookSchema } from '../validation/webhook-input';
 import type { ServerDeps } from '../server-deps';
 import { createWebhook, presentWebhook, updateWebhook } from './webhook-service';
+import { parseTime } from '../validation/query-params';
+import { redeliver } from './redelivery';
+
+const REPLAY_BATCH = 200;
+const REPLAYABLE = ['failed', 'dead'] as const;
 
 const ORG_ID = /^\d{1,9}$/;
 const UUID = /^[0-9a-f-]{36}$/i;
@@ -103,6 +108,32 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
         const code = (error as { cause?: { code?: string } }).cause?.code;
         throw new HttpError(502, 'endpoint_unreachable', `the endpoint did not answer${code ? ` (${code})` : ''}`);
       }
+    });
+
+    // Re-sends the endpoint's failed and dead deliveries created since `since`, e.g. after an outage.
+    app.post<{ Params: { id: string }; Querystring: { since?: string } }>(`${base}/:id/replay`, async (request, reply) => {
+      const orgId = await scope(request);
+      const webhook = await findWebhook(deps, request.params.id, orgId);
+      const since = parseTime('since', request.query.since);
+      if (!since) throw badRequest([{ field: 'since', message: 'required: replay deliveries created at or after this time' }]);
+      if (!webhook.enabled || webhook.disabledReason !== null) throw conflict('the webhook is disabled; enable it before replaying');
+      let replayed = 0;
+      let matched = 0;
+      let after: string | undefined;
+      for (;;) {
+        const batch = await deps.prisma.delivery.findMany({
+          where: { webhookId: webhook.id, status: { in: [...REPLAYABLE] }, createdAt: { gte: since }, ...(after ? { id: { gt: after } } : {}) },
+          select: { id: true, webhookId: true, kind: true, alertId: true },
+          orderBy: { id: 'asc' },
+          take: REPLAY_BATCH,
+        });
+        if (batch.length === 0) break;
+        matched += batch.length;
+        replayed += (await redeliver(deps, batch, REPLAYABLE)).length;
+        after = batch[batch.length - 1]?.id;
+      }
+      request.log.info({ webhookId: webhook.id, replayed, skipped: matched - replayed }, 'webhook deliveries replayed by request');
+      return reply.code(202).send({ webhook_id: webhook.id, since: since.toISOString(), replayed, skipped: matched - replayed });
     });
   }
 }

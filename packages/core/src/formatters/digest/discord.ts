@@ -13,7 +13,8 @@ import {
   type DigestView,
 } from './digest-view';
 import { escapeDiscordMarkdown } from './escape';
-import { fitLines, truncateText } from './text-fit';
+import { truncateText } from '../truncate';
+import { fitLines } from './text-fit';
 
 // Discord's embed limits, counted here in UTF-16 units (never fewer than Discord's characters).
 const TITLE_MAX = 256;

@@ -1,18 +1,16 @@
+import { escapeSlackText } from '../slack-text';
+
+/** Only &, < and >, for text the digest writes itself (zone names such as America/New_York keep their "_"). */
+export function escapeSlackEntities(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /**
- * Escape user-supplied text for Slack mrkdwn: &, < and > become entities (so "<!channel>" or
- * "<http://…|x>" cannot be injected), and the formatting characters *, _, ~ and ` are swapped for
- * look-alikes, since Slack has no escape character for them. Newlines collapse to spaces.
+ * User-supplied text for one Slack digest line: the alert formatters' escaping (entities, formatting
+ * characters swapped for look-alikes) with newlines collapsed so each alert stays on one line.
  */
-export function escapeSlackText(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\*/g, '\u2217')
-    .replace(/_/g, '\uFF3F')
-    .replace(/~/g, '\u223C')
-    .replace(/`/g, '\u02CB');
+export function escapeSlackLine(text: string): string {
+  return escapeSlackText(text.replace(/[\r\n]+/g, ' '));
 }
 
 /**

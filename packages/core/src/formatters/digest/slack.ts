@@ -11,8 +11,9 @@ import {
   severityBreakdown,
   type DigestView,
 } from './digest-view';
-import { escapeSlackText } from './escape';
-import { fitLines, truncateText } from './text-fit';
+import { escapeSlackEntities, escapeSlackLine } from './escape';
+import { truncateText } from '../truncate';
+import { fitLines } from './text-fit';
 
 // Slack Block Kit limits.
 const HEADER_MAX = 150;
@@ -43,8 +44,8 @@ function countFields(digest: DigestView): Array<{ type: 'mrkdwn'; text: string }
 }
 
 function alertLine(alert: DigestView['alerts'][number], timezone: string): string {
-  const title = escapeSlackText(truncateText(alert.title, LISTED_TITLE_MAX));
-  const printer = escapeSlackText(printerLabel(alert));
+  const title = escapeSlackLine(truncateText(alert.title, LISTED_TITLE_MAX));
+  const printer = escapeSlackLine(printerLabel(alert));
   return `${SEVERITY_MARKER[alert.severity]} ${localTimeOf(alert, timezone)} *${title}* \u2014 ${printer}`;
 }
 
@@ -55,7 +56,7 @@ export function formatSlackDigest(digest: DigestView): SlackDigestPayload {
 
   if (digest.alerts.length === 0) {
     return {
-      text: escapeSlackText(headline),
+      text: escapeSlackEntities(headline),
       blocks: [header, { type: 'section', text: { type: 'mrkdwn', text: ALL_QUIET_TEXT } }],
     };
   }
@@ -67,7 +68,7 @@ export function formatSlackDigest(digest: DigestView): SlackDigestPayload {
     ordered.length,
   );
   return {
-    text: escapeSlackText(`${headline}: ${severityBreakdown(digest.alerts)}`),
+    text: escapeSlackEntities(`${headline}: ${severityBreakdown(digest.alerts)}`),
     blocks: [
       header,
       { type: 'section', fields: countFields(digest) },

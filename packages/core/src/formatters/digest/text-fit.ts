@@ -1,13 +1,4 @@
-const ELLIPSIS = '\u2026';
-
-/** Cut `text` to at most `max` UTF-16 units, ending in "…" when cut, never splitting a surrogate pair. */
-export function truncateText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = max - ELLIPSIS.length;
-  const last = text.charCodeAt(cut - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
-  return text.slice(0, Math.max(cut, 0)) + ELLIPSIS;
-}
+import { ELLIPSIS } from '../truncate';
 
 /**
  * Join as many leading `lines` as fit in `budget` characters (newline separated), followed by

@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from '../src';
+
+const KEY = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';
+
+describe('loadConfig', () => {
+  test('defaults describe a single-node development run', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      mode: 'development',
+      host: '127.0.0.1',
+      port: 3000,
+      databaseUrl: undefined,
+      redisUrl: 'redis://127.0.0.1:6379',
+      queuePrefix: '{herald}',
+      fernetKeys: [],
+    });
+    expect(config.worker.retryScheduleSeconds).toEqual([5, 30, 120, 600, 1800, 3600, 10800, 21600, 43200]);
+  });
+
+  test.each([
+    [{ REDIS_URL: 'nonsense' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL'],
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ HERALD_FERNET_KEYS: 'c2hvcnQ=' }, 'HERALD_FERNET_KEYS'],
+    [{ HERALD_QUEUE_PREFIX: 'herald' }, 'HERALD_QUEUE_PREFIX'],
+    [{ HERALD_RETRY_SCHEDULE: '5,soon' }, 'HERALD_RETRY_SCHEDULE'],
+    [{ HERALD_RATE_LIMITS: 'maybe' }, 'HERALD_RATE_LIMITS'],
+    [{ HERALD_ENV: 'production' }, 'HERALD_FERNET_KEYS'],
+  ])('%j fails naming %s', (env, variable) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message.startsWith(`${variable}: `)).toBe(true);
+    expect((error as ConfigError).message).not.toContain('\n');
+  });
+
+  test('a bad Fernet key is reported without echoing it', () => {
+    const secretish = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldY';
+    expect(() => loadConfig({ HERALD_FERNET_KEYS: `${KEY},${secretish}` })).toThrow(/key #2 must be 32 bytes/);
+    try {
+      loadConfig({ HERALD_FERNET_KEYS: secretish });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secretish);
+    }
+  });
+
+  test('several Fernet keys are kept newest first', () => {
+    expect(loadConfig({ HERALD_FERNET_KEYS: ` ${KEY} ,${KEY.replace('c', 'd')}` }).fernetKeys).toEqual([KEY, KEY.replace('c', 'd')]);
+  });
+});

@@ -1,0 +1,95 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/prisma/client';
+import { migrate, type MigrateOptions, type MigrateResult } from './migrator';
+import { pgExecutor, pgliteExecutor } from './sql-executor';
+
+/** Which Herald process is opening the database; only single-node may use embedded PGlite. */
+export type DatabaseRole = 'single-node' | 'worker' | 'api' | 'digest';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface CreateDatabaseOptions {
+  /** PostgreSQL connection string; unset means embedded PGlite (single-node only). */
+  databaseUrl?: string | undefined;
+  /** Herald's data directory; PGlite keeps its files in `<dataDir>/pglite`. */
+  dataDir: string;
+  role: DatabaseRole;
+  /** Connections in the PostgreSQL pool (default 10). Ignored for PGlite. */
+  poolSize?: number;
+  /** How long to wait for a new PostgreSQL connection before failing (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Options for `migrate()`: where it logs, which directory, how long it waits for the lock. */
+  migrations?: MigrateOptions;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: DatabaseKind;
+  /** Applies pending migrations from prisma/migrations (safe to call from several processes at once). */
+  migrate(): Promise<MigrateResult>;
+  /** Disconnects Prisma and closes the pool or the embedded database. */
+  close(): Promise<void>;
+}
+
+const ROLE_NAMES: Record<DatabaseRole, string> = {
+  'single-node': 'single-node Herald',
+  worker: 'the worker',
+  api: 'the API',
+  digest: 'the digest scheduler',
+};
+
+export async function createDatabase(options: CreateDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return createPostgresDatabase(options.databaseUrl, options);
+  if (options.role !== 'single-node') {
+    throw new Error(
+      `${ROLE_NAMES[options.role]} needs DATABASE_URL: PGlite is single-process, ` +
+        'so only single-node Herald (`npm start`) can run on the embedded database',
+    );
+  }
+  return createPGliteDatabase(options);
+}
+
+function createPostgresDatabase(connectionString: string, options: CreateDatabaseOptions): Database {
+  const connectionTimeoutMillis = options.connectTimeoutMs ?? 10_000;
+  const adapter = new PrismaPg({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis });
+  const prisma = new PrismaClient({ adapter });
+  return {
+    prisma,
+    kind: 'postgres',
+    async migrate() {
+      // A dedicated session: the advisory lock belongs to one connection, not to Prisma's pool.
+      const client = new pg.Client({ connectionString, connectionTimeoutMillis });
+      client.on('error', () => undefined);
+      await client.connect();
+      try {
+        return await migrate(pgExecutor(client), options.migrations);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+    },
+  };
+}
+
+async function createPGliteDatabase(options: CreateDatabaseOptions): Promise<Database> {
+  const dir = path.join(options.dataDir, 'pglite');
+  await fs.mkdir(dir, { recursive: true });
+  const pglite = await PGlite.create(dir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: 'pglite',
+    migrate: () => migrate(pgliteExecutor(pglite), options.migrations),
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

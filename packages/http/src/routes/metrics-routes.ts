@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import { safeEqual } from '@herald/crypto';
+import { createHeraldMetrics, type HeraldMetrics } from '@herald/metrics';
+import { presentedToken, requireRole } from '../plugins/auth';
+import type { ServerDeps } from '../server-deps';
+
+/** Prometheus scrape endpoint: an admin token, or HERALD_METRICS_TOKEN for a scraper that should not hold one. */
+export function metricsRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const metrics: HeraldMetrics = deps.metrics ?? createHeraldMetrics();
+  metrics.observeCluster({ queues: deps.queues, prisma: deps.prisma, now: deps.now });
+  app.get('/metrics', async (request, reply) => {
+    const secret = presentedToken(request);
+    const metricsToken = deps.config.metricsToken;
+    if (!(metricsToken && secret && safeEqual(secret, metricsToken))) requireRole(request, 'admin');
+    return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(await metrics.render());
+  });
+}

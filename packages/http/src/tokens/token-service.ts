@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { generateApiToken } from '@herald/crypto';
+import type { ApiToken, PrismaClient } from '@herald/db';
+import { badRequest } from '../http-errors';
+
+export const TOKEN_ROLES = ['admin', 'org_admin', 'ingestor'] as const;
+
+export const createTokenSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(TOKEN_ROLES),
+  org_id: z.number().int().positive().nullable().default(null),
+});
+
+export type CreateTokenInput = z.infer<typeof createTokenSchema>;
+
+export function presentToken(token: ApiToken) {
+  return {
+    id: token.id,
+    name: token.name,
+    role: token.role,
+    org_id: token.orgId,
+    prefix: token.prefix,
+    created_at: token.createdAt.toISOString(),
+    revoked_at: token.revokedAt?.toISOString() ?? null,
+    last_used_at: token.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Creates an API token and returns its secret, which exists only in this return value: the row
+ * keeps its SHA-256 and a short prefix. An org admin needs an organization; an ingestor may be
+ * bound to one (then it may post alerts only for that organization's printers); an admin is global.
+ */
+export async function createApiToken(prisma: PrismaClient, input: CreateTokenInput): Promise<{ token: ApiToken; secret: string }> {
+  if (input.role === 'org_admin' && input.org_id === null) throw badRequest([{ field: 'org_id', message: 'required for an org_admin token' }]);
+  if (input.role === 'admin' && input.org_id !== null) throw badRequest([{ field: 'org_id', message: 'admin tokens are not bound to an organization' }]);
+  if (input.org_id !== null && !(await prisma.organization.findUnique({ where: { id: input.org_id } }))) {
+    throw badRequest([{ field: 'org_id', message: `no organization ${input.org_id}` }]);
+  }
+  const generated = generateApiToken();
+  const token = await prisma.apiToken.create({
+    data: { name: input.name, role: input.role, orgId: input.org_id, hash: generated.hash, prefix: generated.prefix },
+  });
+  return { token, secret: generated.secret };
+}

@@ -1,0 +1,145 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PrismaClient } from '@herald/db';
+import type { HeraldQueues } from '@herald/queue';
+import { oldestWaitingAgeSeconds } from './queue-age';
+
+/** What the delivery worker reports when a delivery reaches a final state (no URL, by design). */
+export interface FinishedDelivery {
+  webhookType: string;
+  outcome: 'delivered' | 'failed' | 'dead';
+  /** Alert receipt to 2xx, for delivered ones. */
+  latencyMs: number | null;
+}
+
+export interface ClusterSources {
+  queues: HeraldQueues;
+  prisma: PrismaClient;
+  now?: () => number;
+}
+
+/**
+ * Herald's Prometheus metrics. Labels hold only bounded, non-secret values (alert type,
+ * webhook type, outcome, queue name): never a URL, token or id.
+ */
+export interface HeraldMetrics {
+  readonly registry: Registry;
+  readonly contentType: string;
+  alertsIngested(type: string, count?: number): void;
+  deliveryFinished(event: FinishedDelivery): void;
+  /**
+   * Adds the series that describe the whole deployment rather than this process: queue depth
+   * and age (Redis) and attempts and digests (database). Only the API calls it, so a separate
+   * worker process does not report them twice. Idempotent.
+   */
+  observeCluster(sources: ClusterSources): void;
+  render(): Promise<string>;
+}
+
+const LATENCY_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 12 * 3600];
+
+export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}): HeraldMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  const ingested = new Counter({
+    name: 'herald_alerts_ingested_total',
+    help: 'Alerts accepted and saved (duplicates excluded), by alert type.',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  const deliveries = new Counter({
+    name: 'herald_deliveries_total',
+    help: 'Deliveries that reached a final state in this process, by outcome and webhook type.',
+    labelNames: ['outcome', 'webhook_type'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'herald_delivery_latency_seconds',
+    help: 'Time from alert receipt to the endpoint answering 2xx, by webhook type.',
+    labelNames: ['webhook_type'] as const,
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [registry],
+  });
+
+  let clusterObserved = false;
+  function observeCluster(sources: ClusterSources): void {
+    if (clusterObserved) return;
+    clusterObserved = true;
+    const now = sources.now ?? Date.now;
+    const queues = { alerts: sources.queues.alerts, deliveries: sources.queues.deliveries };
+    new Gauge({
+      name: 'herald_queue_waiting',
+      help: 'Jobs waiting to be picked up, per queue (collected at scrape).',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [name, queue] of Object.entries(queues)) {
+          const count = await queue.getWaitingCount().catch(() => null);
+          if (count !== null) this.set({ queue: name }, count);
+        }
+      },
+    });
+    new Gauge({
+      name: 'herald_queue_oldest_waiting_age_seconds',
+      help: 'Seconds the oldest waiting job has been ready to run, per queue; 0 when none waits (collected at scrape).',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [name, queue] of Object.entries(queues)) {
+          const age = await oldestWaitingAgeSeconds(queue, now()).catch(() => null);
+          if (age !== null) this.set({ queue: name }, age);
+        }
+      },
+    });
+    new Counter({
+      name: 'herald_delivery_attempts_total',
+      help: 'HTTP delivery attempts recorded by every worker (from the attempt id sequence).',
+      registers: [registry],
+      async collect() {
+        const total = await attemptsRecorded(sources.prisma).catch(() => null);
+        if (total === null) return;
+        this.reset();
+        this.inc(total);
+      },
+    });
+    new Counter({
+      name: 'herald_digests_sent_total',
+      help: 'Quiet-hours digests dispatched to their webhooks, by scope.',
+      labelNames: ['scope'] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await sources.prisma.digest.groupBy({ by: ['scope'], where: { status: 'dispatched' }, _count: { _all: true } }).catch(() => null);
+        if (rows === null) return;
+        this.reset();
+        for (const scope of ['system', 'organization']) this.inc({ scope }, 0);
+        for (const row of rows) this.inc({ scope: row.scope }, row._count._all);
+      },
+    });
+  }
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    alertsIngested(type, count = 1) {
+      if (count > 0) ingested.inc({ type }, count);
+    },
+    deliveryFinished(event) {
+      deliveries.inc({ outcome: event.outcome, webhook_type: event.webhookType });
+      if (event.outcome === 'delivered' && event.latencyMs !== null) latency.observe({ webhook_type: event.webhookType }, Math.max(0, event.latencyMs) / 1000);
+    },
+    observeCluster,
+    render: () => registry.metrics(),
+  };
+}
+
+/**
+ * Attempt rows are pruned after the retention period, so their count would go down; the id
+ * sequence behind them only grows, and every worker writes through it.
+ */
+async function attemptsRecorded(prisma: PrismaClient): Promise<number> {
+  const rows = await prisma.$queryRaw<{ total: bigint | number | null }[]>`
+    SELECT pg_sequence_last_value(pg_get_serial_sequence('delivery_attempts', 'id')::regclass) AS total`;
+  return Number(rows[0]?.total ?? 0);
+}
