@@ -164,8 +164,10 @@ describe('organization windows and crashed digest processes', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     clockMs = utc('2026-10-27T01:30:00Z');
     for (let i = 0; i < 60; i++) await post(i % 2 ? 'print_failed' : 'bed_cooled', 60, `2026-10-27T01:${String(i % 59).padStart(2, '0')}:00Z`, `crash ${i}`);
-    const held = await prisma.alert.count({ where: { quietScope: `org:${org.id}`, status: 'suppressed' } });
-    expect(held).toBe(60);
+    const heldCount = () => prisma.alert.count({ where: { quietScope: `org:${org.id}`, status: 'suppressed' } });
+    const deadline = Date.now() + 10_000;
+    while ((await heldCount()) < 60 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await heldCount()).toBe(60);
 
     // A process claims the window and dies before dispatching it.
     clockMs = utc('2026-10-27T02:01:00Z');

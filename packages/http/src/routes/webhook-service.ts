@@ -50,6 +50,7 @@ export async function createWebhook(deps: ServerDeps, orgId: number | null, inpu
     },
   });
   await deps.announceDirectoryChange();
+  deps.logger.debug({ target: input.url }, 'mutation');
   return { webhook, signingSecret };
 }
 
