@@ -3,6 +3,8 @@ import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { createOrg, createToken, createWebhook, deliveriesOnceSettled, deliveryWithStatus, postAlert } from '../support/admin-fixtures';
 
+jest.setTimeout(60_000);
+
 /** Every kind of caller the API distinguishes. */
 const WHO = ['admin', 'orgA', 'orgB', 'ingestor', 'ingestorA', 'none', 'revoked'] as const;
 type Who = (typeof WHO)[number];
@@ -96,8 +98,10 @@ async function call(who: Who, method: string, path: string, body?: unknown, form
   return { status: response.status, text };
 }
 
-const freshSystemWebhook = async () => (await createWebhook(herald, '/v1/webhooks', { name: 'doomed', url: receiver.url('/doomed'), type: 'generic' })).id;
-const freshOrgWebhook = async () => (await createWebhook(herald, `/v1/orgs/${orgA}/webhooks`, { name: 'doomed A', url: receiver.url('/doomed-a'), type: 'generic' })).id;
+const freshSystemWebhook = async () =>
+  (await createWebhook(herald, '/v1/webhooks', { name: 'doomed', url: receiver.url('/doomed'), type: 'generic' })).id;
+const freshOrgWebhook = async () =>
+  (await createWebhook(herald, `/v1/orgs/${orgA}/webhooks`, { name: 'doomed A', url: receiver.url('/doomed-a'), type: 'generic' })).id;
 const waitUntilFailedAgain = async () => void (await deliveryWithStatus(herald, failedDeliveryA, ['failed']));
 
 const ROWS: Row[] = [
@@ -106,15 +110,33 @@ const ROWS: Row[] = [
   { method: 'GET', route: '/docs', path: () => '/docs', expect: everyone(200) },
   { method: 'GET', route: '/docs/openapi.json', path: () => '/docs/openapi.json', expect: everyone(200) },
 
-  { method: 'POST', route: '/v1/alerts', path: () => '/v1/alerts', body: () => alertBody, expect: expecting({ admin: 202, ingestor: 202, ingestorA: 202 }) },
-  { method: 'POST', route: '/v1/alerts/batch', path: () => '/v1/alerts/batch', body: () => ({ alerts: [alertBody] }), expect: expecting({ admin: 202, ingestor: 202, ingestorA: 202 }) },
+  {
+    method: 'POST',
+    route: '/v1/alerts',
+    path: () => '/v1/alerts',
+    body: () => alertBody,
+    expect: expecting({ admin: 202, ingestor: 202, ingestorA: 202 }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/alerts/batch',
+    path: () => '/v1/alerts/batch',
+    body: () => ({ alerts: [alertBody] }),
+    expect: expecting({ admin: 202, ingestor: 202, ingestorA: 202 }),
+  },
   { method: 'GET', route: '/v1/alerts', path: () => '/v1/alerts', expect: expecting({ admin: 200, orgA: 200, orgB: 200 }) },
   { method: 'GET', route: '/v1/alerts/:id', path: () => `/v1/alerts/${alertA}`, expect: orgAResource(200) },
 
   { method: 'GET', route: '/v1/orgs', path: () => '/v1/orgs', expect: expecting({ admin: 200, orgA: 200, orgB: 200 }) },
   { method: 'POST', route: '/v1/orgs', path: () => '/v1/orgs', body: () => ({ name: 'Farm Z' }), expect: expecting({ admin: 201 }) },
   { method: 'GET', route: '/v1/orgs/:id', path: () => `/v1/orgs/${orgA}`, expect: orgAResource(200) },
-  { method: 'PATCH', route: '/v1/orgs/:id', path: () => `/v1/orgs/${orgA}`, body: () => ({ name: 'Farm A' }), expect: expecting({ admin: 200 }) },
+  {
+    method: 'PATCH',
+    route: '/v1/orgs/:id',
+    path: () => `/v1/orgs/${orgA}`,
+    body: () => ({ name: 'Farm A' }),
+    expect: expecting({ admin: 200 }),
+  },
   {
     method: 'PUT',
     route: '/v1/orgs/:id/settings',
@@ -123,9 +145,21 @@ const ROWS: Row[] = [
     expect: orgAResource(200),
   },
   { method: 'GET', route: '/v1/orgs/:id/quiet-hours', path: () => `/v1/orgs/${orgA}/quiet-hours`, expect: orgAResource(200) },
-  { method: 'PUT', route: '/v1/orgs/:id/quiet-hours', path: () => `/v1/orgs/${orgA}/quiet-hours`, body: () => quietHours, expect: orgAResource(200) },
+  {
+    method: 'PUT',
+    route: '/v1/orgs/:id/quiet-hours',
+    path: () => `/v1/orgs/${orgA}/quiet-hours`,
+    body: () => quietHours,
+    expect: orgAResource(200),
+  },
   { method: 'GET', route: '/v1/settings/quiet-hours', path: () => '/v1/settings/quiet-hours', expect: expecting({ admin: 200 }) },
-  { method: 'PUT', route: '/v1/settings/quiet-hours', path: () => '/v1/settings/quiet-hours', body: () => quietHours, expect: expecting({ admin: 200 }) },
+  {
+    method: 'PUT',
+    route: '/v1/settings/quiet-hours',
+    path: () => '/v1/settings/quiet-hours',
+    body: () => quietHours,
+    expect: expecting({ admin: 200 }),
+  },
 
   { method: 'GET', route: '/v1/printers', path: () => '/v1/printers', expect: expecting({ admin: 200, orgA: 200, orgB: 200 }) },
   {
@@ -138,12 +172,34 @@ const ROWS: Row[] = [
   },
 
   { method: 'GET', route: '/v1/webhooks', path: () => '/v1/webhooks', expect: expecting({ admin: 200 }) },
-  { method: 'POST', route: '/v1/webhooks', path: () => '/v1/webhooks', body: () => ({ name: 'new', url: receiver.url('/new'), type: 'discord' }), expect: expecting({ admin: 201 }) },
+  {
+    method: 'POST',
+    route: '/v1/webhooks',
+    path: () => '/v1/webhooks',
+    body: () => ({ name: 'new', url: receiver.url('/new'), type: 'discord' }),
+    expect: expecting({ admin: 201 }),
+  },
   { method: 'GET', route: '/v1/webhooks/:id', path: () => `/v1/webhooks/${systemWebhook}`, expect: expecting({ admin: 200 }) },
-  { method: 'PATCH', route: '/v1/webhooks/:id', path: () => `/v1/webhooks/${systemWebhook}`, body: () => ({ name: 'system' }), expect: expecting({ admin: 200 }) },
-  { method: 'DELETE', route: '/v1/webhooks/:id', path: async () => `/v1/webhooks/${await freshSystemWebhook()}`, expect: expecting({ admin: 204 }) },
+  {
+    method: 'PATCH',
+    route: '/v1/webhooks/:id',
+    path: () => `/v1/webhooks/${systemWebhook}`,
+    body: () => ({ name: 'system' }),
+    expect: expecting({ admin: 200 }),
+  },
+  {
+    method: 'DELETE',
+    route: '/v1/webhooks/:id',
+    path: async () => `/v1/webhooks/${await freshSystemWebhook()}`,
+    expect: expecting({ admin: 204 }),
+  },
   { method: 'POST', route: '/v1/webhooks/:id/test', path: () => `/v1/webhooks/${systemWebhook}/test`, expect: expecting({ admin: 200 }) },
-  { method: 'POST', route: '/v1/webhooks/:id/replay', path: () => `/v1/webhooks/${systemWebhook}/replay?since=${startedAt}`, expect: expecting({ admin: 202 }) },
+  {
+    method: 'POST',
+    route: '/v1/webhooks/:id/replay',
+    path: () => `/v1/webhooks/${systemWebhook}/replay?since=${startedAt}`,
+    expect: expecting({ admin: 202 }),
+  },
 
   { method: 'GET', route: '/v1/orgs/:orgId/webhooks', path: () => `/v1/orgs/${orgA}/webhooks`, expect: orgAResource(200) },
   {
@@ -154,9 +210,25 @@ const ROWS: Row[] = [
     expect: orgAResource(201),
   },
   { method: 'GET', route: '/v1/orgs/:orgId/webhooks/:id', path: () => `/v1/orgs/${orgA}/webhooks/${webhookA}`, expect: orgAResource(200) },
-  { method: 'PATCH', route: '/v1/orgs/:orgId/webhooks/:id', path: () => `/v1/orgs/${orgA}/webhooks/${webhookA}`, body: () => ({ name: 'A' }), expect: orgAResource(200) },
-  { method: 'DELETE', route: '/v1/orgs/:orgId/webhooks/:id', path: async () => `/v1/orgs/${orgA}/webhooks/${await freshOrgWebhook()}`, expect: orgAResource(204) },
-  { method: 'POST', route: '/v1/orgs/:orgId/webhooks/:id/test', path: () => `/v1/orgs/${orgA}/webhooks/${webhookA}/test`, expect: orgAResource(200) },
+  {
+    method: 'PATCH',
+    route: '/v1/orgs/:orgId/webhooks/:id',
+    path: () => `/v1/orgs/${orgA}/webhooks/${webhookA}`,
+    body: () => ({ name: 'A' }),
+    expect: orgAResource(200),
+  },
+  {
+    method: 'DELETE',
+    route: '/v1/orgs/:orgId/webhooks/:id',
+    path: async () => `/v1/orgs/${orgA}/webhooks/${await freshOrgWebhook()}`,
+    expect: orgAResource(204),
+  },
+  {
+    method: 'POST',
+    route: '/v1/orgs/:orgId/webhooks/:id/test',
+    path: () => `/v1/orgs/${orgA}/webhooks/${webhookA}/test`,
+    expect: orgAResource(200),
+  },
   {
     method: 'POST',
     route: '/v1/orgs/:orgId/webhooks/:id/replay',
@@ -167,9 +239,21 @@ const ROWS: Row[] = [
 
   { method: 'GET', route: '/v1/deliveries', path: () => '/v1/deliveries', expect: expecting({ admin: 200, orgA: 200, orgB: 200 }) },
   { method: 'GET', route: '/v1/deliveries/:id', path: () => `/v1/deliveries/${failedDeliveryA}`, expect: orgAResource(200) },
-  { method: 'POST', route: '/v1/deliveries/:id/retry', path: () => `/v1/deliveries/${failedDeliveryA}/retry`, before: waitUntilFailedAgain, expect: orgAResource(202) },
+  {
+    method: 'POST',
+    route: '/v1/deliveries/:id/retry',
+    path: () => `/v1/deliveries/${failedDeliveryA}/retry`,
+    before: waitUntilFailedAgain,
+    expect: orgAResource(202),
+  },
 
-  { method: 'POST', route: '/v1/tokens', path: () => '/v1/tokens', body: () => ({ name: 'more', role: 'ingestor' }), expect: expecting({ admin: 201 }) },
+  {
+    method: 'POST',
+    route: '/v1/tokens',
+    path: () => '/v1/tokens',
+    body: () => ({ name: 'more', role: 'ingestor' }),
+    expect: expecting({ admin: 201 }),
+  },
   { method: 'GET', route: '/v1/tokens', path: () => '/v1/tokens', expect: expecting({ admin: 200 }) },
   {
     method: 'DELETE',
@@ -182,7 +266,13 @@ const ROWS: Row[] = [
   { method: 'GET', route: '/admin/queues', path: () => '/admin/queues', expect: expecting({ admin: 200 }) },
   { method: 'GET', route: '/admin/login', path: () => '/admin/login', expect: everyone(200) },
   // The login form takes the token in the body: only an admin token opens a session.
-  { method: 'POST', route: '/admin/login', path: () => '/admin/login', form: (who) => ({ token: tokens[who] ?? '' }), expect: { ...everyone(401), admin: 303 } },
+  {
+    method: 'POST',
+    route: '/admin/login',
+    path: () => '/admin/login',
+    form: (who) => ({ token: tokens[who] ?? '' }),
+    expect: { ...everyone(401), admin: 303 },
+  },
   { method: 'GET', route: '/admin/logout', path: () => '/admin/logout', expect: everyone(303) },
   { method: 'POST', route: '/admin/logout', path: () => '/admin/logout', expect: everyone(303) },
 ];
@@ -212,7 +302,9 @@ describe('role matrix: every route × every kind of caller', () => {
       // Refusals are JSON errors naming what is wrong (the login form answers with itself instead).
       for (const who of WHO) {
         if (row.route !== '/admin/login' && [401, 403, 404].includes(got[who] ?? 0)) {
-          expect(JSON.parse(bodies[who] ?? '{}')).toEqual(expect.objectContaining({ error: expect.any(String), message: expect.any(String) }));
+          expect(JSON.parse(bodies[who] ?? '{}')).toEqual(
+            expect.objectContaining({ error: expect.any(String), message: expect.any(String) }),
+          );
         }
       }
     });
@@ -265,7 +357,12 @@ describe("organization B's admin never reaches organization A", () => {
   test("an ingestor bound to A cannot post for B's printers", async () => {
     const response = await herald.request('POST', '/v1/alerts', { ...alertBody, printer_id: 201 }, tokens.ingestorA);
     expect(response.status).toBe(403);
-    const batch = await herald.request('POST', '/v1/alerts/batch', { alerts: [alertBody, { ...alertBody, printer_id: 201 }] }, tokens.ingestorA);
+    const batch = await herald.request(
+      'POST',
+      '/v1/alerts/batch',
+      { alerts: [alertBody, { ...alertBody, printer_id: 201 }] },
+      tokens.ingestorA,
+    );
     expect(batch.status).toBe(403);
   });
 });
@@ -275,14 +372,22 @@ describe('tokens', () => {
     const created = await herald.request('POST', '/v1/tokens', { name: 'ci', role: 'org_admin', org_id: orgA });
     expect(created.status).toBe(201);
     expect(created.body).toEqual(
-      expect.objectContaining({ name: 'ci', role: 'org_admin', org_id: orgA, revoked_at: null, secret: expect.stringMatching(/^hrld_[A-Za-z0-9_-]{43}$/) }),
+      expect.objectContaining({
+        name: 'ci',
+        role: 'org_admin',
+        org_id: orgA,
+        revoked_at: null,
+        secret: expect.stringMatching(/^hrld_[A-Za-z0-9_-]{43}$/),
+      }),
     );
     expect(created.body.secret.startsWith(created.body.prefix)).toBe(true);
     const secret = created.body.secret as string;
 
     const list = await herald.request('GET', '/v1/tokens');
     expect(JSON.stringify(list.body)).not.toContain(secret);
-    expect(list.body.data.find((t: { id: string }) => t.id === created.body.id)).toEqual(expect.objectContaining({ prefix: created.body.prefix }));
+    expect(list.body.data.find((t: { id: string }) => t.id === created.body.id)).toEqual(
+      expect.objectContaining({ prefix: created.body.prefix }),
+    );
     expect(list.body.data.every((t: Record<string, unknown>) => !('secret' in t) && !('hash' in t))).toBe(true);
 
     expect((await herald.request('GET', `/v1/orgs/${orgA}`, undefined, secret)).status).toBe(200);

@@ -76,7 +76,15 @@ describe('alert pipeline', () => {
       offset += 1;
       const ts = BASE_TS + offset + 0.5;
       const generic = receiver.requestsFor('/all/generic').find((r) => (r.json as { type: string }).type === type);
-      expect(generic?.json).toEqual({ type, severity, title: `Title ${words(type)}`, message: `Message for ${words(type)}`, printer_id: 3, printer_name: 'X1C', timestamp: ts });
+      expect(generic?.json).toEqual({
+        type,
+        severity,
+        title: `Title ${words(type)}`,
+        message: `Message for ${words(type)}`,
+        printer_id: 3,
+        printer_name: 'X1C',
+        timestamp: ts,
+      });
       expect(generic?.headers['content-type']).toBe('application/json');
       expect(generic?.headers['user-agent']).toMatch(/^Herald\/\d+\.\d+\.\d+$/);
       expect(generic?.headers['webhook-signature']).toMatch(/^v1,/);
@@ -129,7 +137,11 @@ describe('alert pipeline', () => {
     const disabled = await createWebhook({ name: 'off', url: receiver.url('/scope/disabled'), type: 'generic', enabled: false });
     await createWebhook({ name: 'A', url: receiver.url('/scope/org-a'), type: 'generic' }, `/v1/orgs/${orgA.id}/webhooks`);
     await createWebhook({ name: 'B', url: receiver.url('/scope/org-b'), type: 'generic' }, `/v1/orgs/${orgB.id}/webhooks`);
-    const refused = await herald.request('POST', `/v1/orgs/${orgC.id}/webhooks`, { name: 'C', url: receiver.url('/scope/org-c'), type: 'generic' });
+    const refused = await herald.request('POST', `/v1/orgs/${orgC.id}/webhooks`, {
+      name: 'C',
+      url: receiver.url('/scope/org-c'),
+      type: 'generic',
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/Enterprise/);
 
@@ -143,7 +155,11 @@ describe('alert pipeline', () => {
     await receiver.waitFor((r) => r.filter((x) => x.path.startsWith('/scope/')).length >= 4);
     // Let any wrong extra delivery arrive before asserting on absence.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const titles = (path: string) => receiver.requestsFor(path).map((r) => (r.json as { title: string }).title).sort();
+    const titles = (path: string) =>
+      receiver
+        .requestsFor(path)
+        .map((r) => (r.json as { title: string }).title)
+        .sort();
     expect(titles('/scope/failures')).toEqual(['print_failed on 201', 'print_failed on 301']);
     expect(titles('/scope/org-a')).toEqual(['print_complete on 101']);
     expect(titles('/scope/org-b')).toEqual(['print_failed on 201']);
@@ -197,7 +213,12 @@ describe('ingest validation', () => {
     const notJson = await herald.request('POST', '/v1/alerts', '{"type": ');
     expect(notJson.status).toBe(400);
     expect(notJson.body.errors[0].field).toBe('body');
-    const huge = await herald.request('POST', '/v1/alerts', { type: 'print_complete', title: 't', message: 'x'.repeat(70 * 1024), printer_id: 1 });
+    const huge = await herald.request('POST', '/v1/alerts', {
+      type: 'print_complete',
+      title: 't',
+      message: 'x'.repeat(70 * 1024),
+      printer_id: 1,
+    });
     expect(huge.status).toBe(413);
     expect(huge.body.error).toBe('body_too_large');
     const anonymous = await herald.request('POST', '/v1/alerts', { type: 'print_complete', title: 't', message: 'm', printer_id: 1 }, null);

@@ -37,7 +37,13 @@ async function alertStatus(id: string, want?: string) {
 }
 
 async function post(type: string, printerId: number, timestampIso: string, title = `${type} at ${timestampIso}`) {
-  const response = await herald.request('POST', '/v1/alerts', { type, title, message: 'm', printer_id: printerId, timestamp: seconds(timestampIso) });
+  const response = await herald.request('POST', '/v1/alerts', {
+    type,
+    title,
+    message: 'm',
+    printer_id: printerId,
+    timestamp: seconds(timestampIso),
+  });
   expect(response.status).toBe(202);
   return response.body.id as string;
 }
@@ -49,7 +55,14 @@ beforeAll(async () => {
     expect((await herald.request('POST', '/v1/webhooks', { name: type, url: receiver.url(`/qh/${type}`), type })).status).toBe(201);
   }
   expect(
-    (await herald.request('POST', '/v1/webhooks', { name: 'failures', url: receiver.url('/qh/failures'), type: 'generic', alert_types: ['print_failed'] })).status,
+    (
+      await herald.request('POST', '/v1/webhooks', {
+        name: 'failures',
+        url: receiver.url('/qh/failures'),
+        type: 'generic',
+        alert_types: ['print_failed'],
+      })
+    ).status,
   ).toBe(201);
 });
 
@@ -60,7 +73,12 @@ afterAll(async () => {
 
 describe('quiet hours settings', () => {
   test('invalid times and zones are refused naming the field', async () => {
-    const bad = await herald.request('PUT', '/v1/settings/quiet-hours', { enabled: true, start: '25:00', end: '07:00', timezone: 'Mars/Olympus' });
+    const bad = await herald.request('PUT', '/v1/settings/quiet-hours', {
+      enabled: true,
+      start: '25:00',
+      end: '07:00',
+      timezone: 'Mars/Olympus',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['start', 'timezone']);
     const same = await herald.request('PUT', '/v1/settings/quiet-hours', { enabled: true, start: '07:00', end: '07:00' });
@@ -73,7 +91,13 @@ describe('overnight window in Europe/Berlin across the end of summer time', () =
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    const put = await herald.request('PUT', '/v1/settings/quiet-hours', { enabled: true, start: '22:00', end: '07:00', timezone: 'Europe/Berlin', digest: true });
+    const put = await herald.request('PUT', '/v1/settings/quiet-hours', {
+      enabled: true,
+      start: '22:00',
+      end: '07:00',
+      timezone: 'Europe/Berlin',
+      digest: true,
+    });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ enabled: true, start: '22:00', end: '07:00', timezone: 'Europe/Berlin', bypass_severities: [] });
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -102,7 +126,11 @@ describe('overnight window in Europe/Berlin across the end of summer time', () =
     expect(dispatched[0]).toMatchObject({ scopeKey: 'system', alertCount: 3, deliveryCount: 4 });
     expect((await Promise.all([tick('p1'), tick('p2')])).flatMap((r) => r.dispatched)).toHaveLength(0);
 
-    await receiver.waitFor((r) => ['discord', 'slack', 'generic', 'failures'].every((t) => r.some((x) => x.path === `/qh/${t}` && JSON.stringify(x.json).includes('igest'))));
+    await receiver.waitFor((r) =>
+      ['discord', 'slack', 'generic', 'failures'].every((t) =>
+        r.some((x) => x.path === `/qh/${t}` && JSON.stringify(x.json).includes('igest')),
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     const digestsAt = (path: string) => receiver.requestsFor(path).filter((r) => JSON.stringify(r.json).includes('igest'));
     for (const path of ['/qh/discord', '/qh/slack', '/qh/generic', '/qh/failures']) expect(digestsAt(path)).toHaveLength(1);
@@ -132,7 +160,9 @@ describe('overnight window in Europe/Berlin across the end of summer time', () =
     expect(slack.blocks[0].type).toBe('header');
     expect(typeof slack.text).toBe('string');
 
-    const held = await herald.context.database.prisma.alert.findMany({ where: { id: { in: [ids.evening, ids.night, ids.morning] as string[] } } });
+    const held = await herald.context.database.prisma.alert.findMany({
+      where: { id: { in: [ids.evening, ids.night, ids.morning] as string[] } },
+    });
     expect(new Set(held.map((a) => a.digestId)).size).toBe(1);
     expect(held[0]?.digestId).not.toBeNull();
   });
@@ -142,7 +172,12 @@ describe('organization windows and crashed digest processes', () => {
   test("an organization's window decides for its alerts; the system window for the rest", async () => {
     const org = (await herald.request('POST', '/v1/orgs', { name: 'Night shift farm', enterprise: true })).body;
     await herald.request('PUT', '/v1/printers/50', { name: 'N-1', org_id: org.id });
-    const put = await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, { enabled: true, start: '08:00', end: '12:00', timezone: 'UTC' });
+    const put = await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, {
+      enabled: true,
+      start: '08:00',
+      end: '12:00',
+      timezone: 'UTC',
+    });
     expect(put.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 200));
     clockMs = utc('2026-10-26T13:00:00Z');
@@ -163,7 +198,8 @@ describe('organization windows and crashed digest processes', () => {
     await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, { enabled: true, start: '01:00', end: '02:00', timezone: 'UTC' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     clockMs = utc('2026-10-27T01:30:00Z');
-    for (let i = 0; i < 60; i++) await post(i % 2 ? 'print_failed' : 'bed_cooled', 60, `2026-10-27T01:${String(i % 59).padStart(2, '0')}:00Z`, `crash ${i}`);
+    for (let i = 0; i < 60; i++)
+      await post(i % 2 ? 'print_failed' : 'bed_cooled', 60, `2026-10-27T01:${String(i % 59).padStart(2, '0')}:00Z`, `crash ${i}`);
     const heldCount = () => prisma.alert.count({ where: { quietScope: `org:${org.id}`, status: 'suppressed' } });
     const deadline = Date.now() + 10_000;
     while ((await heldCount()) < 60 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -172,11 +208,22 @@ describe('organization windows and crashed digest processes', () => {
     // A process claims the window and dies before dispatching it.
     clockMs = utc('2026-10-27T02:01:00Z');
     await prisma.digest.create({
-      data: { scope: 'organization', scopeKey: `org:${org.id}`, orgId: org.id, windowStart: new Date(utc('2026-10-27T01:00:00Z')), windowEnd: new Date(utc('2026-10-27T02:00:00Z')), timezone: 'UTC', claimedBy: 'dead-process', claimedAt: new Date(clockMs) },
+      data: {
+        scope: 'organization',
+        scopeKey: `org:${org.id}`,
+        orgId: org.id,
+        windowStart: new Date(utc('2026-10-27T01:00:00Z')),
+        windowEnd: new Date(utc('2026-10-27T02:00:00Z')),
+        timezone: 'UTC',
+        claimedBy: 'dead-process',
+        claimedAt: new Date(clockMs),
+      },
     });
     expect((await tick('alive')).dispatched.filter((d) => d.scopeKey === `org:${org.id}`)).toHaveLength(0);
     clockMs += 3 * 60_000;
-    const resumed = (await Promise.all([tick('a'), tick('b'), tick('c')])).flatMap((r) => r.dispatched).filter((d) => d.scopeKey === `org:${org.id}`);
+    const resumed = (await Promise.all([tick('a'), tick('b'), tick('c')]))
+      .flatMap((r) => r.dispatched)
+      .filter((d) => d.scopeKey === `org:${org.id}`);
     expect(resumed).toHaveLength(1);
     expect(resumed[0]?.alertCount).toBe(60);
 
@@ -185,7 +232,14 @@ describe('organization windows and crashed digest processes', () => {
     const crash = receiver.requestsFor('/qh/crash');
     expect(crash).toHaveLength(1);
     const digest = crash[0]?.json as Record<string, any>;
-    expect(digest).toMatchObject({ type: 'quiet_hours_digest', scope: 'organization', org_id: org.id, alert_count: 60, truncated: true, counts_by_type: { print_failed: 30, bed_cooled: 30 } });
+    expect(digest).toMatchObject({
+      type: 'quiet_hours_digest',
+      scope: 'organization',
+      org_id: org.id,
+      alert_count: 60,
+      truncated: true,
+      counts_by_type: { print_failed: 30, bed_cooled: 30 },
+    });
     expect(digest.alerts).toHaveLength(50);
     expect(digest.alerts.slice(0, 30).every((a: { severity: string }) => a.severity === 'critical')).toBe(true);
   });

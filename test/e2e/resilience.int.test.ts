@@ -29,7 +29,9 @@ describe('an accepted alert is never lost', () => {
 
   test('alerts posted while Redis is down are answered 202 and delivered once it is back', async () => {
     herald = await startHarness({ env: { REDIS_URL: redis.url } });
-    expect((await herald.request('POST', '/v1/webhooks', { name: 'g', url: receiver.url('/redis-down'), type: 'generic' })).status).toBe(201);
+    expect((await herald.request('POST', '/v1/webhooks', { name: 'g', url: receiver.url('/redis-down'), type: 'generic' })).status).toBe(
+      201,
+    );
     expect((await herald.request('POST', '/v1/alerts', alert(0))).status).toBe(202);
     await receiver.waitFor(() => uniqueTitles(receiver, '/redis-down').size === 1);
 

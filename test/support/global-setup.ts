@@ -13,7 +13,8 @@ function where(url: string): string {
 
 function reason(error: unknown): string {
   const e = error as { code?: string; message?: string };
-  return e.code ?? e.message ?? String(error);
+  if (e.message && e.code && !e.message.includes(e.code)) return `${e.message} (${e.code})`;
+  return e.message || e.code || String(error);
 }
 
 /** Sends PING and waits for any reply: an answer (even -NOAUTH) means a Redis is listening. */
@@ -80,7 +81,10 @@ async function dropLeftovers(currentTemplate: string): Promise<void> {
 
 /** Jest globalSetup for the integration project: services answer, and the migrated template exists. */
 export default async function globalSetup(): Promise<void> {
-  await Promise.all([checkRedis(), checkPostgres()]);
+  const problems = (await Promise.allSettled([checkRedis(), checkPostgres()]))
+    .filter((result) => result.status === 'rejected')
+    .map((result) => (result.reason as Error).message);
+  if (problems.length > 0) throw new Error(problems.join('\n\n'));
   const template = await ensureTemplateDatabase();
   await dropLeftovers(template);
 }

@@ -92,6 +92,7 @@ async function main(): Promise<number> {
       return 1;
     }
     out(`All ${ALERT_TYPES.length * ENDPOINTS.length} deliveries arrived.`);
+    out('Slack is paced at 1 request per second (burst 3) and Discord at 5 per 2 seconds, the limits those services enforce.');
     return 0;
   } finally {
     await node.stop();

@@ -24,6 +24,7 @@ interface HistoryRow {
 
 let database: Omit<TestDatabase, 'prisma'>;
 const clients: pg.Client[] = [];
+const tempDirs: string[] = [];
 
 async function connect(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: database.url });
@@ -46,6 +47,7 @@ async function tableNames(client: pg.Client): Promise<string[]> {
 /** A copy of prisma/migrations the test may change. */
 function copyOfMigrations(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-migrations-'));
+  tempDirs.push(dir);
   fs.cpSync(MIGRATIONS_DIR, dir, { recursive: true });
   return dir;
 }
@@ -57,6 +59,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.end().catch(() => undefined)));
   await database.drop();
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('there is at least the initial migration', () => {

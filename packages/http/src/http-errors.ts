@@ -16,7 +16,9 @@ export class HttpError extends Error {
 
 export function badRequest(errors: FieldError[], statusCode = 400): HttpError {
   const first = errors[0];
-  const message = first ? `${first.field}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}` : 'invalid request';
+  const message = first
+    ? `${first.field}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`
+    : 'invalid request';
   return new HttpError(statusCode, 'validation_failed', message, errors);
 }
 

@@ -110,7 +110,9 @@ export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}):
       labelNames: ['scope'] as const,
       registers: [registry],
       async collect() {
-        const rows = await sources.prisma.digest.groupBy({ by: ['scope'], where: { status: 'dispatched' }, _count: { _all: true } }).catch(() => null);
+        const rows = await sources.prisma.digest
+          .groupBy({ by: ['scope'], where: { status: 'dispatched' }, _count: { _all: true } })
+          .catch(() => null);
         if (rows === null) return;
         this.reset();
         for (const scope of ['system', 'organization']) this.inc({ scope }, 0);
@@ -127,7 +129,8 @@ export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}):
     },
     deliveryFinished(event) {
       deliveries.inc({ outcome: event.outcome, webhook_type: event.webhookType });
-      if (event.outcome === 'delivered' && event.latencyMs !== null) latency.observe({ webhook_type: event.webhookType }, Math.max(0, event.latencyMs) / 1000);
+      if (event.outcome === 'delivered' && event.latencyMs !== null)
+        latency.observe({ webhook_type: event.webhookType }, Math.max(0, event.latencyMs) / 1000);
     },
     observeCluster,
     render: () => registry.metrics(),

@@ -28,7 +28,10 @@ export function instrumentIngestor(ingestor: AlertIngestor, metrics: HeraldMetri
     },
     async ingestNormalized(alerts, source) {
       const refs = await ingestor.ingestNormalized(alerts, source);
-      count(alerts.map((alert) => alert.type), refs);
+      count(
+        alerts.map((alert) => alert.type),
+        refs,
+      );
       return refs;
     },
   };

@@ -22,20 +22,27 @@ export async function startMetricsListener(options: MetricsListenerOptions): Pro
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET' || path !== '/metrics') {
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found', message: 'only GET /metrics here' }));
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'not_found', message: 'only GET /metrics here' }));
       return;
     }
     if (options.token) {
       const header = request.headers.authorization ?? '';
       const presented = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
       if (!presented || !safeEqual(presented, options.token)) {
-        response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unauthorized', message: 'missing or invalid bearer token' }));
+        response
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'unauthorized', message: 'missing or invalid bearer token' }));
         return;
       }
     }
     options.metrics.render().then(
       (body) => response.writeHead(200, { 'content-type': options.metrics.contentType }).end(body),
-      () => response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal', message: 'could not collect metrics' })),
+      () =>
+        response
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'internal', message: 'could not collect metrics' })),
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -18,7 +18,10 @@ export async function startApi(
   const { config, database, logger } = context;
   // Shared with a worker started on the same context, so single-node serves one /metrics.
   const metrics = options.metrics ?? metricsFor(context);
-  const ingestor = instrumentIngestor(createAlertIngestor({ prisma: database.prisma, queues: context.queues, logger, now: options.now }), metrics);
+  const ingestor = instrumentIngestor(
+    createAlertIngestor({ prisma: database.prisma, queues: context.queues, logger, now: options.now }),
+    metrics,
+  );
   const server = await buildServer(
     {
       config,

@@ -33,10 +33,12 @@ export async function startWorker(context: HeraldContext, options: StartWorkerOp
   const listener =
     metricsPort === undefined
       ? null
-      : await startMetricsListener({ metrics, host: context.config.host, port: metricsPort, token: context.config.metricsToken }).catch(async (error: unknown) => {
-          await worker.close();
-          throw error;
-        });
+      : await startMetricsListener({ metrics, host: context.config.host, port: metricsPort, token: context.config.metricsToken }).catch(
+          async (error: unknown) => {
+            await worker.close();
+            throw error;
+          },
+        );
   if (listener) context.logger.info({ address: listener.address }, 'worker metrics listening');
   return {
     ...worker,

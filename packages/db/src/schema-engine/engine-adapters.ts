@@ -3,7 +3,6 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import {
   bindMigrationAwareSqlAdapterFactory,
   type ErrorCapturingSqlMigrationAwareDriverAdapterFactory,
-  type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -59,7 +58,5 @@ export function postgresEngineAdapter(connectionString: string): ErrorCapturingS
  * so replaying the migration history needs no server and no CREATE DATABASE rights.
  */
 export function inMemoryEngineAdapter(): ErrorCapturingSqlMigrationAwareDriverAdapterFactory {
-  // pglite-prisma-adapter is typed against an older @prisma/driver-adapter-utils; the interface is the same.
-  const factory = new PrismaPGlite(new PGlite()) as unknown as SqlMigrationAwareDriverAdapterFactory;
-  return bindMigrationAwareSqlAdapterFactory(factory);
+  return bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(new PGlite()));
 }

@@ -2,8 +2,12 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@herald/config';
 import { createDatabase } from '@herald/db';
 import { HttpError } from '../http-errors';
-import { createApiToken, createTokenSchema } from '../tokens/token-service';
+import { createApiToken, createTokenSchema, tokenRuleErrors } from '../tokens/token-service';
 import { zodFieldErrors } from '../validation/zod-errors';
+
+const OPTION_FOR_FIELD: Record<string, string> = { org_id: '--org', role: '--role', name: '--name' };
+const describe = (errors: { field: string; message: string }[]) =>
+  errors.map((e) => `${OPTION_FOR_FIELD[e.field] ?? e.field}: ${e.message}`).join('; ');
 
 const USAGE = 'usage: npm run token:create -- --role admin|org_admin|ingestor [--name NAME] [--org ORG_ID]';
 
@@ -30,9 +34,9 @@ async function main(): Promise<number> {
     role: values.role,
     org_id: values.org === undefined ? null : Number(values.org),
   });
-  if (!parsed.success) {
-    const problems = zodFieldErrors(parsed.error).map((e) => `${e.field === 'org_id' ? '--org' : `--${e.field}`}: ${e.message}`);
-    process.stderr.write(`token:create: ${problems.join('; ')}\n${USAGE}\n`);
+  const problems = parsed.success ? tokenRuleErrors(parsed.data) : zodFieldErrors(parsed.error);
+  if (!parsed.success || problems.length > 0) {
+    process.stderr.write(`token:create: ${describe(problems)}\n${USAGE}\n`);
     return 2;
   }
 
@@ -55,7 +59,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof HttpError) {
-      process.stderr.write(`token:create: ${error.message}\n`);
+      process.stderr.write(`token:create: ${error.errors ? describe(error.errors) : error.message}\n`);
       return 2;
     }
     throw error;

@@ -95,7 +95,11 @@ export class HeraldBoardAdapter implements IServerAdapter {
     const { name, params } = entry.handler({ basePath: this.basePath, uiConfig: this.uiConfig });
     const page = renderBoardTemplate(await fs.readFile(path.join(viewsPath, name), 'utf8'), params);
     for (const url of ([] as string[]).concat(entry.route)) {
-      app.route({ method: entry.method.toUpperCase() as 'GET', url, handler: async (_request, reply) => reply.type('text/html; charset=utf-8').send(page) });
+      app.route({
+        method: entry.method.toUpperCase() as 'GET',
+        url,
+        handler: async (_request, reply) => reply.type('text/html; charset=utf-8').send(page),
+      });
     }
 
     const staticRoot = path.resolve(statics.dir);

@@ -22,7 +22,9 @@ function wantsHtml(request: FastifyRequest): boolean {
 
 /** Only paths inside the dashboard, so the login cannot be turned into an open redirect. */
 function safeNext(raw: unknown): string {
-  return typeof raw === 'string' && raw.startsWith(`${DASHBOARD_PATH}`) && !raw.includes('//') && !raw.includes('\\') ? raw : DASHBOARD_PATH;
+  return typeof raw === 'string' && raw.startsWith(`${DASHBOARD_PATH}`) && !raw.includes('//') && !raw.includes('\\')
+    ? raw
+    : DASHBOARD_PATH;
 }
 
 function sessionCookie(request: FastifyRequest, deps: ServerDeps, value: string, maxAgeSeconds: number): string {
@@ -55,7 +57,10 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
   createBullBoard({
     queues: [
       new BullMQAdapter(deps.queues.alerts, { readOnlyMode: true, description: 'Fan-out: one job per alert (job id = alert id)' }),
-      new BullMQAdapter(deps.queues.deliveries, { readOnlyMode: true, description: 'Delivery: one job per alert and webhook (job id = delivery id)' }),
+      new BullMQAdapter(deps.queues.deliveries, {
+        readOnlyMode: true,
+        description: 'Delivery: one job per alert and webhook (job id = delivery id)',
+      }),
     ],
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Herald queues', hideDocsLink: true, miscLinks: [{ text: 'Log out', url: LOGOUT_PATH }] } },
@@ -78,9 +83,16 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
     const page = (reply: FastifyReply, status: number, html: string) =>
-      reply.code(status).header('content-type', 'text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').send(html);
+      reply
+        .code(status)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', PAGE_CSP)
+        .header('cache-control', 'no-store')
+        .send(html);
 
-    scope.get<{ Querystring: { next?: string } }>(LOGIN_PATH, async (request, reply) => page(reply, 200, renderLoginPage({ next: safeNext(request.query.next) })));
+    scope.get<{ Querystring: { next?: string } }>(LOGIN_PATH, async (request, reply) =>
+      page(reply, 200, renderLoginPage({ next: safeNext(request.query.next) })),
+    );
 
     scope.post<{ Body: { token?: unknown; next?: unknown } | undefined }>(LOGIN_PATH, async (request, reply) => {
       const body = request.body ?? {};

@@ -22,7 +22,10 @@ type Role = (typeof TOKEN_ROLES)[number];
 
 /** Request bodies come from the same zod schemas the routes validate with, so they cannot drift. */
 function fromZod(schema: z.ZodType): SchemaObject {
-  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return json as SchemaObject;
 }
 
@@ -30,18 +33,35 @@ const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${nam
 const responseRef = (name: string): ReferenceObject => ({ $ref: `#/components/responses/${name}` });
 const json = (schema: SchemaObject, description: string): ResponseObject => ({ description, content: { 'application/json': { schema } } });
 const nullable = (schema: SchemaObject): SchemaObject => ({ anyOf: [schema, { type: 'null' }] });
-const listOf = (name: string): SchemaObject => ({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref(name) } } });
+const listOf = (name: string): SchemaObject => ({
+  type: 'object',
+  required: ['data'],
+  properties: { data: { type: 'array', items: ref(name) } },
+});
 const pageOf = (name: string): SchemaObject => ({
   type: 'object',
   required: ['data', 'next_cursor'],
   properties: {
     data: { type: 'array', items: ref(name) },
-    next_cursor: { ...nullable({ type: 'string', format: 'uuid' }), description: 'Pass as `cursor` for the next (older) page; null on the last page.' },
+    next_cursor: {
+      ...nullable({ type: 'string', format: 'uuid' }),
+      description: 'Pass as `cursor` for the next (older) page; null on the last page.',
+    },
   },
 });
-const obj = (properties: Record<string, SchemaObject>, required = Object.keys(properties)): SchemaObject => ({ type: 'object', required, properties });
+const obj = (properties: Record<string, SchemaObject>, required = Object.keys(properties)): SchemaObject => ({
+  type: 'object',
+  required,
+  properties,
+});
 
-const path = (name: string, description: string, schema: SchemaObject = { type: 'string' }): ParameterObject => ({ name, in: 'path', required: true, description, schema });
+const path = (name: string, description: string, schema: SchemaObject = { type: 'string' }): ParameterObject => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema,
+});
 const query = (name: string, description: string, schema: SchemaObject = { type: 'string' }, required = false): ParameterObject => ({
   name,
   in: 'query',
@@ -133,7 +153,14 @@ function webhookPaths(scope: 'system' | 'organization'): Record<string, PathItem
       }),
     },
     [`${base}/{id}`]: {
-      get: operation({ id: `get${prefix}`, tag: 'Webhooks', summary: `Get ${what}`, roles, parameters: idParams, responses: { '200': json(ref('Webhook'), 'The webhook'), ...notFound } }),
+      get: operation({
+        id: `get${prefix}`,
+        tag: 'Webhooks',
+        summary: `Get ${what}`,
+        roles,
+        parameters: idParams,
+        responses: { '200': json(ref('Webhook'), 'The webhook'), ...notFound },
+      }),
       patch: operation({
         id: `update${prefix}`,
         tag: 'Webhooks',
@@ -162,7 +189,10 @@ function webhookPaths(scope: 'system' | 'organization'): Record<string, PathItem
         roles,
         parameters: idParams,
         responses: {
-          '200': json(obj({ ok: { type: 'boolean' }, status_code: { type: 'integer' }, latency_ms: { type: 'integer' } }), 'What the endpoint answered'),
+          '200': json(
+            obj({ ok: { type: 'boolean' }, status_code: { type: 'integer' }, latency_ms: { type: 'integer' } }),
+            'What the endpoint answered',
+          ),
           '502': json(ref('Error'), 'The endpoint did not answer'),
           ...notFound,
         },
@@ -233,7 +263,12 @@ const DELIVERY: SchemaObject = obj(
     alert_id: nullable({ type: 'string', format: 'uuid' }),
     digest_id: nullable({ type: 'string', format: 'uuid' }),
     webhook_id: { type: 'string', format: 'uuid' },
-    webhook: obj({ id: { type: 'string', format: 'uuid' }, name: { type: 'string' }, type: { type: 'string', enum: WEBHOOK_TYPES }, url: { type: 'string', description: 'Masked' } }),
+    webhook: obj({
+      id: { type: 'string', format: 'uuid' },
+      name: { type: 'string' },
+      type: { type: 'string', enum: WEBHOOK_TYPES },
+      url: { type: 'string', description: 'Masked' },
+    }),
     status: { type: 'string', enum: DELIVERY_STATUSES },
     attempt_count: { type: 'integer' },
     next_attempt_at: nullable({ type: 'string', format: 'date-time' }),
@@ -315,7 +350,13 @@ function buildDocument(): OpenApiDocument {
   const notFound = { '404': responseRef('NotFound') };
   const paths: Record<string, PathItemObject> = {
     '/healthz': {
-      get: operation({ id: 'health', tag: 'Operations', summary: 'Liveness', roles: 'public', responses: { '200': json(obj({ status: { type: 'string', const: 'ok' } }), 'The process answers') } }),
+      get: operation({
+        id: 'health',
+        tag: 'Operations',
+        summary: 'Liveness',
+        roles: 'public',
+        responses: { '200': json(obj({ status: { type: 'string', const: 'ok' } }), 'The process answers') },
+      }),
     },
     '/readyz': {
       get: operation({
@@ -335,12 +376,15 @@ function buildDocument(): OpenApiDocument {
         tag: 'Alerts',
         summary: 'Post one alert',
         description:
-          'Saved before the answer, then queued for fan-out. A repeated `dedupe_key` from the same token returns the first alert with 200. An ingestor token bound to an organization may only post for that organization\'s printers (403). Body limit 64 KiB.',
+          "Saved before the answer, then queued for fan-out. A repeated `dedupe_key` from the same token returns the first alert with 200. An ingestor token bound to an organization may only post for that organization's printers (403). Body limit 64 KiB.",
         roles: ['admin', 'ingestor'],
         body: fromZod(alertInputSchema),
         responses: {
           '202': json(obj({ id: { type: 'string', format: 'uuid' }, status: { type: 'string', const: 'queued' } }), 'Accepted'),
-          '200': json(obj({ id: { type: 'string', format: 'uuid' }, status: { type: 'string', const: 'duplicate' } }), 'Duplicate of an earlier alert'),
+          '200': json(
+            obj({ id: { type: 'string', format: 'uuid' }, status: { type: 'string', const: 'duplicate' } }),
+            'Duplicate of an earlier alert',
+          ),
           '413': responseRef('ValidationFailed'),
           '415': responseRef('ValidationFailed'),
         },
@@ -373,7 +417,10 @@ function buildDocument(): OpenApiDocument {
         roles: ['admin', 'ingestor'],
         body: fromZod(alertBatchSchema),
         responses: {
-          '202': json(obj({ ids: { type: 'array', items: { type: 'string', format: 'uuid' } }, duplicates: { type: 'integer' } }), 'Accepted, ids in input order'),
+          '202': json(
+            obj({ ids: { type: 'array', items: { type: 'string', format: 'uuid' } }, duplicates: { type: 'integer' } }),
+            'Accepted, ids in input order',
+          ),
           '413': responseRef('ValidationFailed'),
         },
       }),
@@ -440,10 +487,24 @@ function buildDocument(): OpenApiDocument {
         roles: ['admin', 'org_admin'],
         responses: { '200': json(listOf('Organization'), 'Organizations') },
       }),
-      post: operation({ id: 'createOrg', tag: 'Organizations', summary: 'Create an organization', roles: ['admin'], body: fromZod(createOrgSchema), responses: { '201': json(ref('Organization'), 'Created') } }),
+      post: operation({
+        id: 'createOrg',
+        tag: 'Organizations',
+        summary: 'Create an organization',
+        roles: ['admin'],
+        body: fromZod(createOrgSchema),
+        responses: { '201': json(ref('Organization'), 'Created') },
+      }),
     },
     '/v1/orgs/{id}': {
-      get: operation({ id: 'getOrg', tag: 'Organizations', summary: 'One organization', roles: ['admin', 'org_admin'], parameters: [ORG_ID], responses: { '200': json(ref('Organization'), 'The organization'), ...notFound } }),
+      get: operation({
+        id: 'getOrg',
+        tag: 'Organizations',
+        summary: 'One organization',
+        roles: ['admin', 'org_admin'],
+        parameters: [ORG_ID],
+        responses: { '200': json(ref('Organization'), 'The organization'), ...notFound },
+      }),
       patch: operation({
         id: 'updateOrg',
         tag: 'Organizations',
@@ -459,19 +520,30 @@ function buildDocument(): OpenApiDocument {
         id: 'putOrgSettings',
         tag: 'Organizations',
         summary: 'The organization\'s single "Webhook URL" setting',
-        description: 'Kept as one managed webhook. Without `webhook_type` the type is inferred from the URL (discord.com → discord, hooks.slack.com → slack, else generic). `null` removes it. Needs the Enterprise licence.',
+        description:
+          'Kept as one managed webhook. Without `webhook_type` the type is inferred from the URL (discord.com → discord, hooks.slack.com → slack, else generic). `null` removes it. Needs the Enterprise licence.',
         roles: ['admin', 'org_admin'],
         parameters: [ORG_ID],
         body: fromZod(orgSettingsSchema),
         responses: {
-          '200': json(obj({ webhook_url: nullable({ type: 'string', description: 'Masked' }), webhook: nullable(ref('Webhook')) }), 'The setting, URL masked'),
+          '200': json(
+            obj({ webhook_url: nullable({ type: 'string', description: 'Masked' }), webhook: nullable(ref('Webhook')) }),
+            'The setting, URL masked',
+          ),
           '422': responseRef('ValidationFailed'),
           ...notFound,
         },
       }),
     },
     '/v1/orgs/{id}/quiet-hours': {
-      get: operation({ id: 'getOrgQuietHours', tag: 'Quiet hours', summary: "An organization's quiet hours", roles: ['admin', 'org_admin'], parameters: [ORG_ID], responses: { '200': json(ref('QuietHours'), 'The setting'), ...notFound } }),
+      get: operation({
+        id: 'getOrgQuietHours',
+        tag: 'Quiet hours',
+        summary: "An organization's quiet hours",
+        roles: ['admin', 'org_admin'],
+        parameters: [ORG_ID],
+        responses: { '200': json(ref('QuietHours'), 'The setting'), ...notFound },
+      }),
       put: operation({
         id: 'putOrgQuietHours',
         tag: 'Quiet hours',
@@ -483,8 +555,21 @@ function buildDocument(): OpenApiDocument {
       }),
     },
     '/v1/settings/quiet-hours': {
-      get: operation({ id: 'getSystemQuietHours', tag: 'Quiet hours', summary: 'System quiet hours', roles: ['admin'], responses: { '200': json(ref('QuietHours'), 'The setting') } }),
-      put: operation({ id: 'putSystemQuietHours', tag: 'Quiet hours', summary: 'Set system quiet hours', roles: ['admin'], body: QUIET_HOURS_INPUT, responses: { '200': json(ref('QuietHours'), 'The saved setting') } }),
+      get: operation({
+        id: 'getSystemQuietHours',
+        tag: 'Quiet hours',
+        summary: 'System quiet hours',
+        roles: ['admin'],
+        responses: { '200': json(ref('QuietHours'), 'The setting') },
+      }),
+      put: operation({
+        id: 'putSystemQuietHours',
+        tag: 'Quiet hours',
+        summary: 'Set system quiet hours',
+        roles: ['admin'],
+        body: QUIET_HOURS_INPUT,
+        responses: { '200': json(ref('QuietHours'), 'The saved setting') },
+      }),
     },
     '/v1/printers': {
       get: operation({
@@ -513,12 +598,19 @@ function buildDocument(): OpenApiDocument {
         id: 'createToken',
         tag: 'Tokens',
         summary: 'Create an API token',
-        description: 'The secret is in this answer only; Herald keeps its SHA-256. `org_admin` needs `org_id`; an `ingestor` may have one (then it posts alerts only for that organization\'s printers).',
+        description:
+          "The secret is in this answer only; Herald keeps its SHA-256. `org_admin` needs `org_id`; an `ingestor` may have one (then it posts alerts only for that organization's printers).",
         roles: ['admin'],
         body: fromZod(createTokenSchema),
         responses: { '201': json(ref('CreatedToken'), 'Created') },
       }),
-      get: operation({ id: 'listTokens', tag: 'Tokens', summary: 'List API tokens (no secrets)', roles: ['admin'], responses: { '200': json(listOf('Token'), 'Tokens') } }),
+      get: operation({
+        id: 'listTokens',
+        tag: 'Tokens',
+        summary: 'List API tokens (no secrets)',
+        roles: ['admin'],
+        responses: { '200': json(listOf('Token'), 'Tokens') },
+      }),
     },
     '/v1/tokens/{id}': {
       delete: operation({
@@ -544,10 +636,22 @@ function buildDocument(): OpenApiDocument {
       }),
     },
     '/docs': {
-      get: operation({ id: 'docs', tag: 'Operations', summary: 'This document, rendered', roles: 'public', responses: { '200': HTML('The API reference') } }),
+      get: operation({
+        id: 'docs',
+        tag: 'Operations',
+        summary: 'This document, rendered',
+        roles: 'public',
+        responses: { '200': HTML('The API reference') },
+      }),
     },
     '/docs/openapi.json': {
-      get: operation({ id: 'openapi', tag: 'Operations', summary: 'This OpenAPI document', roles: 'public', responses: { '200': json({ type: 'object' }, 'OpenAPI 3.1') } }),
+      get: operation({
+        id: 'openapi',
+        tag: 'Operations',
+        summary: 'This OpenAPI document',
+        roles: 'public',
+        responses: { '200': json({ type: 'object' }, 'OpenAPI 3.1') },
+      }),
     },
     '/admin/queues': {
       get: operation({
@@ -555,7 +659,7 @@ function buildDocument(): OpenApiDocument {
         tag: 'Dashboard',
         summary: 'Queue dashboard (bull-board)',
         description:
-          'Every Herald queue with its job counts, read-only. Admin token as a bearer header or the cookie set by /admin/login. Without one a browser is sent to the login page and other clients get 401. The dashboard\'s own assets and JSON API live under this path.',
+          "Every Herald queue with its job counts, read-only. Admin token as a bearer header or the cookie set by /admin/login. Without one a browser is sent to the login page and other clients get 401. The dashboard's own assets and JSON API live under this path.",
         roles: ['admin'],
         responses: { '200': HTML('The dashboard'), '302': REDIRECT('To /admin/login (browsers without a session)') },
       }),
@@ -581,8 +685,20 @@ function buildDocument(): OpenApiDocument {
       }),
     },
     '/admin/logout': {
-      get: operation({ id: 'logoutLink', tag: 'Dashboard', summary: 'Log out of the dashboard', roles: 'public', responses: { '303': REDIRECT('Cookie cleared, to the login page') } }),
-      post: operation({ id: 'logout', tag: 'Dashboard', summary: 'Log out of the dashboard', roles: 'public', responses: { '303': REDIRECT('Cookie cleared, to the login page') } }),
+      get: operation({
+        id: 'logoutLink',
+        tag: 'Dashboard',
+        summary: 'Log out of the dashboard',
+        roles: 'public',
+        responses: { '303': REDIRECT('Cookie cleared, to the login page') },
+      }),
+      post: operation({
+        id: 'logout',
+        tag: 'Dashboard',
+        summary: 'Log out of the dashboard',
+        roles: 'public',
+        responses: { '303': REDIRECT('Cookie cleared, to the login page') },
+      }),
     },
   };
 
@@ -592,7 +708,7 @@ function buildDocument(): OpenApiDocument {
       title: 'Herald',
       version: HERALD_VERSION,
       description:
-        'Queue-backed alert delivery from 3D-print farms to Discord, Slack and generic HTTP webhooks.\n\nAuthenticate with `Authorization: Bearer <token>`. A missing or invalid token gives 401, a token whose role may not do something 403, and another organization\'s resource 404 (its existence is not revealed). Webhook URLs are never returned in clear.',
+        "Queue-backed alert delivery from 3D-print farms to Discord, Slack and generic HTTP webhooks.\n\nAuthenticate with `Authorization: Bearer <token>`. A missing or invalid token gives 401, a token whose role may not do something 403, and another organization's resource 404 (its existence is not revealed). Webhook URLs are never returned in clear.",
       license: { name: 'MIT', identifier: 'MIT' },
     },
     tags: [
@@ -630,7 +746,12 @@ function buildDocument(): OpenApiDocument {
           ...WEBHOOK,
           properties: { ...WEBHOOK.properties, signing_secret: { type: 'string', description: 'Generic webhooks only; shown once.' } },
         },
-        Organization: obj({ id: { type: 'integer' }, name: { type: 'string' }, enterprise: { type: 'boolean' }, created_at: { type: 'string', format: 'date-time' } }),
+        Organization: obj({
+          id: { type: 'integer' },
+          name: { type: 'string' },
+          enterprise: { type: 'boolean' },
+          created_at: { type: 'string', format: 'date-time' },
+        }),
         Printer: obj({ id: { type: 'integer' }, name: { type: 'string' }, org_id: nullable({ type: 'integer' }) }),
         Token: TOKEN,
         CreatedToken: {
@@ -647,8 +768,17 @@ function buildDocument(): OpenApiDocument {
         ValidationFailed: json(ref('Error'), 'The request is invalid; `errors` names each field'),
       },
       securitySchemes: {
-        bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token (`hrld_…`), HERALD_ADMIN_TOKEN, or for /metrics HERALD_METRICS_TOKEN.' },
-        dashboardCookie: { type: 'apiKey', in: 'cookie', name: 'herald_token', description: 'Set by POST /admin/login; sent to /admin only.' },
+        bearerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API token (`hrld_…`), HERALD_ADMIN_TOKEN, or for /metrics HERALD_METRICS_TOKEN.',
+        },
+        dashboardCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'herald_token',
+          description: 'Set by POST /admin/login; sent to /admin only.',
+        },
       },
     },
     security: [{ bearerToken: [] }, { dashboardCookie: [] }],

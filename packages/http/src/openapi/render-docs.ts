@@ -25,7 +25,12 @@ function prose(text: string | undefined): string {
   if (!text) return '';
   return text
     .split(/\n\n+/)
-    .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')}</p>`)
+    .map(
+      (paragraph) =>
+        `<p>${escapeHtml(paragraph)
+          .replace(/`([^`]+)`/g, '<code>$1</code>')
+          .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')}</p>`,
+    )
     .join('');
 }
 
@@ -88,7 +93,9 @@ export function renderDocsPage(document: OpenApiDocument): string {
       byTag.get(tag)?.push(operationSection(document, method, path, op));
     }
   }
-  const nav = [...byTag.keys()].map((tag) => `<li><a href="#tag-${escapeHtml(tag.replace(/\s+/g, '-'))}">${escapeHtml(tag)}</a></li>`).join('');
+  const nav = [...byTag.keys()]
+    .map((tag) => `<li><a href="#tag-${escapeHtml(tag.replace(/\s+/g, '-'))}">${escapeHtml(tag)}</a></li>`)
+    .join('');
   const sections = [...byTag.entries()]
     .map(([tag, ops]) => {
       const description = document.tags.find((t) => t.name === tag)?.description;
@@ -96,7 +103,10 @@ export function renderDocsPage(document: OpenApiDocument): string {
     })
     .join('\n');
   const schemas = Object.entries(document.components.schemas)
-    .map(([name, schema]) => `<section class="op" id="schema-${escapeHtml(name)}"><h3>${escapeHtml(name)}</h3>${propertiesTable(schema)}</section>`)
+    .map(
+      ([name, schema]) =>
+        `<section class="op" id="schema-${escapeHtml(name)}"><h3>${escapeHtml(name)}</h3>${propertiesTable(schema)}</section>`,
+    )
     .join('\n');
   return `<!DOCTYPE html>
 <html lang="en">

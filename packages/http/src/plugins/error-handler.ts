@@ -15,27 +15,49 @@ export function registerErrorHandler(app: FastifyInstance): void {
     void reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const send = (status: number, body: ErrorBody, headers: Record<string, string> = {}) =>
-      reply.code(status).headers(headers).send(body);
+    const send = (status: number, body: ErrorBody, headers: Record<string, string> = {}) => reply.code(status).headers(headers).send(body);
     if (error instanceof HttpError) {
-      return send(error.statusCode, { error: error.code, message: error.message, ...(error.errors ? { errors: error.errors } : {}) }, error.headers);
+      return send(
+        error.statusCode,
+        { error: error.code, message: error.message, ...(error.errors ? { errors: error.errors } : {}) },
+        error.headers,
+      );
     }
     if (error instanceof AlertRejectedError) {
-      return send(error.status, { error: error.status === 403 ? 'forbidden' : 'validation_failed', message: error.message, errors: error.errors });
+      return send(error.status, {
+        error: error.status === 403 ? 'forbidden' : 'validation_failed',
+        message: error.message,
+        errors: error.errors,
+      });
     }
     switch (error.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return send(413, { error: 'body_too_large', message: `request body exceeds ${request.routeOptions.bodyLimit ?? 0} bytes`, errors: [{ field: 'body', message: 'too large' }] });
+        return send(413, {
+          error: 'body_too_large',
+          message: `request body exceeds ${request.routeOptions.bodyLimit ?? 0} bytes`,
+          errors: [{ field: 'body', message: 'too large' }],
+        });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return send(415, { error: 'unsupported_media_type', message: 'send JSON with Content-Type: application/json', errors: [{ field: 'content-type', message: 'must be application/json' }] });
+        return send(415, {
+          error: 'unsupported_media_type',
+          message: 'send JSON with Content-Type: application/json',
+          errors: [{ field: 'content-type', message: 'must be application/json' }],
+        });
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return send(400, { error: 'invalid_json', message: 'request body is not valid JSON', errors: [{ field: 'body', message: 'not valid JSON' }] });
+        return send(400, {
+          error: 'invalid_json',
+          message: 'request body is not valid JSON',
+          errors: [{ field: 'body', message: 'not valid JSON' }],
+        });
       case 'FST_ERR_VALIDATION':
         return send(400, {
           error: 'validation_failed',
           message: error.message,
-          errors: (error.validation ?? []).map((v) => ({ field: (v.instancePath || v.params?.missingProperty || '').toString().replace(/^\//, '').replace(/\//g, '.') || 'body', message: v.message ?? 'invalid' })),
+          errors: (error.validation ?? []).map((v) => ({
+            field: (v.instancePath || v.params?.missingProperty || '').toString().replace(/^\//, '').replace(/\//g, '.') || 'body',
+            message: v.message ?? 'invalid',
+          })),
         });
     }
     if (isDatabaseUnavailable(error)) {

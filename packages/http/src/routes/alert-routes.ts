@@ -25,13 +25,19 @@ interface AlertListQuery {
 export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.post('/v1/alerts', { bodyLimit: ALERT_BODY_LIMIT }, async (request, reply) => {
     const principal = requireRole(request, 'admin', 'ingestor');
-    const ref = await deps.ingestor.ingestOne(request.body, { id: principal.tokenId, orgId: principal.role === 'ingestor' ? principal.orgId : null });
+    const ref = await deps.ingestor.ingestOne(request.body, {
+      id: principal.tokenId,
+      orgId: principal.role === 'ingestor' ? principal.orgId : null,
+    });
     return reply.code(ref.created ? 202 : 200).send({ id: ref.id, status: ref.created ? 'queued' : 'duplicate' });
   });
 
   app.post('/v1/alerts/batch', { bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
     const principal = requireRole(request, 'admin', 'ingestor');
-    const refs = await deps.ingestor.ingestBatch(request.body, { id: principal.tokenId, orgId: principal.role === 'ingestor' ? principal.orgId : null });
+    const refs = await deps.ingestor.ingestBatch(request.body, {
+      id: principal.tokenId,
+      orgId: principal.role === 'ingestor' ? principal.orgId : null,
+    });
     return reply.code(202).send({ ids: refs.map((ref) => ref.id), duplicates: refs.filter((ref) => !ref.created).length });
   });
 
@@ -43,7 +49,10 @@ export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {
       include: {
         deliveries: {
           orderBy: { createdAt: 'asc' },
-          include: { attempts: { orderBy: { attemptNumber: 'asc' } }, webhook: { select: { id: true, name: true, type: true, urlMasked: true } } },
+          include: {
+            attempts: { orderBy: { attemptNumber: 'asc' } },
+            webhook: { select: { id: true, name: true, type: true, urlMasked: true } },
+          },
         },
       },
     });
@@ -54,7 +63,8 @@ export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get<{ Querystring: AlertListQuery }>('/v1/alerts', async (request) => {
     const principal = requireRole(request, 'admin', 'org_admin');
     const q = request.query;
-    if (q.type !== undefined && !(ALERT_TYPES as string[]).includes(q.type)) throw badRequest([{ field: 'type', message: `must be one of ${ALERT_TYPES.join(', ')}` }]);
+    if (q.type !== undefined && !(ALERT_TYPES as string[]).includes(q.type))
+      throw badRequest([{ field: 'type', message: `must be one of ${ALERT_TYPES.join(', ')}` }]);
     if (q.status !== undefined && !(ALERT_STATUSES as readonly string[]).includes(q.status)) {
       throw badRequest([{ field: 'status', message: `must be one of ${ALERT_STATUSES.join(', ')}` }]);
     }

@@ -60,7 +60,12 @@ export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
         },
       ],
     };
-    const rows = await deps.prisma.delivery.findMany({ where, orderBy: { id: 'desc' }, take: limit + 1, include: { webhook: WEBHOOK_SUMMARY } });
+    const rows = await deps.prisma.delivery.findMany({
+      where,
+      orderBy: { id: 'desc' },
+      take: limit + 1,
+      include: { webhook: WEBHOOK_SUMMARY },
+    });
     const page = rows.slice(0, limit);
     return { data: page.map((row) => presentDelivery(row)), next_cursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };
   });
@@ -73,7 +78,8 @@ export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.post<{ Params: { id: string } }>('/v1/deliveries/:id/retry', async (request, reply) => {
     const principal = requireRole(request, 'admin', 'org_admin');
     const delivery = await findVisible(principal, request.params.id);
-    if (!delivery.webhook.enabled || delivery.webhook.disabledReason !== null) throw conflict('the webhook is disabled; enable it before retrying');
+    if (!delivery.webhook.enabled || delivery.webhook.disabledReason !== null)
+      throw conflict('the webhook is disabled; enable it before retrying');
     await retryDelivery(deps, delivery);
     request.log.info({ deliveryId: delivery.id, webhookId: delivery.webhookId, alertId: delivery.alertId }, 'delivery retried by request');
     return reply.code(202).send(presentDelivery(await findVisible(principal, delivery.id)));

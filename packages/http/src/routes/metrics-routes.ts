@@ -12,6 +12,9 @@ export function metricsRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const secret = presentedToken(request);
     const metricsToken = deps.config.metricsToken;
     if (!(metricsToken && secret && safeEqual(secret, metricsToken))) requireRole(request, 'admin');
-    return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(await metrics.render());
+    return reply
+      .header('content-type', metrics.contentType)
+      .header('cache-control', 'no-store')
+      .send(await metrics.render());
   });
 }

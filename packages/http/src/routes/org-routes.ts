@@ -14,7 +14,10 @@ export const orgSettingsSchema = z.strictObject({
   webhook_url: z.string().min(1).max(2048).nullable(),
   webhook_type: z.enum(WEBHOOK_TYPES).optional(),
 });
-export const printerSchema = z.strictObject({ name: z.string().trim().min(1).max(128), org_id: z.number().int().positive().nullable().default(null) });
+export const printerSchema = z.strictObject({
+  name: z.string().trim().min(1).max(128),
+  org_id: z.number().int().positive().nullable().default(null),
+});
 
 export function presentOrg(org: Organization) {
   return { id: org.id, name: org.name, enterprise: org.enterprise, created_at: org.createdAt.toISOString() };

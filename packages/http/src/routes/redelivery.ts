@@ -14,7 +14,8 @@ export interface RedeliveryDeps {
 
 type RedeliveryTarget = Pick<Delivery, 'id' | 'webhookId' | 'kind' | 'alertId'>;
 
-const queueUnavailable = () => new HttpError(503, 'queue_unavailable', 'the queue is not answering; retry shortly', undefined, { 'retry-after': '5' });
+const queueUnavailable = () =>
+  new HttpError(503, 'queue_unavailable', 'the queue is not answering; retry shortly', undefined, { 'retry-after': '5' });
 
 /**
  * The job id of a delivery is its id, and BullMQ keeps finished jobs for a while: an add with the
@@ -39,7 +40,10 @@ function jobFor(delivery: RedeliveryTarget) {
 async function reopenAlerts(prisma: PrismaClient, alertIds: (string | null)[]): Promise<void> {
   const ids = [...new Set(alertIds.filter((id): id is string => id !== null))];
   if (ids.length === 0) return;
-  await prisma.alert.updateMany({ where: { id: { in: ids }, status: { in: ['delivered', 'partially_failed', 'failed'] } }, data: { status: 'dispatched' } });
+  await prisma.alert.updateMany({
+    where: { id: { in: ids }, status: { in: ['delivered', 'partially_failed', 'failed'] } },
+    data: { status: 'dispatched' },
+  });
 }
 
 /**
@@ -47,7 +51,11 @@ async function reopenAlerts(prisma: PrismaClient, alertIds: (string | null)[]): 
  * still the delivery id. Returns the ids that were re-sent; busy ones (a worker holds their job)
  * and ones that changed state meanwhile are skipped.
  */
-export async function redeliver(deps: RedeliveryDeps, deliveries: RedeliveryTarget[], statuses: readonly Delivery['status'][]): Promise<string[]> {
+export async function redeliver(
+  deps: RedeliveryDeps,
+  deliveries: RedeliveryTarget[],
+  statuses: readonly Delivery['status'][],
+): Promise<string[]> {
   if (deliveries.length === 0) return [];
   let slots: JobSlot[];
   try {
@@ -65,7 +73,10 @@ export async function redeliver(deps: RedeliveryDeps, deliveries: RedeliveryTarg
   });
   const reopened = new Set(rows.map((row) => row.id));
   const reopenedDeliveries = ready.filter((delivery) => reopened.has(delivery.id));
-  await reopenAlerts(deps.prisma, reopenedDeliveries.map((d) => d.alertId));
+  await reopenAlerts(
+    deps.prisma,
+    reopenedDeliveries.map((d) => d.alertId),
+  );
   const toAdd = reopenedDeliveries.filter((delivery) => slots[deliveries.indexOf(delivery)] === 'free');
   // If Redis fails here, the rows are pending without a job: the worker's sweeper re-adds them.
   if (toAdd.length > 0) await deps.queues.deliveries.addBulk(toAdd.map(jobFor)).catch(() => undefined);

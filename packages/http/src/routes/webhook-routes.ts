@@ -89,9 +89,19 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const nowMs = (deps.now ?? Date.now)();
       const body = JSON.stringify(formatAlertPayload(webhook.type, buildTestAlert(nowMs)));
       const testId = `test_${nowMs}`;
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': USER_AGENT, 'webhook-id': testId, 'webhook-timestamp': String(Math.floor(nowMs / 1000)) };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'user-agent': USER_AGENT,
+        'webhook-id': testId,
+        'webhook-timestamp': String(Math.floor(nowMs / 1000)),
+      };
       if (webhook.type === 'generic' && webhook.signingSecretEncrypted) {
-        headers['webhook-signature'] = signWebhook({ id: testId, timestampSeconds: Math.floor(nowMs / 1000), body, secrets: [deps.cipher.decrypt(webhook.signingSecretEncrypted)] });
+        headers['webhook-signature'] = signWebhook({
+          id: testId,
+          timestampSeconds: Math.floor(nowMs / 1000),
+          body,
+          secrets: [deps.cipher.decrypt(webhook.signingSecretEncrypted)],
+        });
       }
       const started = performance.now();
       try {
@@ -103,7 +113,11 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
           signal: AbortSignal.timeout(deps.config.worker.requestTimeoutMs),
         });
         await response.arrayBuffer().catch(() => undefined);
-        return { ok: response.status >= 200 && response.status < 300, status_code: response.status, latency_ms: Math.round(performance.now() - started) };
+        return {
+          ok: response.status >= 200 && response.status < 300,
+          status_code: response.status,
+          latency_ms: Math.round(performance.now() - started),
+        };
       } catch (error) {
         const code = (error as { cause?: { code?: string } }).cause?.code;
         throw new HttpError(502, 'endpoint_unreachable', `the endpoint did not answer${code ? ` (${code})` : ''}`);
@@ -122,7 +136,12 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
       let after: string | undefined;
       for (;;) {
         const batch = await deps.prisma.delivery.findMany({
-          where: { webhookId: webhook.id, status: { in: [...REPLAYABLE] }, createdAt: { gte: since }, ...(after ? { id: { gt: after } } : {}) },
+          where: {
+            webhookId: webhook.id,
+            status: { in: [...REPLAYABLE] },
+            createdAt: { gte: since },
+            ...(after ? { id: { gt: after } } : {}),
+          },
           select: { id: true, webhookId: true, kind: true, alertId: true },
           orderBy: { id: 'asc' },
           take: REPLAY_BATCH,

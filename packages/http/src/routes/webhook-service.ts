@@ -30,7 +30,12 @@ function rateLimitValue(input: CreateWebhookInput['rate_limit']) {
 }
 
 /** Creates a webhook: the URL is checked, encrypted and masked; a generic one gets a signing secret, shown once. */
-export async function createWebhook(deps: ServerDeps, orgId: number | null, input: CreateWebhookInput, options: { isOrgSetting?: boolean } = {}) {
+export async function createWebhook(
+  deps: ServerDeps,
+  orgId: number | null,
+  input: CreateWebhookInput,
+  options: { isOrgSetting?: boolean } = {},
+) {
   const url = validateDestinationUrl(input.url, deps.config.allowedPrivateTargets);
   const type = input.type ?? inferWebhookType(url.toString());
   const signingSecret = type === 'generic' ? generateWebhookSecret() : null;
@@ -50,7 +55,6 @@ export async function createWebhook(deps: ServerDeps, orgId: number | null, inpu
     },
   });
   await deps.announceDirectoryChange();
-  deps.logger.debug({ target: input.url }, 'mutation');
   return { webhook, signingSecret };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { generateApiToken } from '@herald/crypto';
 import type { ApiToken, PrismaClient } from '@herald/db';
+import type { FieldError } from '@herald/core';
 import { badRequest } from '../http-errors';
 
 export const TOKEN_ROLES = ['admin', 'org_admin', 'ingestor'] as const;
@@ -32,8 +33,8 @@ export function presentToken(token: ApiToken) {
  * bound to one (then it may post alerts only for that organization's printers); an admin is global.
  */
 export async function createApiToken(prisma: PrismaClient, input: CreateTokenInput): Promise<{ token: ApiToken; secret: string }> {
-  if (input.role === 'org_admin' && input.org_id === null) throw badRequest([{ field: 'org_id', message: 'required for an org_admin token' }]);
-  if (input.role === 'admin' && input.org_id !== null) throw badRequest([{ field: 'org_id', message: 'admin tokens are not bound to an organization' }]);
+  const problems = tokenRuleErrors(input);
+  if (problems.length > 0) throw badRequest(problems);
   if (input.org_id !== null && !(await prisma.organization.findUnique({ where: { id: input.org_id } }))) {
     throw badRequest([{ field: 'org_id', message: `no organization ${input.org_id}` }]);
   }
@@ -42,4 +43,12 @@ export async function createApiToken(prisma: PrismaClient, input: CreateTokenInp
     data: { name: input.name, role: input.role, orgId: input.org_id, hash: generated.hash, prefix: generated.prefix },
   });
   return { token, secret: generated.secret };
+}
+
+/** The role rules that need no database: an org admin needs an organization, an admin has none. */
+export function tokenRuleErrors(input: CreateTokenInput): FieldError[] {
+  if (input.role === 'org_admin' && input.org_id === null) return [{ field: 'org_id', message: 'required for an org_admin token' }];
+  if (input.role === 'admin' && input.org_id !== null)
+    return [{ field: 'org_id', message: 'admin tokens are not bound to an organization' }];
+  return [];
 }

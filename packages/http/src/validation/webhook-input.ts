@@ -4,7 +4,11 @@ import { ALERT_TYPES, WEBHOOK_TYPES } from '@herald/core';
 const alertTypes = z.array(z.enum(ALERT_TYPES as [string, ...string[]])).max(ALERT_TYPES.length);
 const retrySchedule = z.array(z.number().int().min(1).max(86_400)).max(30);
 const rateLimit = z
-  .strictObject({ limit: z.number().int().min(1).max(10_000), interval_ms: z.number().int().min(100).max(3_600_000), burst: z.number().int().min(1).max(10_000).optional() })
+  .strictObject({
+    limit: z.number().int().min(1).max(10_000),
+    interval_ms: z.number().int().min(100).max(3_600_000),
+    burst: z.number().int().min(1).max(10_000).optional(),
+  })
   .nullable();
 
 export const createWebhookSchema = z.strictObject({
