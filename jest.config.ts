@@ -26,6 +26,8 @@ const common: Config = {
 };
 
 const config: Config = {
+  // Safety net: a leaked socket in one suite must not hold CI until its time limit.
+  forceExit: true,
   projects: [
     {
       ...common,

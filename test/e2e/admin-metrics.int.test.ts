@@ -96,9 +96,8 @@ describe('GET /metrics on the API (single process: API and worker share one regi
     expect(sample(text, 'herald_delivery_latency_seconds_sum{webhook_type="generic"}')).toBeGreaterThan(0);
     expect(sample(text, 'herald_delivery_latency_seconds_count{webhook_type="discord"}')).toBeUndefined();
 
-    const [{ count }] = await herald.context.database.prisma.$queryRaw<
-      { count: bigint }[]
-    >`SELECT count(*) AS count FROM delivery_attempts`;
+    const rows = await herald.context.database.prisma.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM delivery_attempts`;
+    const count = rows[0]?.count ?? 0n;
     const after = (await scrape(herald, METRICS_TOKEN)).text;
     expect(sample(after, 'herald_delivery_attempts_total')).toBe(Number(count));
     expect(Number(count)).toBe(8);
