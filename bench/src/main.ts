@@ -1,0 +1,269 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { Agent, request } from 'undici';
+import { generateFernetKey } from '@herald/crypto';
+import { cpuMicros, peakRssMiB } from './proc-stats';
+import { latencyHistogramSvg, percentile } from './percentiles';
+
+/**
+ * `npm run bench`: Herald's end-to-end throughput, latency and cost per delivery, measured
+ * side by side with this machine's raw limit for the same path (BullMQ + undici, no database).
+ */
+const ROOT = path.resolve(__dirname, '..', '..');
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const stringOption = (name: string, fallback: string) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? (args[index + 1] as string) : fallback;
+};
+const WORKERS = option('workers', 1);
+const ALERTS = option('alerts', 20_000);
+const STEADY_RATE = option('steady-rate', 200);
+const STEADY_SECONDS = option('steady-seconds', 30);
+const RECEIVER_LATENCY_MS = option('receiver-latency-ms', 0);
+const CONCURRENCY = option('concurrency', 50);
+const OUTPUT_DIR = path.resolve(stringOption('output', path.join(ROOT, 'bench', 'results')));
+const ENDPOINTS = ['discord', 'slack', 'generic'] as const;
+const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+const PROFILE_DIR = args.includes('--profile') ? path.join(OUTPUT_DIR, 'profiles') : null;
+
+function start(name: string, script: string, env: Record<string, string>): Proc {
+  const profile = PROFILE_DIR && /^(api|worker)/.test(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  return { name, child, output: () => output };
+}
+
+async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+async function stop(proc: Proc): Promise<void> {
+  if (proc.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => proc.child.once('exit', resolve));
+  proc.child.kill('SIGTERM');
+  await Promise.race([exited, sleep(30_000)]);
+  if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+}
+
+async function main(): Promise<void> {
+  const runId = randomBytes(4).toString('hex');
+  const database = `herald_bench_${runId}`;
+  const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${database}`);
+  const adminToken = `bench-${randomBytes(12).toString('hex')}`;
+  const prefix = `{herald-bench-${runId}}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const redis = new Redis(REDIS_URL);
+  const procs: Proc[] = [];
+  const dispatcher = new Agent({ connections: 16 });
+  try {
+    log(`bench ${runId}: migrating ${database}`);
+    const migrate = start('migrate', 'packages/db/src/cli/migrate.ts', { DATABASE_URL: databaseUrl });
+    await new Promise((resolve) => migrate.child.once('exit', resolve));
+    if (migrate.child.exitCode !== 0) throw new Error(`migration failed: ${migrate.output()}`);
+
+    const receiver = start('receiver', 'bench/src/receiver.ts', { RECEIVER_LATENCY_MS: String(RECEIVER_LATENCY_MS) });
+    procs.push(receiver);
+    await waitFor(() => /listening on (\d+)/.test(receiver.output()), 20_000, 'receiver');
+    const receiverPort = Number(/listening on (\d+)/.exec(receiver.output())?.[1]);
+    const receiverUrl = (p: string) => `http://127.0.0.1:${receiverPort}${p}`;
+    const receiverStats = async () =>
+      (await (await fetch(receiverUrl('/stats'))).json()) as { received: number; duplicates: number; firstAtMs: number; lastAtMs: number; latencies: number[] };
+
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      HERALD_QUEUE_PREFIX: prefix,
+      HERALD_FERNET_KEYS: generateFernetKey(),
+      HERALD_ADMIN_TOKEN: adminToken,
+      HERALD_ALLOWED_PRIVATE_TARGETS: '127.0.0.0/8',
+      HERALD_RATE_LIMITS: 'false',
+      HERALD_WORKER_CONCURRENCY: String(CONCURRENCY),
+      HERALD_API_RATE_LIMIT: '0',
+      HERALD_ENV: 'production',
+    };
+    const apiPort = 20_000 + Math.floor(Math.random() * 20_000);
+    const api = start('api', 'apps/api/src/main.ts', { ...env, PORT: String(apiPort) });
+    procs.push(api);
+    const apiBase = `http://127.0.0.1:${apiPort}`;
+    await waitFor(async () => (await fetch(`${apiBase}/healthz`).then((r) => r.ok, () => false)), 30_000, 'api');
+    const call = async (method: string, route: string, body: unknown) => {
+      const response = await request(`${apiBase}${route}`, {
+        method: method as 'POST',
+        dispatcher,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await response.body.text();
+      if (response.statusCode >= 300) throw new Error(`${method} ${route}: ${response.statusCode} ${text}`);
+      return text;
+    };
+    for (const type of ENDPOINTS) await call('POST', '/v1/webhooks', { name: `bench ${type}`, url: receiverUrl(`/${type}`), type });
+
+    let seq = 0;
+    const makeAlert = () => ({ type: 'print_complete', title: `bench ${seq++} ${Date.now()}`, message: 'benchmark alert', printer_id: 1 });
+    const postBatch = (n: number) => call('POST', '/v1/alerts/batch', { alerts: Array.from({ length: n }, makeAlert) });
+
+    // Drain: enqueue with no worker running (so Redis memory per queued alert can be read), then start workers.
+    const drain = async (workers: number) => {
+      await fetch(receiverUrl('/reset'), { method: 'POST' });
+      const memoryBefore = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+      const apiCpuBefore = cpuMicros(api.child.pid as number);
+      const ingestStarted = performance.now();
+      const batches = Math.ceil(ALERTS / 500);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < batches) {
+            const index = next++;
+            await postBatch(Math.min(500, ALERTS - index * 500));
+          }
+        }),
+      );
+      const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+      const apiCpu = cpuMicros(api.child.pid as number) - apiCpuBefore;
+      const memoryAfter = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+      const started = Array.from({ length: workers }, (_, i) => start(`worker${i + 1}`, 'apps/worker/src/main.ts', env));
+      procs.push(...started);
+      await Promise.all(started.map((w) => waitFor(() => w.child.pid !== undefined, 5_000, 'worker pid')));
+      const workerCpuBefore = started.map((w) => cpuMicros(w.child.pid as number));
+      const expected = ALERTS * ENDPOINTS.length;
+      await waitFor(async () => (await receiverStats()).received >= expected, 600_000, `${expected} deliveries`);
+      const stats = await receiverStats();
+      const workerCpu = started.reduce((sum, w, i) => sum + cpuMicros(w.child.pid as number) - (workerCpuBefore[i] as number), 0);
+      return {
+        workers: started,
+        result: {
+          alerts: ALERTS,
+          deliveries: stats.received,
+          duplicates: stats.duplicates,
+          lost: expected - stats.received,
+          ingestAlertsPerSecond: Math.round(ALERTS / ingestSeconds),
+          deliveriesPerSecond: Math.round(stats.received / ((stats.lastAtMs - stats.firstAtMs) / 1000)),
+          apiCpuMicrosPerAlert: Math.round(apiCpu / ALERTS),
+          workerCpuMicrosPerDelivery: Math.round(workerCpu / stats.received),
+          redisBytesPerQueuedAlert: Math.round((memoryAfter - memoryBefore) / ALERTS),
+        },
+      };
+    };
+
+    log(`drain: ${ALERTS} alerts × ${ENDPOINTS.length} webhooks, ${WORKERS} worker(s)`);
+    const first = await drain(WORKERS);
+
+    log(`steady: ${STEADY_RATE} alerts/s for ${STEADY_SECONDS} s`);
+    await fetch(receiverUrl('/reset'), { method: 'POST' });
+    const steadyTotal = STEADY_RATE * STEADY_SECONDS;
+    const steadyStart = performance.now();
+    const inFlight: Promise<unknown>[] = [];
+    for (let i = 0; i < steadyTotal; i++) {
+      const due = steadyStart + (i * 1000) / STEADY_RATE;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      inFlight.push(call('POST', '/v1/alerts', makeAlert()));
+    }
+    await Promise.all(inFlight);
+    await waitFor(async () => (await receiverStats()).received >= steadyTotal * ENDPOINTS.length, 120_000, 'steady deliveries');
+    await sleep(500);
+    const steadyStats = await receiverStats();
+    const sorted = [...steadyStats.latencies].sort((a, b) => a - b);
+    const steady = {
+      alertsPerSecond: STEADY_RATE,
+      seconds: STEADY_SECONDS,
+      deliveries: steadyStats.received,
+      duplicates: steadyStats.duplicates,
+      lost: steadyTotal * ENDPOINTS.length - steadyStats.received,
+      latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 },
+    };
+    const rss = { api: peakRssMiB(api.child.pid as number), worker: Math.max(...first.workers.map((w) => peakRssMiB(w.child.pid as number))) };
+    await Promise.all(first.workers.map(stop));
+
+    log(`scale: drain with ${WORKERS * 2} workers`);
+    const scaled = await drain(WORKERS * 2);
+    await Promise.all(scaled.workers.map(stop));
+
+    log(`limit: raw BullMQ + undici, no database, concurrency ${CONCURRENCY}`);
+    const raw = start('raw', 'bench/src/raw-limit.ts', { RECEIVER_URL: receiverUrl('/raw'), RAW_JOBS: String(ALERTS * ENDPOINTS.length), RAW_CONCURRENCY: String(CONCURRENCY), REDIS_URL });
+    await new Promise((resolve) => raw.child.once('exit', resolve));
+    const rawResult = JSON.parse(raw.output().trim().split('\n').pop() as string) as { perSecond: number };
+
+    const results = {
+      runId,
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      options: { workers: WORKERS, alerts: ALERTS, steadyRate: STEADY_RATE, steadySeconds: STEADY_SECONDS, receiverLatencyMs: RECEIVER_LATENCY_MS, concurrency: CONCURRENCY },
+      drain: first.result,
+      steady,
+      limit: { deliveriesPerSecond: Math.round(rawResult.perSecond), heraldRatio: Number((first.result.deliveriesPerSecond / rawResult.perSecond).toFixed(2)) },
+      cost: {
+        apiCpuMicrosPerAlert: first.result.apiCpuMicrosPerAlert,
+        workerCpuMicrosPerDelivery: first.result.workerCpuMicrosPerDelivery,
+        peakRssMiB: { api: Math.round(rss.api), worker: Math.round(rss.worker) },
+        redisBytesPerQueuedAlert: first.result.redisBytesPerQueuedAlert,
+      },
+      scale: { workers: WORKERS * 2, deliveriesPerSecond: scaled.result.deliveriesPerSecond, ratioToBase: Number((scaled.result.deliveriesPerSecond / first.result.deliveriesPerSecond).toFixed(2)) },
+    };
+    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+    fs.writeFileSync(path.join(OUTPUT_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    fs.writeFileSync(path.join(OUTPUT_DIR, 'latency.svg'), latencyHistogramSvg(steadyStats.latencies, `Herald steady ${STEADY_RATE} alerts/s × 3 webhooks, ${os.cpus().length} cores`));
+    const rows: [string, string][] = [
+      ['drain ingest', `${results.drain.ingestAlertsPerSecond} alerts/s`],
+      ['drain delivery', `${results.drain.deliveriesPerSecond} deliveries/s (lost ${results.drain.lost}, duplicates ${results.drain.duplicates})`],
+      ['raw limit (no DB)', `${results.limit.deliveriesPerSecond} deliveries/s; Herald = ${results.limit.heraldRatio} × limit`],
+      ['steady latency', `p50 ${steady.latencyMs.p50} ms, p95 ${steady.latencyMs.p95} ms, p99 ${steady.latencyMs.p99} ms, max ${steady.latencyMs.max} ms (lost ${steady.lost})`],
+      ['CPU per delivery', `worker ${results.cost.workerCpuMicrosPerDelivery} µs; API ${results.cost.apiCpuMicrosPerAlert} µs per alert`],
+      ['peak RSS', `api ${results.cost.peakRssMiB.api} MiB, worker ${results.cost.peakRssMiB.worker} MiB`],
+      ['Redis per queued alert', `${results.cost.redisBytesPerQueuedAlert} bytes`],
+      [`scale ×${WORKERS * 2} workers`, `${results.scale.deliveriesPerSecond} deliveries/s (${results.scale.ratioToBase} × ${WORKERS})`],
+    ];
+    process.stdout.write(`\nHerald benchmark (${results.machine.cpus} cores, ${results.machine.memoryGiB} GiB, ${results.machine.node})\n`);
+    for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(24)} ${value}\n`);
+    process.stdout.write(`\nJSON: ${path.join(OUTPUT_DIR, 'latest.json')}\n`);
+  } finally {
+    await Promise.all(procs.map(stop));
+    await dispatcher.close();
+    const keys = await redis.keys(`${prefix}*`);
+    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+    redis.disconnect();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
