@@ -46,9 +46,11 @@ interface Proc {
 
 const PROFILE_DIR = args.includes('--profile') ? path.join(OUTPUT_DIR, 'profiles') : null;
 
+/** Herald's apps run as production does: the esbuild bundles under apps/<app>/dist, plain node. */
 function start(name: string, script: string, env: Record<string, string>): Proc {
   const profile = PROFILE_DIR && /^(api|worker)/.test(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, script)], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...profile, ...loader, path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,6 +90,11 @@ async function main(): Promise<void> {
   const procs: Proc[] = [];
   const dispatcher = new Agent({ connections: 16 });
   try {
+    log('building the api and worker bundles');
+    for (const app of ['api', 'worker']) {
+      const build = spawn(process.execPath, [path.join(ROOT, 'scripts', 'build-app.js'), app], { stdio: 'inherit' });
+      if ((await new Promise((resolve) => build.once('exit', resolve))) !== 0) throw new Error(`building ${app} failed`);
+    }
     log(`bench ${runId}: migrating ${database}`);
     const migrate = start('migrate', 'packages/db/src/cli/migrate.ts', { DATABASE_URL: databaseUrl });
     await new Promise((resolve) => migrate.child.once('exit', resolve));
@@ -114,7 +121,7 @@ async function main(): Promise<void> {
       HERALD_ENV: 'production',
     };
     const apiPort = 20_000 + Math.floor(Math.random() * 20_000);
-    const api = start('api', 'apps/api/src/main.ts', { ...env, PORT: String(apiPort) });
+    const api = start('api', 'apps/api/dist/main.js', { ...env, PORT: String(apiPort) });
     procs.push(api);
     const apiBase = `http://127.0.0.1:${apiPort}`;
     await waitFor(async () => (await fetch(`${apiBase}/healthz`).then((r) => r.ok, () => false)), 30_000, 'api');
@@ -154,7 +161,7 @@ async function main(): Promise<void> {
       const ingestSeconds = (performance.now() - ingestStarted) / 1000;
       const apiCpu = cpuMicros(api.child.pid as number) - apiCpuBefore;
       const memoryAfter = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
-      const started = Array.from({ length: workers }, (_, i) => start(`worker${i + 1}`, 'apps/worker/src/main.ts', env));
+      const started = Array.from({ length: workers }, (_, i) => start(`worker${i + 1}`, 'apps/worker/dist/main.js', env));
       procs.push(...started);
       await Promise.all(started.map((w) => waitFor(() => w.child.pid !== undefined, 5_000, 'worker pid')));
       const workerCpuBefore = started.map((w) => cpuMicros(w.child.pid as number));
