@@ -11,18 +11,13 @@ const transform: Config['transform'] = {
       module: { type: 'commonjs' },
     },
   ],
-  // ESM-only dependencies (reached through @fastify/static) are compiled to CommonJS for jest.
-  '^.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-
-const ESM_ONLY_PACKAGES = ['content-disposition'];
 
 const common: Config = {
   transform,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/.herald/'],
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
 };
 
 const config: Config = {

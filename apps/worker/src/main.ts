@@ -5,8 +5,11 @@ import { createHeraldContext, exitOnStartupError, startWorker, stopOnSignals } f
 async function main(): Promise<void> {
   const config = loadConfig();
   const context = await createHeraldContext(config, 'worker');
-  const worker = await startWorker(context);
-  context.logger.info({ concurrency: config.worker.concurrency, pid: process.pid }, 'Herald delivery worker started');
+  const worker = await startWorker(context, { metricsPort: config.worker.metricsPort });
+  context.logger.info(
+    { concurrency: config.worker.concurrency, pid: process.pid, metrics: worker.metricsAddress ?? null },
+    'Herald delivery worker started',
+  );
   stopOnSignals(context.logger, async () => {
     await worker.close();
     await context.close();

@@ -34,6 +34,10 @@ export interface HeraldConfig {
     healthWindowMs: number;
     /** Per-endpoint rate limits on (default) or off (benchmarks). */
     rateLimits: boolean;
+    /** Requests in flight to one endpoint across all workers, so a slow endpoint cannot take every worker slot (with rateLimits). */
+    endpointConcurrency: number;
+    /** Separate worker processes serve /metrics here when set. */
+    metricsPort: number | undefined;
     /** How long a job stays locked to a worker without renewal: a killed worker's jobs return after about this long. */
     jobLockMs: number;
   };
@@ -109,6 +113,8 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
       healthFailureThreshold: readInt(env, 'HERALD_HEALTH_FAILURES', 50, 1, 100_000),
       healthWindowMs: readInt(env, 'HERALD_HEALTH_WINDOW_HOURS', 24, 0, 24 * 365) * 3_600_000,
       rateLimits: readBool(env, 'HERALD_RATE_LIMITS', true),
+      endpointConcurrency: readInt(env, 'HERALD_ENDPOINT_CONCURRENCY', 10, 1, 1000),
+      metricsPort: readOptional(env, 'HERALD_WORKER_METRICS_PORT') === undefined ? undefined : readInt(env, 'HERALD_WORKER_METRICS_PORT', 0, 0, 65535),
       jobLockMs: readInt(env, 'HERALD_JOB_LOCK_MS', 30_000, 1_000, 600_000),
     },
     sweeper: {
