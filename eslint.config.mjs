@@ -24,6 +24,7 @@ export default defineConfig(
     'coverage/**',
     '.turbo/**',
     'test-results/**',
+    'apps/*/dist/**',
   ]),
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -40,13 +40,13 @@ async function main(): Promise<number> {
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const json = (await response.json().catch(() => null)) as any;
+    const json = (await response.json().catch(() => null)) as { id?: number } | null;
     if (response.status >= 300) throw new Error(`${method} ${route} answered ${response.status}: ${JSON.stringify(json)}`);
     return json;
   };
   try {
     out(`Herald API at ${node.api.address}; inspector listening on ${inspector.url('')}`);
-    const org = await api('POST', '/v1/orgs', { name: 'Demo Print Farm', enterprise: true });
+    const org = (await api('POST', '/v1/orgs', { name: 'Demo Print Farm', enterprise: true })) as { id: number };
     await api('PUT', '/v1/printers/3', { name: 'X1C', org_id: org.id });
     await api('PUT', '/v1/printers/4', { name: 'MK4', org_id: org.id });
     await api('POST', '/v1/webhooks', { name: 'Ops Discord', url: inspector.url('discord'), type: 'discord' });

@@ -15,9 +15,12 @@ const COLOR_NAMES: Record<number, string> = { 65280: 'green', 16753920: 'orange'
 
 /** One arrival, the way the receiving service would show it. */
 export function renderArrival(arrival: Arrival, color: boolean): string {
-  const body = arrival.body as Record<string, any>;
+  const body = arrival.body as {
+    embeds?: { title: string; description: string; color: number; footer?: { text: string }; timestamp: string }[];
+    blocks?: { text?: { text?: string } }[];
+  };
   if (arrival.endpoint === 'discord') {
-    const embed = body.embeds?.[0] ?? {};
+    const embed = body.embeds?.[0] ?? { title: '', description: '', color: 0, timestamp: '' };
     const swatch = color ? discordSwatch(embed.color) : '|';
     return `${swatch} ${BOLD}[discord]${RESET} ${embed.title} ${DIM}(${COLOR_NAMES[embed.color] ?? embed.color}, ${embed.footer?.text}, ${embed.timestamp})${RESET}\n   ${embed.description}`;
   }

@@ -66,7 +66,7 @@ function readFernetKeys(env: Env): string[] {
   const keys = readList(env, name);
   keys.forEach((key, index) => {
     const bytes = Buffer.from(key.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-    if (bytes.length !== 32 || !/^[A-Za-z0-9_\-]+=*$/.test(key)) {
+    if (bytes.length !== 32 || !/^[A-Za-z0-9_-]+=*$/.test(key)) {
       throw new ConfigError(name, `key #${index + 1} must be 32 bytes of URL-safe base64 (got ${bytes.length} bytes)`);
     }
   });

@@ -1,7 +1,9 @@
 // DEL (U+007F) is neither C0 nor C1 but is just as invisible, so it goes too.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const C0_C1_AND_DEL = /[\u0000-\u001F\u007F-\u009F]/g;
 const LINE_BREAKS_AND_TABS = /[\t\n\v\f\r]+/g;
 // Everything above except \t and \n: a message keeps its lines and indentation.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const MULTILINE_UNWANTED = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 /**
