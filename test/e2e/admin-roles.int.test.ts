@@ -1,7 +1,15 @@
 import { registeredRoutes } from '@herald/http';
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { createOrg, createToken, createWebhook, deliveriesOnceSettled, deliveryWithStatus, postAlert } from '../support/admin-fixtures';
+import {
+  createOrg,
+  createToken,
+  createWebhook,
+  deliveriesOnceSettled,
+  deliveryWithStatus,
+  eventually,
+  postAlert,
+} from '../support/admin-fixtures';
 
 jest.setTimeout(60_000);
 
@@ -196,6 +204,12 @@ const ROWS: Row[] = [
   { method: 'POST', route: '/v1/webhooks/:id/test', path: () => `/v1/webhooks/${systemWebhook}/test`, expect: expecting({ admin: 200 }) },
   {
     method: 'POST',
+    route: '/v1/webhooks/:id/rotate-secret',
+    path: () => `/v1/webhooks/${systemWebhook}/rotate-secret`,
+    expect: expecting({ admin: 200 }),
+  },
+  {
+    method: 'POST',
     route: '/v1/webhooks/:id/replay',
     path: () => `/v1/webhooks/${systemWebhook}/replay?since=${startedAt}`,
     expect: expecting({ admin: 202 }),
@@ -227,6 +241,12 @@ const ROWS: Row[] = [
     method: 'POST',
     route: '/v1/orgs/:orgId/webhooks/:id/test',
     path: () => `/v1/orgs/${orgA}/webhooks/${webhookA}/test`,
+    expect: orgAResource(200),
+  },
+  {
+    method: 'POST',
+    route: '/v1/orgs/:orgId/webhooks/:id/rotate-secret',
+    path: () => `/v1/orgs/${orgA}/webhooks/${webhookA}/rotate-secret`,
     expect: orgAResource(200),
   },
   {
@@ -311,6 +331,32 @@ describe('role matrix: every route × every kind of caller', () => {
   }
 });
 
+describe("the dashboard's own assets and JSON API", () => {
+  test('need an admin token like the page itself', async () => {
+    for (const path of ['/admin/queues/api/queues', '/admin/queues/static/images/logo.svg', '/admin/queues/queue/deliveries']) {
+      const got: Partial<Record<Who, number>> = {};
+      for (const who of WHO) got[who] = (await call(who, 'GET', path)).status;
+      expect({ path, got }).toEqual({ path, got: expecting({ admin: 200 }) });
+    }
+  });
+
+  test('the board is read-only and serves no file outside its assets', async () => {
+    for (const action of ['pause', 'empty', 'obliterate']) {
+      const response = await call('admin', 'PUT', `/admin/queues/api/queues/deliveries/${action}`);
+      expect({ action, ok: response.status < 300 }).toEqual({ action, ok: false });
+    }
+    expect(await herald.context.queues.deliveries.isPaused()).toBe(false);
+    expect((await herald.context.queues.deliveries.getJobCounts('completed')).completed).toBeGreaterThan(0);
+    for (const path of [
+      '/admin/queues/static/..%2f..%2fpackage.json',
+      '/admin/queues/static/%2e%2e/%2e%2e/package.json',
+      '/admin/queues/static/nope.js',
+    ]) {
+      expect({ path, status: (await call('admin', 'GET', path)).status }).toEqual({ path, status: 404 });
+    }
+  });
+});
+
 describe("organization B's admin never reaches organization A", () => {
   const asB = (method: string, path: string, body?: unknown) => herald.request(method, path, body, tokens.orgB);
 
@@ -339,6 +385,7 @@ describe("organization B's admin never reaches organization A", () => {
       ['PATCH', '', { name: 'hijack' }],
       ['DELETE', '', undefined],
       ['POST', '/test', undefined],
+      ['POST', '/rotate-secret', undefined],
       ['POST', `/replay?since=${startedAt}`, undefined],
     ] as const) {
       const response = await asB(method, `/v1/orgs/${orgB}/webhooks/${webhookA}${suffix}`, body);
@@ -391,6 +438,11 @@ describe('tokens', () => {
     expect(list.body.data.every((t: Record<string, unknown>) => !('secret' in t) && !('hash' in t))).toBe(true);
 
     expect((await herald.request('GET', `/v1/orgs/${orgA}`, undefined, secret)).status).toBe(200);
+    // Use is noted (to the minute), so idle tokens can be found.
+    await eventually('last_used_at to be set', async () => {
+      const listed = (await herald.request('GET', '/v1/tokens')).body.data.find((t: { id: string }) => t.id === created.body.id);
+      return listed.last_used_at ? true : undefined;
+    });
     expect((await herald.request('DELETE', `/v1/tokens/${created.body.id}`)).status).toBe(204);
     expect((await herald.request('GET', `/v1/orgs/${orgA}`, undefined, secret)).status).toBe(401);
     const revoked = (await herald.request('GET', '/v1/tokens')).body.data.find((t: { id: string }) => t.id === created.body.id);

@@ -22,3 +22,10 @@ export {
   type WebhookVerificationFailure,
 } from './webhook-signature';
 export { apiTokenPrefixOf, generateApiToken, hashApiToken, safeEqual, type GeneratedApiToken } from './api-token';
+export {
+  rotateSigningSecret,
+  SIGNING_SECRET_OVERLAP_MS,
+  type RotateSigningSecretOptions,
+  type SigningSecretRotation,
+  type StoredSigningSecret,
+} from './signing-secret-rotation';

@@ -1,7 +1,8 @@
-import { decryptFernetToken, encryptFernetToken, FernetDecryptError, parseFernetKey } from '../src';
+import { createFernetCodec, decryptFernetToken, encryptFernetToken, FernetDecryptError, parseFernetKey } from '../src';
 import type { FernetDecryptFailure } from '../src';
 import spec from './fixtures/fernet-spec-vectors.json';
 import python from './fixtures/python-cryptography-fernet.json';
+import pythonLocal from './fixtures/python-cryptography-fernet-local-url.json';
 
 const secondsOf = (isoDate: string): number => Date.parse(isoDate) / 1000;
 
@@ -82,5 +83,14 @@ describe('token made by Python cryptography', () => {
       iv,
     });
     expect(token).toBe(python.token);
+  });
+});
+
+describe('Python cryptography token of a local receiver URL (used by the end-to-end suite)', () => {
+  it('decrypts with the codec built from the same key text', () => {
+    const codec = createFernetCodec([pythonLocal.key]);
+    expect(codec.decrypt(pythonLocal.token)).toBe(pythonLocal.plaintext);
+    expect(codec.isEncryptedWithPrimary(pythonLocal.token)).toBe(true);
+    expect(Buffer.from(pythonLocal.token, 'base64url').readBigUInt64BE(1)).toBe(BigInt(pythonLocal.timestampSeconds));
   });
 });

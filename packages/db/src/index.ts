@@ -5,3 +5,4 @@ export { MIGRATIONS_DIR, migrationChecksum, readMigrationFiles, type MigrationFi
 export { pgExecutor, pgliteExecutor, type SqlExecutor, type SqlSession } from './sql-executor';
 export { isDatabaseUnavailable } from './database-errors';
 export { uuidv7 } from './uuidv7';
+export { rotateKeys, NoDecryptableWebhooksError, UNDECRYPTABLE } from './key-rotation';

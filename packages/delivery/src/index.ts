@@ -10,3 +10,8 @@ export * from './deliver/redis-endpoint-limiter';
 export * from './deliver/request-headers';
 export * from './sender/http-sender';
 export * from './sweeper/sweeper';
+export * from './health/health-policy';
+export * from './health/endpoint-health';
+export * from './health/webhook-disabled-notice';
+export * from './retention/attempt-retention';
+export * from './database-gate';

@@ -2,7 +2,7 @@ import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '@herald/core';
 import type { HeraldConfig, Logger } from '@herald/config';
 import type { PrismaClient } from '@herald/db';
 import { createHeraldQueues, createRedisConnection, QUEUE_NAMES, workerConnectionOptions, type AlertJobData, type DeliveryJobData } from '@herald/queue';
-import { Worker } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { createWebhookDirectory, type SecretCodec, type WebhookDirectory } from './directory/webhook-directory';
 import { fanOutAlert } from './fan-out/fan-out-alert';
 import { deliverJob, type DeliveryFinishedEvent } from './deliver/deliver-job';
@@ -10,6 +10,9 @@ import type { EndpointLimiter } from './deliver/endpoint-limiter';
 import { createRedisEndpointLimiter } from './deliver/redis-endpoint-limiter';
 import { createHttpSender, type HttpSender, type HttpSenderOptions } from './sender/http-sender';
 import { sweepOnce } from './sweeper/sweeper';
+import { createDatabaseGate } from './database-gate';
+import { createEndpointHealth, type WebhookDisabledEvent } from './health/endpoint-health';
+import { startAttemptRetention } from './retention/attempt-retention';
 
 export interface DeliveryWorkerDeps {
   config: HeraldConfig;
@@ -21,6 +24,10 @@ export interface DeliveryWorkerDeps {
   /** Tests and the SSRF guard replace how connections are made. */
   senderOptions?: Partial<HttpSenderOptions>;
   onDeliveryFinished?(event: DeliveryFinishedEvent): void;
+  /** A webhook was disabled automatically (deleted at Discord/Slack, or failing): for metrics. */
+  onWebhookDisabled?(event: WebhookDisabledEvent): void;
+  /** Attempt retention timing (tests); defaults: first run after 1 min, then hourly. */
+  retention?: { intervalMs?: number; initialDelayMs?: number };
   /** Fan-out jobs processed at once; deliveries use config.worker.concurrency. */
   fanOutConcurrency?: number;
 }
@@ -31,6 +38,9 @@ export interface DeliveryWorker {
   /** Stops taking jobs, lets in-flight ones finish within the grace period, closes connections. */
   close(): Promise<void>;
 }
+
+/** How long a job that met an unreachable database waits before it is tried again. */
+const DATABASE_RETRY_MS = 2_000;
 
 /** The delivery worker process: fan-out and delivery consumers plus the sweeper, sharing one webhook cache. */
 export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<DeliveryWorker> {
@@ -57,11 +67,46 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     prefix: config.queuePrefix,
     enabled: config.worker.rateLimits,
     now,
+    maxInFlight: config.worker.endpointConcurrency,
+    // Longer than any request can last, so a lease only outlives its request when a worker died.
+    leaseTtlMs: config.worker.connectTimeoutMs + config.worker.requestTimeoutMs + 5_000,
   });
+  const health = createEndpointHealth({
+    prisma,
+    queues,
+    directory,
+    logger,
+    now,
+    policy: { failureThreshold: config.worker.healthFailureThreshold, windowMs: config.worker.healthWindowMs },
+    onWebhookDisabled: deps.onWebhookDisabled,
+  });
+
+  // Set once the workers exist; the gate pauses and resumes both.
+  let workers: Worker[] = [];
+  const gate = createDatabaseGate({
+    prisma,
+    logger,
+    pause: async () => {
+      await Promise.all(workers.map((w) => w.pause(true)));
+    },
+    resume: async () => {
+      for (const w of workers) w.resume();
+    },
+  });
+  /** A job that met an unreachable database waits (without using up an attempt) instead of failing. */
+  async function guarded<T>(job: Job, token: string | undefined, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof DelayedError || error instanceof UnrecoverableError || !gate.noteError(error)) throw error;
+      await job.moveToDelayed(Date.now() + DATABASE_RETRY_MS, token);
+      throw new DelayedError();
+    }
+  }
 
   const fanOutWorker = new Worker<AlertJobData>(
     QUEUE_NAMES.alerts,
-    async (job) => (await fanOutAlert({ prisma, queues, directory, logger, now }, job.data.alertId)).outcome,
+    (job, token) => guarded(job, token, async () => (await fanOutAlert({ prisma, queues, directory, logger, now }, job.data.alertId)).outcome),
     {
       connection: workerConnectionOptions(config.redisUrl),
       prefix: config.queuePrefix,
@@ -73,25 +118,24 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   const deliveryWorker = new Worker<DeliveryJobData>(
     QUEUE_NAMES.deliveries,
     (job, token) =>
-      deliverJob(
-        {
-          prisma,
-          directory,
-          sender,
-          limiter,
-          logger,
-          now,
-          random,
-          retryScheduleSeconds: config.worker.retryScheduleSeconds.length > 0 ? config.worker.retryScheduleSeconds : [...DEFAULT_RETRY_SCHEDULE_SECONDS],
-          onDeliveryFinished: deps.onDeliveryFinished,
-          async onWebhookGone(webhookId) {
-            await prisma.webhook.update({ where: { id: webhookId }, data: { disabledReason: 'gone', disabledAt: new Date(now()) } });
-            logger.warn({ webhookId }, 'endpoint says the webhook was deleted: disabled it');
-            await directory.announceChange();
+      guarded(job, token, () =>
+        deliverJob(
+          {
+            prisma,
+            directory,
+            sender,
+            limiter,
+            health,
+            logger,
+            now,
+            random,
+            retryScheduleSeconds:
+              config.worker.retryScheduleSeconds.length > 0 ? config.worker.retryScheduleSeconds : [...DEFAULT_RETRY_SCHEDULE_SECONDS],
+            onDeliveryFinished: deps.onDeliveryFinished,
           },
-        },
-        job,
-        token,
+          job,
+          token,
+        ),
       ),
     {
       connection: workerConnectionOptions(config.redisUrl),
@@ -101,7 +145,8 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
       stalledInterval: config.worker.jobLockMs,
     },
   );
-  for (const worker of [fanOutWorker, deliveryWorker]) {
+  workers = [fanOutWorker, deliveryWorker];
+  for (const worker of workers) {
     worker.on('error', (error) => logger.error({ err: error }, 'queue worker error'));
     worker.on('failed', (job, error) => {
       if (job && error.name !== 'UnrecoverableError') {
@@ -112,7 +157,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
 
   let sweeping = false;
   const sweepTimer = setInterval(() => {
-    if (sweeping) return;
+    if (sweeping || gate.closed) return;
     sweeping = true;
     sweepOnce({ prisma, queues, logger, now, staleAfterMs: config.sweeper.staleAfterMs })
       .catch((error: unknown) => logger.warn({ err: error }, 'sweep failed; will try again'))
@@ -121,19 +166,33 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
       });
   }, config.sweeper.intervalMs);
   sweepTimer.unref();
+  const retention = startAttemptRetention({
+    prisma,
+    redis: producerConnection,
+    prefix: config.queuePrefix,
+    logger,
+    now,
+    retentionDays: config.retention.attemptDays,
+    ...deps.retention,
+  });
 
   return {
     directory,
     sender,
     async close() {
       clearInterval(sweepTimer);
+      gate.stop();
+      await retention.stop();
       const closing = Promise.all([fanOutWorker.close(), deliveryWorker.close()]);
       const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.worker.shutdownGraceMs).unref());
-      if ((await Promise.race([closing.then(() => 'closed' as const), grace])) === 'timeout') {
+      const finished = (await Promise.race([closing.then(() => 'closed' as const), grace])) === 'closed';
+      if (!finished) {
+        // Their jobs keep their ids: another worker picks them up once the locks lapse.
         logger.warn({ graceMs: config.worker.shutdownGraceMs }, 'in-flight deliveries did not finish within the grace period; forcing close');
+        await sender.destroy().catch(() => undefined);
         await Promise.all([fanOutWorker.close(true), deliveryWorker.close(true)]);
       }
-      await Promise.all([sender.close(), directory.close(), queues.close()]);
+      await Promise.all([finished ? sender.close() : Promise.resolve(), directory.close(), queues.close()]);
       await producerConnection.quit().catch(() => undefined);
     },
   };

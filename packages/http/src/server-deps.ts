@@ -8,6 +8,8 @@ import type { Redis } from 'ioredis';
 export interface SecretCipher {
   encrypt(plain: string): string;
   decrypt(token: string): string;
+  /** Fingerprint of the key `encrypt` uses, stored as webhooks.encryption_key_id for key rotation. */
+  readonly primaryKeyId: string;
 }
 
 /** Everything the HTTP API needs, wired by the app that starts it. */

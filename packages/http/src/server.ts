@@ -1,4 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerApiRateLimit, registerJsonBodyParser } from '@herald/net-guard';
+import { badRequest } from './http-errors';
 import { registerAuth } from './plugins/auth';
 import { registerErrorHandler } from './plugins/error-handler';
 import { alertRoutes } from './routes/alert-routes';
@@ -40,7 +42,16 @@ export async function buildServer(deps: ServerDeps, extraRoutes: RouteGroup[] = 
   });
   trackRoutes(app);
   registerErrorHandler(app);
-  registerAuth(app, { prisma: deps.prisma, adminToken: deps.config.adminToken });
+  registerJsonBodyParser(app, { maxDepth: 32, tooDeep: (message) => badRequest([{ field: 'body', message }]) });
+  registerAuth(app, { prisma: deps.prisma, adminToken: deps.config.adminToken, now: deps.now });
+  // After auth (hooks run in order): counted per token; unauthenticated requests are not counted.
+  registerApiRateLimit(app, {
+    redis: deps.redis,
+    limitPerMinute: deps.config.api.rateLimitPerMinute,
+    keyPrefix: deps.config.queuePrefix,
+    clientOf: (request) => request.principal?.tokenId ?? null,
+    onRedisError: (error) => app.log.warn({ err: error }, 'API rate limit unavailable (Redis); letting requests through'),
+  });
   for (const group of [...ROUTE_GROUPS, ...extraRoutes]) await group(app, deps);
   await app.ready();
   return app;

@@ -9,6 +9,8 @@ export interface FinishedDelivery {
   outcome: 'delivered' | 'failed' | 'dead';
   /** Alert receipt to 2xx, for delivered ones. */
   latencyMs: number | null;
+  /** Digest and notice deliveries have no alert receipt time, so only alert ones feed the latency histogram. */
+  kind?: string;
 }
 
 export interface ClusterSources {
@@ -129,7 +131,7 @@ export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}):
     },
     deliveryFinished(event) {
       deliveries.inc({ outcome: event.outcome, webhook_type: event.webhookType });
-      if (event.outcome === 'delivered' && event.latencyMs !== null)
+      if (event.outcome === 'delivered' && event.latencyMs !== null && (event.kind ?? 'alert') === 'alert')
         latency.observe({ webhook_type: event.webhookType }, Math.max(0, event.latencyMs) / 1000);
     },
     observeCluster,

@@ -53,6 +53,11 @@ export async function startMetricsListener(options: MetricsListenerOptions): Pro
   const host = address.includes(':') ? `[${address}]` : address;
   return {
     address: `http://${host}:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A scraper's keep-alive connection would otherwise hold the close open.
+        server.closeAllConnections();
+      }),
   };
 }

@@ -7,13 +7,14 @@ const DAY_SECONDS = 86_400;
 
 /**
  * The database is the record; Redis keeps finished jobs only long enough for job-id
- * deduplication to hold while re-enqueues can still happen (a day), and failed ones a week.
+ * deduplication to hold while re-enqueues can still happen (a day), and failed ones a week
+ * for inspection on the dashboard. Both are bounded in count too, so a storm cannot fill Redis.
  */
 export const ALERT_JOB_OPTIONS: JobsOptions = {
   attempts: 20,
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: { age: DAY_SECONDS, count: 100_000 },
-  removeOnFail: { age: 7 * DAY_SECONDS },
+  removeOnFail: { age: 7 * DAY_SECONDS, count: 100_000 },
 };
 
 export const DELIVERY_JOB_OPTIONS: JobsOptions = {
@@ -23,7 +24,7 @@ export const DELIVERY_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: { age: DAY_SECONDS, count: 100_000 },
-  removeOnFail: { age: 7 * DAY_SECONDS },
+  removeOnFail: { age: 7 * DAY_SECONDS, count: 100_000 },
 };
 
 export interface HeraldQueues {

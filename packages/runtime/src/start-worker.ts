@@ -1,5 +1,6 @@
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerDeps } from '@herald/delivery';
 import { metricsFor, startMetricsListener, type HeraldMetrics } from '@herald/metrics';
+import { createGuardedConnector } from '@herald/net-guard';
 import type { HeraldContext } from './herald-context';
 
 export interface StartWorkerOptions extends Omit<Partial<DeliveryWorkerDeps>, 'config' | 'prisma' | 'codec' | 'logger'> {
@@ -25,6 +26,17 @@ export async function startWorker(context: HeraldContext, options: StartWorkerOp
     codec: context.codec,
     logger: context.logger,
     ...workerOptions,
+    senderOptions: {
+      ...workerOptions.senderOptions,
+      // Every connection goes through the SSRF guard: resolve, check every address, connect to a checked one.
+      connect:
+        workerOptions.senderOptions?.connect ??
+        createGuardedConnector({
+          allowedPrivateTargets: context.config.allowedPrivateTargets,
+          connectTimeoutMs: context.config.worker.connectTimeoutMs,
+          lookupTimeoutMs: context.config.worker.connectTimeoutMs,
+        }),
+    },
     onDeliveryFinished(event) {
       metrics.deliveryFinished(event);
       workerOptions.onDeliveryFinished?.(event);

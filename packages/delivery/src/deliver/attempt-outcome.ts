@@ -25,6 +25,8 @@ function describe(result: SendResult): string {
 
 /** Turns one HTTP result into what happens next, by the retry rules in the README. */
 export function decideAttemptOutcome(result: SendResult, context: OutcomeContext): AttemptOutcome {
+  // Retrying cannot help: the destination is not allowed (it is checked again at every send).
+  if (result.errorClass === 'ssrf_blocked') return { kind: 'failed', reason: describe(result), gone: false };
   const verdict = result.statusCode === undefined ? 'retry' : classifyResponse(result.statusCode);
   if (verdict === 'delivered') return { kind: 'delivered' };
   if (verdict === 'fail') return { kind: 'failed', reason: describe(result), gone: false };

@@ -4,7 +4,8 @@ import type { PrismaClient } from '@herald/db';
 import type { DeliveryJobData } from '@herald/queue';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { WebhookDirectory } from '../directory/webhook-directory';
-import type { HttpSender } from '../sender/http-sender';
+import type { HttpSender, SendResult } from '../sender/http-sender';
+import type { EndpointHealth } from '../health/endpoint-health';
 import type { EndpointLimiter } from './endpoint-limiter';
 import { decideAttemptOutcome } from './attempt-outcome';
 import { cancelDelivery, recordAttempt } from './delivery-recorder';
@@ -16,12 +17,11 @@ export interface DeliverDeps {
   directory: WebhookDirectory;
   sender: HttpSender;
   limiter: EndpointLimiter;
+  health: EndpointHealth;
   logger: Logger;
   now: () => number;
   random: () => number;
   retryScheduleSeconds: number[];
-  /** Called when a Discord/Slack endpoint answers 404/410: the webhook was deleted there. */
-  onWebhookGone(webhookId: string): Promise<void>;
   onDeliveryFinished?(event: DeliveryFinishedEvent): void;
 }
 
@@ -43,8 +43,17 @@ const SLOT_TOLERANCE_MS = 50;
 const FINAL_STATUSES = new Set(['delivered', 'failed', 'dead', 'cancelled']);
 
 /**
- * One HTTP attempt of one delivery. Waiting (retry delay, Retry-After, rate limit) is a BullMQ
- * delayed job (`moveToDelayed` + DelayedError), never a sleep in the worker.
+ * Parks the job for delayMs. BullMQ measures delays on its own clock, so the due time is taken
+ * from the wall clock whatever clock Herald was given: a delay is a duration.
+ */
+async function delayJob(job: Job<DeliveryJobState>, token: string | undefined, delayMs: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + delayMs, token);
+  throw new DelayedError();
+}
+
+/**
+ * One HTTP attempt of one delivery. Waiting (retry delay, Retry-After, rate limit, a busy
+ * endpoint) is a BullMQ delayed job (`moveToDelayed` + DelayedError), never a sleep in the worker.
  */
 export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, token: string | undefined): Promise<string> {
   const { deliveryId } = job.data;
@@ -59,25 +68,31 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
     await cancelDelivery(deps.prisma, deliveryId, delivery.alertId, 'webhook disabled or deleted');
     return 'cancelled';
   }
-
-  const holdsSlot = job.data.slotAtMs !== undefined && deps.now() >= job.data.slotAtMs - SLOT_TOLERANCE_MS;
-  if (!holdsSlot) {
-    const { waitMs } = await deps.limiter.reserve(webhook);
-    if (waitMs > 0) {
-      const slotAtMs = deps.now() + waitMs;
-      await job.updateData({ ...job.data, slotAtMs });
-      await job.moveToDelayed(slotAtMs, token);
-      throw new DelayedError();
-    }
-  }
-
   const body = renderDeliveryBody(delivery, webhook.type);
   if (body === null) {
     await cancelDelivery(deps.prisma, deliveryId, delivery.alertId, 'nothing to send');
     return 'cancelled';
   }
+
+  const holdsSlot = job.data.slotAtMs !== undefined && deps.now() >= job.data.slotAtMs - SLOT_TOLERANCE_MS;
+  const reservation = await deps.limiter.reserve(webhook, { leaseId: deliveryId, holdsSlot });
+  if (reservation.waitMs > 0 && 'reason' in reservation) {
+    // A rate slot is ours to keep; after a pause or a busy endpoint the delivery reserves afresh.
+    const slotAtMs = reservation.reason === 'rate' ? deps.now() + reservation.waitMs : undefined;
+    if (slotAtMs !== job.data.slotAtMs) await job.updateData({ ...job.data, slotAtMs });
+    // Deliveries waiting for a busy endpoint look again spread out, not all at once.
+    const waitMs = reservation.reason === 'busy' ? Math.round(reservation.waitMs * (0.5 + deps.random())) : reservation.waitMs;
+    return delayJob(job, token, waitMs);
+  }
+
   const startedAtMs = deps.now();
-  const result = await deps.sender.send({ url: webhook.url, body, headers: buildRequestHeaders(webhook, deliveryId, body, startedAtMs) });
+  let result: SendResult;
+  try {
+    result = await deps.sender.send({ url: webhook.url, body, headers: buildRequestHeaders(webhook, deliveryId, body, startedAtMs) });
+  } finally {
+    // The lease expires by itself if this fails (or the worker dies).
+    await deps.limiter.release(webhook, deliveryId).catch(() => undefined);
+  }
   const nowMs = deps.now();
   const attemptNumber = delivery.attemptCount + 1;
   const throttledAttempts = job.data.throttledAttempts ?? 0;
@@ -118,6 +133,7 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
         latencyMs: nowMs - (delivery.alert?.receivedAt.getTime() ?? delivery.createdAt.getTime()),
       });
       log.debug({ alertId: delivery.alertId, statusCode: result.statusCode, durationMs: result.durationMs }, 'delivered');
+      await deps.health.recordSuccess(webhook.id);
       return 'delivered';
     case 'retry':
       log.info({ alertId: delivery.alertId, attempt: attemptNumber, delayMs: outcome.delayMs, reason: outcome.reason }, 'delivery will be retried');
@@ -126,13 +142,13 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
         slotAtMs: undefined,
         throttledAttempts: throttledAttempts + (outcome.throttled ? 1 : 0),
       });
-      await job.moveToDelayed(nowMs + outcome.delayMs, token);
-      throw new DelayedError();
+      return delayJob(job, token, outcome.delayMs);
     case 'dead':
     case 'failed':
       deps.onDeliveryFinished?.({ webhookId: webhook.id, webhookType: webhook.type, outcome: outcome.kind, latencyMs: null });
       log.warn({ alertId: delivery.alertId, attempt: attemptNumber, reason: outcome.reason }, `delivery ${outcome.kind}`);
-      if (outcome.kind === 'failed' && outcome.gone) await deps.onWebhookGone(webhook.id);
+      if (outcome.kind === 'failed' && outcome.gone) await deps.health.disable(webhook, 'gone', 'gone');
+      else await deps.health.recordFailure(webhook);
       throw new UnrecoverableError(outcome.reason);
   }
 }

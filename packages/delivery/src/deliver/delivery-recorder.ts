@@ -65,6 +65,12 @@ export async function recordAttempt(prisma: PrismaClient, input: RecordAttemptIn
  * One statement, so two workers finishing the last two deliveries at once agree.
  */
 export async function settleAlertStatus(prisma: PrismaClient, alertId: string): Promise<void> {
+  await settleAlertStatuses(prisma, [alertId]);
+}
+
+/** settleAlertStatus for many alerts in one statement. */
+export async function settleAlertStatuses(prisma: PrismaClient, alertIds: string[]): Promise<void> {
+  if (alertIds.length === 0) return;
   await prisma.$executeRaw`
     UPDATE alerts AS a
     SET status = (CASE
@@ -72,15 +78,41 @@ export async function settleAlertStatus(prisma: PrismaClient, alertId: string): 
       WHEN s.delivered = 0 THEN 'failed'
       ELSE 'partially_failed' END)::"AlertStatus"
     FROM (
-      SELECT count(*) FILTER (WHERE status <> 'cancelled') AS total,
+      SELECT alert_id,
+             count(*) FILTER (WHERE status <> 'cancelled') AS total,
              count(*) FILTER (WHERE status = 'delivered') AS delivered,
              count(*) FILTER (WHERE status IN ('pending', 'retrying')) AS open
-      FROM deliveries WHERE alert_id = ${alertId}::uuid
+      FROM deliveries WHERE alert_id = ANY(${alertIds}::uuid[])
+      GROUP BY alert_id
     ) AS s
-    WHERE a.id = ${alertId}::uuid AND s.open = 0 AND s.total > 0 AND a.status IN ('dispatched', 'queued', 'delivered', 'partially_failed', 'failed')`;
+    WHERE a.id = s.alert_id AND s.open = 0 AND s.total > 0 AND a.status IN ('dispatched', 'queued', 'delivered', 'partially_failed', 'failed')`;
 }
 
 export async function cancelDelivery(prisma: PrismaClient, deliveryId: string, alertId: string | null, reason: string): Promise<void> {
   await prisma.delivery.update({ where: { id: deliveryId }, data: { status: 'cancelled', lastError: reason, nextAttemptAt: null } });
   if (alertId !== null) await settleAlertStatus(prisma, alertId);
+}
+
+/**
+ * A disabled webhook receives nothing more: its waiting deliveries become cancelled now rather
+ * than when their jobs come up (their jobs then find them final and end). Returns how many.
+ */
+export async function cancelOpenDeliveries(prisma: PrismaClient, webhookId: string, reason: string, batchSize = 1_000): Promise<number> {
+  let cancelled = 0;
+  for (;;) {
+    const open = await prisma.delivery.findMany({
+      where: { webhookId, status: { in: ['pending', 'retrying'] } },
+      select: { id: true },
+      take: batchSize,
+    });
+    if (open.length === 0) return cancelled;
+    const rows = await prisma.delivery.updateManyAndReturn({
+      where: { id: { in: open.map((d) => d.id) }, status: { in: ['pending', 'retrying'] } },
+      data: { status: 'cancelled', lastError: reason, nextAttemptAt: null },
+      select: { alertId: true },
+    });
+    cancelled += rows.length;
+    await settleAlertStatuses(prisma, [...new Set(rows.map((r) => r.alertId).filter((id): id is string => id !== null))]);
+    if (open.length < batchSize) return cancelled;
+  }
 }

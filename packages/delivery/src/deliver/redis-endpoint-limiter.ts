@@ -1,41 +1,95 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { EndpointRateLimit, ResolvedWebhook } from '../directory/resolved-webhook';
-import type { EndpointLimiter, Reservation } from './endpoint-limiter';
+import type { EndpointLimiter, Reservation, WaitReason } from './endpoint-limiter';
 
-/** Discord: 5 requests per 2 s per webhook; Slack: about 1 per second, short bursts tolerated. */
+/**
+ * Discord: 5 requests per 2 s per webhook (never more than 5 in any 2 s); Slack: about 1 per
+ * second with short bursts tolerated; generic endpoints: no pacing, only the in-flight cap.
+ */
 export const DEFAULT_RATE_LIMITS: Record<ResolvedWebhook['type'], EndpointRateLimit | null> = {
-  discord: { limit: 5, intervalMs: 2_000, burst: 5 },
+  discord: { limit: 5, intervalMs: 2_000 },
   slack: { limit: 1, intervalMs: 1_000, burst: 3 },
   generic: null,
 };
 
 /**
- * GCRA (a token bucket kept as one timestamp): each call reserves the next free slot and
- * answers how far away it is, so a delivery over the limit waits for its own slot instead of
- * retrying in a loop. A pause key (set on 429) holds every slot until it expires.
+ * One atomic step per delivery: honour pauses (429), cap requests in flight to the endpoint,
+ * and reserve the next free rate slot, answering how far away it is, so a delivery over the
+ * limit waits for its own slot instead of retrying in a loop.
+ *
+ * Rate modes: `window` keeps the reserved slot times of the last interval (a sliding log) and
+ * never lets more than `limit` fall inside any `interval`; `bucket` is GCRA (a token bucket
+ * kept as one timestamp) for limits with a burst larger than the sustained rate.
+ *
+ * KEYS: rate key, endpoint pause, host pause, in-flight leases.
+ * ARGV: now, mode, interval, limit, burst, lease id, lease ttl, max in flight, holds slot, busy wait.
  */
 const RESERVE_SCRIPT = `
 local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local burst = tonumber(ARGV[3])
+local mode = ARGV[2]
+local interval = tonumber(ARGV[3])
+local limit = tonumber(ARGV[4])
+local burst = tonumber(ARGV[5])
+local lease = ARGV[6]
+local lease_ttl = tonumber(ARGV[7])
+local max_in_flight = tonumber(ARGV[8])
+local holds_slot = ARGV[9] == '1'
+
 local pause_until = 0
-for i = 2, #KEYS do
+for i = 2, 3 do
   local p = tonumber(redis.call('GET', KEYS[i]) or '0')
   if p > pause_until then pause_until = p end
 end
-local start = now
-if pause_until > start then start = pause_until end
-if interval <= 0 then
-  return start - now
+if pause_until > now then
+  return {math.ceil(pause_until - now), 'paused'}
 end
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < start then tat = start end
-local allow_at = tat - (burst - 1) * interval
-if allow_at < start then allow_at = start end
-local new_tat = tat + interval
-redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now + interval * burst) + 1000)
-return allow_at - now
+
+if max_in_flight > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+  if not redis.call('ZSCORE', KEYS[4], lease) and redis.call('ZCARD', KEYS[4]) >= max_in_flight then
+    -- Look again after about as long as the oldest request has been running: soon for a fast
+    -- endpoint, up to the busy wait for a slow one.
+    local oldest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
+    local age = now - (tonumber(oldest[2]) - lease_ttl)
+    local wait = tonumber(ARGV[10])
+    if age < wait then wait = age end
+    if wait < 50 then wait = 50 end
+    return {math.ceil(wait), 'busy'}
+  end
+end
+
+local wait = 0
+if not holds_slot and mode == 'window' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - interval)
+  local at = now
+  if redis.call('ZCARD', KEYS[1]) >= limit then
+    local nth = redis.call('ZREVRANGE', KEYS[1], limit - 1, limit - 1, 'WITHSCORES')
+    local free_at = tonumber(nth[2]) + interval
+    if free_at > at then at = free_at end
+  end
+  redis.call('ZADD', KEYS[1], at, lease .. ':' .. at)
+  redis.call('PEXPIRE', KEYS[1], math.ceil(at - now + interval) + 1000)
+  wait = at - now
+elseif not holds_slot and mode == 'bucket' then
+  local emission = interval / limit
+  local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if tat < now then tat = now end
+  local allow_at = tat - (burst - 1) * emission
+  if allow_at < now then allow_at = now end
+  local new_tat = tat + emission
+  redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now + emission * burst) + 1000)
+  wait = allow_at - now
+end
+if wait > 0 then
+  return {math.ceil(wait), 'rate'}
+end
+
+if max_in_flight > 0 then
+  redis.call('ZADD', KEYS[4], now + lease_ttl, lease)
+  redis.call('PEXPIRE', KEYS[4], lease_ttl + 1000)
+end
+return {0, 'ok'}
 `;
 
 const PAUSE_SCRIPT = `
@@ -50,9 +104,18 @@ return 1
 export interface RedisEndpointLimiterOptions {
   redis: Redis;
   prefix: string;
-  /** Off for benchmarks: every reservation answers "now". */
+  /** Off for benchmarks: every reservation answers "now" and nothing is capped. */
   enabled: boolean;
   now: () => number;
+  /** Requests in flight to one endpoint across all workers; 0 for no cap. */
+  maxInFlight: number;
+  /** How long an in-flight lease lasts if its worker dies without releasing it (longer than any request). */
+  leaseTtlMs: number;
+  /**
+   * A delivery finding its endpoint at the in-flight cap looks again after as long as the
+   * oldest request there has been running (at least 50 ms), at most this long.
+   */
+  busyWaitMs?: number;
 }
 
 /** Keys use a hash of the URL: Redis never holds a webhook URL in clear. */
@@ -68,28 +131,61 @@ function hostKey(url: string): string {
   }
 }
 
+type RateMode = { mode: 'none' } | { mode: 'window' | 'bucket'; intervalMs: number; limit: number; burst: number };
+
+/** A burst larger than the sustained limit needs a token bucket; otherwise the exact sliding window. */
+export function rateModeFor(limit: EndpointRateLimit | null): RateMode {
+  if (!limit || !(limit.limit >= 1) || !(limit.intervalMs > 0)) return { mode: 'none' };
+  const burst = Math.max(1, Math.floor(limit.burst ?? limit.limit));
+  return burst > limit.limit
+    ? { mode: 'bucket', intervalMs: limit.intervalMs, limit: limit.limit, burst }
+    : { mode: 'window', intervalMs: limit.intervalMs, limit: Math.floor(limit.limit), burst };
+}
+
 export function createRedisEndpointLimiter(options: RedisEndpointLimiterOptions): EndpointLimiter {
   const { redis, prefix, now } = options;
-  const keys = (webhook: ResolvedWebhook) => {
+  const busyWaitMs = options.busyWaitMs ?? 1_000;
+  const keys = (webhook: ResolvedWebhook, mode: string) => {
     const endpoint = endpointKey(webhook.url);
     return {
-      bucket: `${prefix}:rl:${endpoint}`,
+      rate: `${prefix}:rl:${mode}:${endpoint}`,
       endpointPause: `${prefix}:pause:${endpoint}`,
       hostPause: `${prefix}:pause-host:${endpointKey(hostKey(webhook.url))}`,
+      inFlight: `${prefix}:inflight:${endpoint}`,
     };
   };
   return {
-    async reserve(webhook): Promise<Reservation> {
+    async reserve(webhook, { leaseId, holdsSlot }): Promise<Reservation> {
       if (!options.enabled) return { waitMs: 0 };
-      const limit = webhook.rateLimit ?? DEFAULT_RATE_LIMITS[webhook.type];
-      const k = keys(webhook);
-      const interval = limit ? limit.intervalMs / limit.limit : 0;
-      const burst = limit ? Math.max(1, limit.burst ?? limit.limit) : 1;
-      const wait = (await redis.eval(RESERVE_SCRIPT, 3, k.bucket, k.endpointPause, k.hostPause, now(), interval, burst)) as number;
-      return { waitMs: Math.max(0, Math.ceil(Number(wait))) };
+      const rate = rateModeFor(webhook.rateLimit ?? DEFAULT_RATE_LIMITS[webhook.type]);
+      const k = keys(webhook, rate.mode);
+      const [wait, reason] = (await redis.eval(
+        RESERVE_SCRIPT,
+        4,
+        k.rate,
+        k.endpointPause,
+        k.hostPause,
+        k.inFlight,
+        now(),
+        rate.mode,
+        rate.mode === 'none' ? 0 : rate.intervalMs,
+        rate.mode === 'none' ? 0 : rate.limit,
+        rate.mode === 'none' ? 1 : rate.burst,
+        leaseId,
+        options.leaseTtlMs,
+        options.maxInFlight,
+        holdsSlot ? '1' : '0',
+        busyWaitMs,
+      )) as [number, string];
+      const waitMs = Math.max(0, Math.ceil(Number(wait)));
+      return waitMs === 0 ? { waitMs: 0 } : { waitMs, reason: reason as WaitReason };
+    },
+    async release(webhook, leaseId) {
+      if (!options.enabled || options.maxInFlight <= 0) return;
+      await redis.zrem(keys(webhook, 'none').inFlight, leaseId);
     },
     async pause(webhook, delayMs, global) {
-      const k = keys(webhook);
+      const k = keys(webhook, 'none');
       await redis.eval(PAUSE_SCRIPT, 1, global ? k.hostPause : k.endpointPause, now() + delayMs, delayMs);
     },
   };

@@ -22,7 +22,10 @@ export interface SendResult {
 
 export interface HttpSender {
   send(request: SendRequest): Promise<SendResult>;
+  /** Waits for requests in flight, then closes the connections. */
   close(): Promise<void>;
+  /** Aborts requests in flight and closes the connections (after the shutdown grace period). */
+  destroy(): Promise<void>;
 }
 
 export interface HttpSenderOptions {
@@ -36,6 +39,9 @@ export interface HttpSenderOptions {
 
 function classifyError(error: unknown): { errorClass: string; message: string } {
   const err = error as { code?: string; name?: string; message?: string };
+  // The SSRF guard refused the destination (@herald/net-guard); its message names the reason, never the URL.
+  if (err.code === 'HERALD_SSRF_BLOCKED')
+    return { errorClass: 'ssrf_blocked', message: err.message ?? 'destination blocked by the SSRF guard' };
   if (error instanceof undiciErrors.ConnectTimeoutError) return { errorClass: 'connect_timeout', message: 'connect timeout' };
   if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
     return { errorClass: 'timeout', message: 'response timeout' };
@@ -111,6 +117,9 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
     },
     async close() {
       await dispatcher.close();
+    },
+    async destroy() {
+      await dispatcher.destroy();
     },
   };
 }

@@ -193,7 +193,34 @@ function webhookPaths(scope: 'system' | 'organization'): Record<string, PathItem
             obj({ ok: { type: 'boolean' }, status_code: { type: 'integer' }, latency_ms: { type: 'integer' } }),
             'What the endpoint answered',
           ),
+          '422': json(ref('Error'), 'The SSRF guard refused the destination (error destination_blocked)'),
           '502': json(ref('Error'), 'The endpoint did not answer'),
+          ...notFound,
+        },
+      }),
+    },
+    [`${base}/{id}/rotate-secret`]: {
+      post: operation({
+        id: `rotateSecret${prefix}`,
+        tag: 'Webhooks',
+        summary: `Rotate the signing secret of ${what}`,
+        description:
+          'Generic webhooks only. Returns a new signing secret once; the previous secret keeps signing alongside it (webhook-signature then carries two v1 signatures) until previous_secret_expires_at, 24 hours from now, so receivers can switch without losing a message. A previous secret from an earlier rotation is dropped.',
+        roles,
+        parameters: idParams,
+        responses: {
+          '200': json(
+            {
+              ...WEBHOOK,
+              properties: {
+                ...WEBHOOK.properties,
+                signing_secret: { type: 'string', description: 'The new secret; shown once.' },
+                previous_secret_expires_at: nullable({ type: 'string', format: 'date-time' }),
+              },
+            },
+            'The webhook with its new secret',
+          ),
+          '409': json(ref('Error'), 'Discord and Slack webhooks are not signed'),
           ...notFound,
         },
       }),

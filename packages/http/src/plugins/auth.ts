@@ -42,6 +42,7 @@ export function presentedToken(request: FastifyRequest): string | null {
 export interface AuthDeps {
   prisma: PrismaClient;
   adminToken: string | undefined;
+  now?: () => number;
 }
 
 /** The principal a secret stands for: the configured admin token, or a stored token that is not revoked. */
@@ -49,7 +50,18 @@ export async function resolvePrincipal(deps: AuthDeps, secret: string): Promise<
   if (deps.adminToken && safeEqual(secret, deps.adminToken)) return { tokenId: 'config-admin', role: 'admin', orgId: null };
   // Lookup by SHA-256: the secret itself is never stored or compared byte by byte.
   const token = await deps.prisma.apiToken.findUnique({ where: { hash: hashApiToken(secret) } });
-  return token && token.revokedAt === null ? { tokenId: token.id, role: token.role, orgId: token.orgId } : null;
+  if (!token || token.revokedAt !== null) return null;
+  noteUse(deps, token);
+  return { tokenId: token.id, role: token.role, orgId: token.orgId };
+}
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Keeps `last_used_at` to the minute, so operators can find idle tokens, without a write per request. */
+function noteUse(deps: AuthDeps, token: { id: string; lastUsedAt: Date | null }): void {
+  const now = (deps.now ?? Date.now)();
+  if (token.lastUsedAt && now - token.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+  deps.prisma.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
 }
 
 /** Resolves the bearer token (or the dashboard's HttpOnly cookie) to a principal on every request. */

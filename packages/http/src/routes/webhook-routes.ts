@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { buildTestAlert, formatAlertPayload } from '@herald/core';
 import { USER_AGENT } from '@herald/config';
-import { signWebhook } from '@herald/crypto';
+import { rotateSigningSecret, signWebhook } from '@herald/crypto';
+import { createGuardedAgent, isSsrfBlockedError } from '@herald/net-guard';
+import { request as undiciRequest } from 'undici';
 import { canSeeOrg, requireRole } from '../plugins/auth';
 import { badRequest, conflict, forbidden, notFound, HttpError } from '../http-errors';
 import { parseBody } from '../validation/zod-errors';
@@ -36,6 +38,13 @@ async function findWebhook(deps: ServerDeps, id: string, orgId: number | null) {
 }
 
 export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  // Test sends go through the same SSRF guard as the worker: checked addresses only, no redirects.
+  const testAgent = createGuardedAgent({
+    allowedPrivateTargets: deps.config.allowedPrivateTargets,
+    connectTimeoutMs: deps.config.worker.connectTimeoutMs,
+    lookupTimeoutMs: deps.config.worker.connectTimeoutMs,
+  });
+  app.addHook('onClose', async () => testAgent.close());
   // Both scopes share the handlers: `scope` turns the request into the owning organization (null: system).
   const scopes = [
     { base: '/v1/webhooks', scope: async (request: FastifyRequest) => (requireRole(request, 'admin'), null) },
@@ -105,23 +114,39 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
       }
       const started = performance.now();
       try {
-        const response = await fetch(deps.cipher.decrypt(webhook.urlEncrypted), {
+        const response = await undiciRequest(deps.cipher.decrypt(webhook.urlEncrypted), {
           method: 'POST',
           body,
           headers,
-          redirect: 'manual',
+          dispatcher: testAgent,
           signal: AbortSignal.timeout(deps.config.worker.requestTimeoutMs),
         });
-        await response.arrayBuffer().catch(() => undefined);
+        await response.body.dump().catch(() => undefined);
         return {
-          ok: response.status >= 200 && response.status < 300,
-          status_code: response.status,
+          ok: response.statusCode >= 200 && response.statusCode < 300,
+          status_code: response.statusCode,
           latency_ms: Math.round(performance.now() - started),
         };
       } catch (error) {
-        const code = (error as { cause?: { code?: string } }).cause?.code;
+        if (isSsrfBlockedError(error)) throw new HttpError(422, 'destination_blocked', error.message);
+        const code = (error as { code?: string }).code;
         throw new HttpError(502, 'endpoint_unreachable', `the endpoint did not answer${code ? ` (${code})` : ''}`);
       }
+    });
+
+    // A new signing secret, shown once; the old one keeps signing alongside it for 24 hours.
+    app.post<{ Params: { id: string } }>(`${base}/:id/rotate-secret`, async (request) => {
+      const orgId = await scope(request);
+      const existing = await findWebhook(deps, request.params.id, orgId);
+      if (existing.type !== 'generic') throw conflict('only generic webhooks are signed; Discord and Slack requests carry no signature');
+      const { secret, data } = rotateSigningSecret(existing, deps.cipher, { now: new Date((deps.now ?? Date.now)()) });
+      const webhook = await deps.prisma.webhook.update({ where: { id: existing.id }, data });
+      await deps.announceDirectoryChange();
+      return {
+        ...presentWebhook(webhook),
+        signing_secret: secret,
+        previous_secret_expires_at: data.previousSecretExpiresAt?.toISOString() ?? null,
+      };
     });
 
     // Re-sends the endpoint's failed and dead deliveries created since `since`, e.g. after an outage.

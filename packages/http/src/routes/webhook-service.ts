@@ -3,7 +3,7 @@ import { generateWebhookSecret } from '@herald/crypto';
 import type { Webhook } from '@herald/db';
 import type { ServerDeps } from '../server-deps';
 import type { CreateWebhookInput, UpdateWebhookInput } from '../validation/webhook-input';
-import { validateDestinationUrl } from '../validation/destination-url';
+import { validateDestination } from '../validation/destination-url';
 
 export function presentWebhook(webhook: Webhook) {
   return {
@@ -36,7 +36,7 @@ export async function createWebhook(
   input: CreateWebhookInput,
   options: { isOrgSetting?: boolean } = {},
 ) {
-  const url = validateDestinationUrl(input.url, deps.config.allowedPrivateTargets);
+  const url = await validateDestination(input.url, deps.config.allowedPrivateTargets);
   const type = input.type ?? inferWebhookType(url.toString());
   const signingSecret = type === 'generic' ? generateWebhookSecret() : null;
   const webhook = await deps.prisma.webhook.create({
@@ -50,6 +50,7 @@ export async function createWebhook(
       orgId,
       isOrgSetting: options.isOrgSetting ?? false,
       signingSecretEncrypted: signingSecret ? deps.cipher.encrypt(signingSecret) : null,
+      encryptionKeyId: deps.cipher.primaryKeyId,
       retrySchedule: input.retry_schedule ?? [],
       rateLimit: rateLimitValue(input.rate_limit) ?? undefined,
     },
@@ -59,7 +60,7 @@ export async function createWebhook(
 }
 
 export async function updateWebhook(deps: ServerDeps, existing: Webhook, input: UpdateWebhookInput) {
-  const url = input.url === undefined ? undefined : validateDestinationUrl(input.url, deps.config.allowedPrivateTargets);
+  const url = input.url === undefined ? undefined : await validateDestination(input.url, deps.config.allowedPrivateTargets);
   const reenabled = input.enabled === true || url !== undefined;
   const webhook = await deps.prisma.webhook.update({
     where: { id: existing.id },

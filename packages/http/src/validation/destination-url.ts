@@ -1,39 +1,32 @@
-import { isIP } from 'node:net';
+import { allowListOf, checkDestination, checkDestinationSyntax, parseIpLiteral, type HostResolver } from '@herald/net-guard';
 import { badRequest } from '../http-errors';
 
 /**
- * Save-time check of a webhook URL: https, no credentials in it; plain http only for targets
- * listed in HERALD_ALLOWED_PRIVATE_TARGETS. (The full SSRF guard with address resolution runs
- * again at every send.)
+ * Save-time check of a webhook URL without DNS: https (plain http only for targets listed in
+ * HERALD_ALLOWED_PRIVATE_TARGETS), no credentials, no port below 1024 but 80/443, and IP literals
+ * in any notation judged by address. Rejections are 422 naming the reason.
  */
 export function validateDestinationUrl(raw: string, allowedPrivateTargets: string[]): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw badRequest([{ field: 'url', message: 'not a valid URL' }], 422);
-  }
-  if (url.username || url.password) throw badRequest([{ field: 'url', message: 'must not contain credentials' }], 422);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest([{ field: 'url', message: 'must use https' }], 422);
-  if (url.protocol === 'http:' && !isAllowedPrivateTarget(url.hostname, allowedPrivateTargets)) {
-    throw badRequest([{ field: 'url', message: 'must use https (plain http only for targets in HERALD_ALLOWED_PRIVATE_TARGETS)' }], 422);
-  }
-  return url;
+  const verdict = checkDestinationSyntax(raw, allowedPrivateTargets);
+  if (!verdict.ok) throw badRequest([{ field: 'url', message: verdict.reason }], 422);
+  return verdict.url;
 }
 
-function ipv4ToInt(address: string): number {
-  return address.split('.').reduce((acc, part) => (acc << 8) + Number(part), 0) >>> 0;
+/**
+ * The full save-time SSRF check: validateDestinationUrl plus resolution of the host name, every
+ * address of which must be public or allowed. A name that does not resolve now is accepted (the
+ * worker resolves and checks again at every send, and connects only to checked addresses).
+ */
+export async function validateDestination(raw: string, allowedPrivateTargets: string[], resolve?: HostResolver): Promise<URL> {
+  const verdict = await checkDestination(raw, { allowedPrivateTargets, resolve });
+  if (verdict.ok) return verdict.url;
+  if (verdict.code === 'unresolvable') return validateDestinationUrl(raw, allowedPrivateTargets);
+  throw badRequest([{ field: 'url', message: verdict.reason }], 422);
 }
 
-/** Host names match exactly; CIDRs match IPv4 literals. */
+/** Host names match exactly; CIDRs (IPv4 and IPv6) match IP literals in any notation. */
 export function isAllowedPrivateTarget(hostname: string, allowed: string[]): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return allowed.some((entry) => {
-    const [network, bits] = entry.split('/');
-    if (bits === undefined || !network) return entry.toLowerCase() === host;
-    if (isIP(host) !== 4 || isIP(network) !== 4) return network === host;
-    const prefix = Number(bits);
-    const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-    return (ipv4ToInt(host) & mask) === (ipv4ToInt(network) & mask);
-  });
+  const list = allowListOf(allowed);
+  const literal = parseIpLiteral(hostname);
+  return literal === undefined ? list.allowsHost(hostname) : list.allowsAddress(literal);
 }

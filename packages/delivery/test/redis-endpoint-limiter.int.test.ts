@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createRedisEndpointLimiter, endpointKey, rateModeFor, type EndpointLimiter, type ResolvedWebhook } from '@herald/delivery';
+
+const prefix = `{limiter-test-${randomBytes(4).toString('hex')}}`;
+let redis: Redis;
+let clock = 1_700_000_000_000;
+
+function webhook(overrides: Partial<ResolvedWebhook> = {}): ResolvedWebhook {
+  return {
+    id: randomBytes(8).toString('hex'),
+    name: 'w',
+    type: 'generic',
+    url: `https://hooks.example.com/${randomBytes(6).toString('hex')}`,
+    alertTypes: [],
+    orgId: null,
+    signingSecrets: [],
+    retryScheduleSeconds: [],
+    rateLimit: null,
+    ...overrides,
+  };
+}
+
+function limiter(options: { maxInFlight?: number; enabled?: boolean } = {}): EndpointLimiter {
+  return createRedisEndpointLimiter({
+    redis,
+    prefix,
+    enabled: options.enabled ?? true,
+    now: () => clock,
+    maxInFlight: options.maxInFlight ?? 0,
+    leaseTtlMs: 20_000,
+    busyWaitMs: 700,
+  });
+}
+
+/** Reserves for `count` deliveries at the current clock and answers each one's wait. */
+async function waits(l: EndpointLimiter, w: ResolvedWebhook, count: number): Promise<number[]> {
+  const result: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const reservation = await l.reserve(w, { leaseId: `d${i}-${clock}`, holdsSlot: false });
+    result.push(reservation.waitMs);
+    if (reservation.waitMs === 0) await l.release(w, `d${i}-${clock}`);
+  }
+  return result;
+}
+
+beforeAll(() => {
+  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+});
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+});
+
+test('Discord: 5 at once, then the next 5 exactly 2 s later; never more than 5 in any 2 s', async () => {
+  const l = limiter();
+  const w = webhook({ type: 'discord' });
+  expect(await waits(l, w, 12)).toEqual([0, 0, 0, 0, 0, 2000, 2000, 2000, 2000, 2000, 4000, 4000]);
+  clock += 1_000;
+  // The slots held for the next window are kept: one second later the next free one is 4 s away.
+  expect(await waits(l, w, 1)).toEqual([3000]);
+});
+
+test('Slack: a burst of 3, then one a second', async () => {
+  const l = limiter();
+  const w = webhook({ type: 'slack' });
+  expect(await waits(l, w, 6)).toEqual([0, 0, 0, 1000, 2000, 3000]);
+});
+
+test('generic endpoints are not paced; a per-webhook override is', async () => {
+  const l = limiter();
+  expect(await waits(l, webhook(), 50)).toEqual(Array(50).fill(0));
+  const paced = webhook({ rateLimit: { limit: 2, intervalMs: 1_000 } });
+  expect(await waits(l, paced, 5)).toEqual([0, 0, 1000, 1000, 2000]);
+  expect(rateModeFor({ limit: 1, intervalMs: 1000, burst: 3 }).mode).toBe('bucket');
+  expect(rateModeFor({ limit: 5, intervalMs: 2000 }).mode).toBe('window');
+  expect(rateModeFor(null).mode).toBe('none');
+});
+
+test('a delivery that holds a due slot sends without taking another', async () => {
+  const l = limiter();
+  const w = webhook({ rateLimit: { limit: 1, intervalMs: 1_000 } });
+  expect(await waits(l, w, 2)).toEqual([0, 1000]);
+  clock += 1_000;
+  expect(await l.reserve(w, { leaseId: 'holder', holdsSlot: true })).toEqual({ waitMs: 0 });
+  // The slot at +1 s was the holder's; the next free one is a second later.
+  expect(await waits(l, w, 1)).toEqual([1000]);
+});
+
+test('a 429 pauses the endpoint; a global one pauses every webhook on the host', async () => {
+  const l = limiter();
+  const a = webhook({ type: 'discord', url: 'https://discord.example/api/webhooks/1/a' });
+  const b = webhook({ type: 'discord', url: 'https://discord.example/api/webhooks/2/b' });
+  const other = webhook({ url: 'https://elsewhere.example/hook' });
+  await l.pause(a, 3_000, false);
+  expect(await l.reserve(a, { leaseId: 'x', holdsSlot: false })).toEqual({ waitMs: 3000, reason: 'paused' });
+  expect((await l.reserve(b, { leaseId: 'y', holdsSlot: false })).waitMs).toBe(0);
+  await l.pause(a, 5_000, true);
+  expect(await l.reserve(b, { leaseId: 'z', holdsSlot: true })).toEqual({ waitMs: 5000, reason: 'paused' });
+  expect((await l.reserve(other, { leaseId: 'o', holdsSlot: false })).waitMs).toBe(0);
+  clock += 5_000;
+  expect((await l.reserve(b, { leaseId: 'z', holdsSlot: false })).waitMs).toBe(0);
+});
+
+test('at most N requests in flight per endpoint; a lease is freed on release or when it lapses', async () => {
+  const l = limiter({ maxInFlight: 2 });
+  const w = webhook();
+  expect(await l.reserve(w, { leaseId: 'a', holdsSlot: false })).toEqual({ waitMs: 0 });
+  expect(await l.reserve(w, { leaseId: 'b', holdsSlot: false })).toEqual({ waitMs: 0 });
+  // The requests in flight started just now: look again soon.
+  expect(await l.reserve(w, { leaseId: 'c', holdsSlot: false })).toEqual({ waitMs: 50, reason: 'busy' });
+  clock += 300;
+  expect(await l.reserve(w, { leaseId: 'c', holdsSlot: false })).toEqual({ waitMs: 300, reason: 'busy' });
+  clock += 5_000;
+  // A slow endpoint: no more often than the busy wait.
+  expect(await l.reserve(w, { leaseId: 'c', holdsSlot: false })).toEqual({ waitMs: 700, reason: 'busy' });
+  // A delivery taken up again after its worker died reuses its own lease.
+  expect(await l.reserve(w, { leaseId: 'a', holdsSlot: false })).toEqual({ waitMs: 0 });
+  expect((await l.reserve(webhook(), { leaseId: 'c', holdsSlot: false })).waitMs).toBe(0);
+  await l.release(w, 'a');
+  expect(await l.reserve(w, { leaseId: 'c', holdsSlot: false })).toEqual({ waitMs: 0 });
+  expect((await l.reserve(w, { leaseId: 'd', holdsSlot: false })).waitMs).toBe(700);
+  clock += 15_000;
+  expect(await l.reserve(w, { leaseId: 'd', holdsSlot: false })).toEqual({ waitMs: 0 });
+});
+
+test('switched off (benchmarks), nothing waits', async () => {
+  const l = limiter({ enabled: false, maxInFlight: 1 });
+  const w = webhook({ type: 'slack' });
+  expect(await waits(l, w, 10)).toEqual(Array(10).fill(0));
+});
+
+test('Redis never holds the webhook URL', async () => {
+  const l = limiter({ maxInFlight: 3 });
+  const w = webhook({ type: 'discord', url: 'https://discord.com/api/webhooks/123/secret-token-abc' });
+  await waits(l, w, 7);
+  await l.pause(w, 1000, true);
+  const keys = await redis.keys(`${prefix}*`);
+  expect(keys.join(' ')).not.toContain('secret-token');
+  expect(keys.some((k) => k.includes(endpointKey(w.url)))).toBe(true);
+  for (const key of keys.filter((k) => k.includes(':rl:window:'))) {
+    expect((await redis.zrange(key, '0', '-1')).join(' ')).not.toContain('secret-token');
+  }
+});

@@ -1,0 +1,77 @@
+import { inPrefix, parseIpLiteral, unmapIpv4, type IpAddress } from './ip-address';
+
+/** HERALD_ALLOWED_PRIVATE_TARGETS parsed: CIDRs or single addresses (IPv4 and IPv6) and exact host names. */
+export interface AllowList {
+  allowsHost(hostname: string): boolean;
+  allowsAddress(address: IpAddress): boolean;
+  readonly isEmpty: boolean;
+}
+
+interface Network {
+  readonly network: IpAddress;
+  readonly prefixLength: number;
+}
+
+const HOST_NAME = /^[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*$/;
+
+/** Lower case, no brackets, no trailing dot: how names and literals are compared. */
+export function normaliseHost(host: string): string {
+  const unbracketed = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return unbracketed.toLowerCase().replace(/\.$/, '');
+}
+
+function parseNetwork(entry: string): Network {
+  const [text = '', bits, extra] = entry.split('/');
+  const network = parseIpLiteral(text);
+  const maxBits = network?.version === 4 ? 32 : 128;
+  const prefixLength = bits === undefined ? maxBits : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
+  if (network === undefined || extra !== undefined || !(prefixLength >= 0 && prefixLength <= maxBits)) {
+    throw new Error(`HERALD_ALLOWED_PRIVATE_TARGETS: '${entry}' is neither a CIDR, an IP address nor a host name`);
+  }
+  return { network, prefixLength };
+}
+
+function looksLikeAddress(entry: string): boolean {
+  return entry.includes('/') || entry.includes(':') || parseIpLiteral(entry) !== undefined;
+}
+
+/** @throws Error naming the first entry that is neither a CIDR, an address nor a host name */
+export function parseAllowList(entries: readonly string[]): AllowList {
+  const networks: Network[] = [];
+  const hosts = new Set<string>();
+  for (const raw of entries) {
+    const entry = raw.trim();
+    if (entry === '') continue;
+    if (looksLikeAddress(entry)) {
+      networks.push(parseNetwork(entry));
+    } else {
+      const host = normaliseHost(entry);
+      if (!HOST_NAME.test(host)) {
+        throw new Error(`HERALD_ALLOWED_PRIVATE_TARGETS: '${entry}' is neither a CIDR, an IP address nor a host name`);
+      }
+      hosts.add(host);
+    }
+  }
+  return {
+    isEmpty: networks.length === 0 && hosts.size === 0,
+    allowsHost: (hostname) => hosts.has(normaliseHost(hostname)),
+    allowsAddress(address) {
+      const candidates = [address, unmapIpv4(address)].filter((a): a is IpAddress => a !== undefined);
+      return networks.some((n) => candidates.some((a) => inPrefix(a, n.network, n.prefixLength)));
+    },
+  };
+}
+
+const cache = new WeakMap<readonly string[], AllowList>();
+
+/** parseAllowList, remembered per array (configuration arrays live as long as the process). */
+export function allowListOf(entries: readonly string[] | AllowList): AllowList {
+  if (!Array.isArray(entries)) return entries as AllowList;
+  const list = entries as readonly string[];
+  let parsed = cache.get(list);
+  if (parsed === undefined) {
+    parsed = parseAllowList(list);
+    cache.set(list, parsed);
+  }
+  return parsed;
+}

@@ -1,0 +1,127 @@
+import { createHeraldContext, startWorker, type HeraldContext, type RunningWorker } from '@herald/runtime';
+import { createOrg, createWebhook, deliveriesOnceSettled, postAlert } from '../support/admin-fixtures';
+import { startHarness, type Harness } from '../support/herald-harness';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+
+jest.setTimeout(60_000);
+
+/**
+ * The SSRF guard as a user meets it: saving a webhook that points at a private address is a 422
+ * naming the reason; a webhook that was allowed when saved but is not allowed for the worker that
+ * sends it fails unrecoverably, with the reason recorded and nothing sent.
+ */
+describe('SSRF guard at save time (nothing allowed)', () => {
+  let herald: Harness;
+  let orgId: number;
+
+  beforeAll(async () => {
+    herald = await startHarness({ env: { HERALD_ALLOWED_PRIVATE_TARGETS: '' }, worker: false });
+    orgId = await createOrg(herald, 'Farm', true);
+  });
+
+  afterAll(async () => {
+    await herald?.close();
+  });
+
+  const TOKEN = 'tok3nSecretPart';
+
+  it.each([
+    ['https://127.0.0.1/', 'loopback'],
+    ['https://0x7f.1/', 'loopback'],
+    ['https://2130706433/', 'loopback'],
+    ['https://017700000001/', 'loopback'],
+    ['https://[::ffff:127.0.0.1]/', 'loopback'],
+    ['https://[::ffff:7f00:1]/', 'loopback'],
+    ['https://[::1]:8443/', 'loopback'],
+    ['https://169.254.169.254/latest/meta-data/', 'link-local'],
+    ['https://10.0.0.8/', 'private'],
+    ['https://192.168.1.20/', 'private'],
+    ['https://172.20.0.1/', 'private'],
+    ['https://100.64.0.1/', 'shared (CGNAT)'],
+    ['https://[fd00::1]/', 'unique-local'],
+    ['https://[fe80::1]/', 'link-local'],
+    ['https://224.0.0.1/', 'multicast'],
+    ['https://0.0.0.0/', 'unspecified'],
+    ['https://255.255.255.255/', 'broadcast'],
+  ])('POST /v1/webhooks %s → 422 (%s)', async (base, category) => {
+    const url = `${base}hooks/${TOKEN}`;
+    const response = await herald.request('POST', '/v1/webhooks', { name: 'x', url, type: 'generic' });
+    expect(response.status).toBe(422);
+    expect(response.body.errors).toEqual([{ field: 'url', message: expect.stringContaining(`is ${category} (`) }]);
+    expect(JSON.stringify(response.body)).not.toContain(TOKEN);
+  });
+
+  it.each([
+    ['http://hooks.example.com/x', 'must use https'],
+    ['https://user:pass@hooks.example.com/x', 'must not contain credentials'],
+    ['https://hooks.example.com:22/x', 'port 22 is not allowed'],
+    ['https://hooks.example.com:25/x', 'port 25 is not allowed'],
+    ['ftp://hooks.example.com/x', 'must use https'],
+  ])('POST /v1/webhooks %s → 422 "%s"', async (url, message) => {
+    const response = await herald.request('POST', '/v1/webhooks', { name: 'x', url, type: 'generic' });
+    expect(response.status).toBe(422);
+    expect(response.body.errors).toEqual([{ field: 'url', message: expect.stringContaining(message) }]);
+    expect(JSON.stringify(response.body)).not.toContain('pass');
+  });
+
+  it('PATCH /v1/webhooks/:id and PUT /v1/orgs/:id/settings apply the same rules', async () => {
+    const webhook = await createWebhook(herald, '/v1/webhooks', { name: 'public', url: 'https://hooks.example.com/ok', type: 'generic' });
+    const patched = await herald.request('PATCH', `/v1/webhooks/${webhook.id}`, { url: 'https://0x7f.1/x' });
+    expect(patched.status).toBe(422);
+    expect(patched.body.errors[0].message).toContain('loopback');
+
+    const settings = await herald.request('PUT', `/v1/orgs/${orgId}/settings`, { webhook_url: 'https://[::ffff:169.254.169.254]/x' });
+    expect(settings.status).toBe(422);
+    expect(settings.body.errors[0].message).toContain('link-local');
+  });
+
+  it('a host name that resolves to 127.0.0.1 is refused at save time (resolved with dns.lookup)', async () => {
+    const response = await herald.request('POST', '/v1/webhooks', {
+      name: 'x',
+      url: `https://localhost:8443/hooks/${TOKEN}`,
+      type: 'generic',
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.errors).toEqual([{ field: 'url', message: expect.stringContaining('loopback (127.0.0.0/8)') }]);
+  });
+});
+
+describe('SSRF guard at send time', () => {
+  let herald: Harness;
+  let receiver: WebhookReceiver;
+  let strictContext: HeraldContext;
+  let strictWorker: RunningWorker;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    // The API may save 127.0.0.0/8 targets; the worker that sends may not (as after the list is shortened).
+    herald = await startHarness({ worker: false, env: { HERALD_RETRY_SCHEDULE: '1,1' } });
+    strictContext = await createHeraldContext({ ...herald.config, allowedPrivateTargets: [] }, 'worker', herald.context.logger);
+    strictWorker = await startWorker(strictContext);
+  });
+
+  afterAll(async () => {
+    await strictWorker?.close();
+    await strictContext?.close();
+    await herald?.close();
+    await receiver?.close();
+  });
+
+  it('fails the delivery unrecoverably after one attempt, records the reason, sends nothing', async () => {
+    await createWebhook(herald, '/v1/webhooks', {
+      name: 'now private',
+      url: receiver.url('/blocked/tok3n').replace('http:', 'https:'),
+      type: 'generic',
+    });
+    const alertId = await postAlert(herald, { printer_id: 7 });
+
+    const [delivery] = await deliveriesOnceSettled(herald, alertId);
+
+    expect(delivery).toMatchObject({ status: 'failed' });
+    expect(delivery.attempts).toHaveLength(1);
+    expect(delivery.last_error).toContain('destination blocked by the SSRF guard');
+    expect(delivery.last_error).toContain('loopback (127.0.0.0/8)');
+    expect(JSON.stringify(delivery)).not.toContain('tok3n');
+    expect(receiver.requests).toHaveLength(0);
+  });
+});
