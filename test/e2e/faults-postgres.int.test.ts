@@ -6,7 +6,14 @@ import { generateFernetKey } from '@herald/crypto';
 import { createDatabase } from '@herald/db';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { freePort, waitForOutput, type HeraldProcess } from '../support/processes';
-import { countDeliveries, reportFault, spawnHerald, startPrivateCluster, stopProcess, type PrivateCluster } from '../../packages/delivery/test/support/fault-kit';
+import {
+  countDeliveries,
+  reportFault,
+  spawnHerald,
+  startPrivateCluster,
+  stopProcess,
+  type PrivateCluster,
+} from '../../packages/delivery/test/support/fault-kit';
 
 // PostgreSQL stopped for 20 s while alerts keep coming: a throw-away cluster, real API and worker processes.
 jest.setTimeout(150_000);

@@ -29,7 +29,12 @@ afterAll(async () => {
 });
 
 async function deliverOne(): Promise<string> {
-  const response = await herald.request('POST', '/v1/alerts', { type: 'printer_error', title: 'Nozzle', message: 'clogged', printer_id: 2 });
+  const response = await herald.request('POST', '/v1/alerts', {
+    type: 'printer_error',
+    title: 'Nozzle',
+    message: 'clogged',
+    printer_id: 2,
+  });
   expect(response.status).toBe(202);
   const [delivery] = await deliveriesOnceSettled(herald, response.body.id);
   return delivery.status;
@@ -50,8 +55,18 @@ test('a success ends the streak; N failures within T do not disable; the N+1th a
     alert_types: ['printer_error'],
   });
   // Two more system webhooks, for other alert types: they receive only the notice.
-  const notices = await createWebhook(herald, '/v1/webhooks', { name: 'ops', url: receiver.url('/notices'), type: 'generic', alert_types: ['bed_cooled'] });
-  await createWebhook(herald, '/v1/webhooks', { name: 'ops chat', url: receiver.url('/notices-discord'), type: 'discord', alert_types: ['bed_cooled'] });
+  const notices = await createWebhook(herald, '/v1/webhooks', {
+    name: 'ops',
+    url: receiver.url('/notices'),
+    type: 'generic',
+    alert_types: ['bed_cooled'],
+  });
+  await createWebhook(herald, '/v1/webhooks', {
+    name: 'ops chat',
+    url: receiver.url('/notices-discord'),
+    type: 'discord',
+    alert_types: ['bed_cooled'],
+  });
 
   expect([await deliverOne(), await deliverOne()]).toEqual(['failed', 'failed']);
   expect((await streak(failing.id)).consecutiveFailures).toBe(2);

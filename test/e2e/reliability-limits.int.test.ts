@@ -115,9 +115,9 @@ describe('isolation: a slow and a throttling endpoint do not delay a third', () 
     const postedAt: number[] = [];
     for (let i = 0; i < 12; i++) {
       postedAt.push(Date.now());
-      expect((await herald.request('POST', '/v1/alerts', { type: 'print_failed', title: `alert ${i}`, message: 'm', printer_id: 1 })).status).toBe(
-        202,
-      );
+      expect(
+        (await herald.request('POST', '/v1/alerts', { type: 'print_failed', title: `alert ${i}`, message: 'm', printer_id: 1 })).status,
+      ).toBe(202);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     await receiver.waitFor(() => receiver.requestsFor('/healthy').length === 12, 5_000);

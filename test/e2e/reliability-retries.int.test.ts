@@ -1,6 +1,12 @@
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type ReceivedRequest, type Responder, type WebhookReceiver } from '../support/webhook-receiver';
-import { createWebhook, deliveriesOnceSettled, deliveryWithStatus, eventually, postAlert as postAdminAlert } from '../support/admin-fixtures';
+import {
+  createWebhook,
+  deliveriesOnceSettled,
+  deliveryWithStatus,
+  eventually,
+  postAlert as postAdminAlert,
+} from '../support/admin-fixtures';
 import { reportFault } from '../../packages/delivery/test/support/fault-kit';
 
 // Retry rules against a real receiver, read back from the attempt records (GET /v1/alerts/:id).
@@ -92,7 +98,12 @@ afterAll(async () => {
 });
 
 test('500, 500, 204: retried on the webhook’s own schedule (1 s ± 20 %) and delivered, every attempt recorded', async () => {
-  await endpoint(receiver, '/flaky', { type: 'generic', alertType: 'print_complete', answers: [{ status: 500 }, { status: 500 }, { status: 204 }], extra: FAST_RETRIES });
+  await endpoint(receiver, '/flaky', {
+    type: 'generic',
+    alertType: 'print_complete',
+    answers: [{ status: 500 }, { status: 500 }, { status: 204 }],
+    extra: FAST_RETRIES,
+  });
   const delivery = await settled(await postAlert(herald, { type: 'print_complete' }), 'delivered');
   expect(delivery.status).toBe('delivered');
   expect(pick(delivery.attempts)).toEqual([
@@ -148,8 +159,18 @@ test('429 with Retry-After: 3 waits at least 3 s, recorded as throttled (not a f
 });
 
 test('a hanging endpoint times out and a reset connection is retried; both recorded with their error class', async () => {
-  await endpoint(receiver, '/hang', { type: 'generic', alertType: 'queue_skipped', answers: ['hang', { status: 204 }], extra: FAST_RETRIES });
-  await endpoint(receiver, '/reset', { type: 'generic', alertType: 'maintenance_overdue', answers: ['reset', { status: 204 }], extra: FAST_RETRIES });
+  await endpoint(receiver, '/hang', {
+    type: 'generic',
+    alertType: 'queue_skipped',
+    answers: ['hang', { status: 204 }],
+    extra: FAST_RETRIES,
+  });
+  await endpoint(receiver, '/reset', {
+    type: 'generic',
+    alertType: 'maintenance_overdue',
+    answers: ['reset', { status: 204 }],
+    extra: FAST_RETRIES,
+  });
   const [hang, reset] = await Promise.all(
     ['queue_skipped', 'maintenance_overdue'].map(async (type) => settled(await postAlert(herald, { type }), 'delivered')),
   );
@@ -208,7 +229,14 @@ test('a Discord global 429 pauses every webhook on that host, across the board, 
   await endpoint(otherHost, '/a', {
     type: 'discord',
     alertType: 'spaghetti_detected',
-    answers: [{ status: 429, headers: { 'x-ratelimit-global': 'true' }, body: JSON.stringify({ message: 'rate limited', retry_after: 2, global: true }) }, { status: 204 }],
+    answers: [
+      {
+        status: 429,
+        headers: { 'x-ratelimit-global': 'true' },
+        body: JSON.stringify({ message: 'rate limited', retry_after: 2, global: true }),
+      },
+      { status: 204 },
+    ],
   });
   await endpoint(otherHost, '/b', { type: 'discord', alertType: 'detachment_detected', answers: [{ status: 204 }] });
   const first = postAlert(herald, { type: 'spaghetti_detected' });

@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,7 +28,8 @@ export interface HeraldProcess {
 
 /** Starts one of Herald's apps as a real separate process (as production runs it). */
 export function spawnApp(app: 'api' | 'worker' | 'digest', env: Record<string, string>): HeraldProcess {
-  const child = spawn(TSX, [path.join(ROOT, 'apps', app, 'src', 'main.ts')], {
+  // `node --import tsx`, not the `tsx` wrapper: a signal must reach the worker itself, not a parent shim.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', app, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,14 @@
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '@herald/core';
 import type { HeraldConfig, Logger } from '@herald/config';
 import type { PrismaClient } from '@herald/db';
-import { createHeraldQueues, createRedisConnection, QUEUE_NAMES, workerConnectionOptions, type AlertJobData, type DeliveryJobData } from '@herald/queue';
+import {
+  createHeraldQueues,
+  createRedisConnection,
+  QUEUE_NAMES,
+  workerConnectionOptions,
+  type AlertJobData,
+  type DeliveryJobData,
+} from '@herald/queue';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { createWebhookDirectory, type SecretCodec, type WebhookDirectory } from './directory/webhook-directory';
 import { fanOutAlert } from './fan-out/fan-out-alert';
@@ -90,7 +97,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
       await Promise.all(workers.map((w) => w.pause(true)));
     },
     resume: async () => {
-      for (const w of workers) w.resume();
+      await Promise.all(workers.map((w) => w.resume()));
     },
   });
   /** A job that met an unreachable database waits (without using up an attempt) instead of failing. */
@@ -106,7 +113,8 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
 
   const fanOutWorker = new Worker<AlertJobData>(
     QUEUE_NAMES.alerts,
-    (job, token) => guarded(job, token, async () => (await fanOutAlert({ prisma, queues, directory, logger, now }, job.data.alertId)).outcome),
+    (job, token) =>
+      guarded(job, token, async () => (await fanOutAlert({ prisma, queues, directory, logger, now }, job.data.alertId)).outcome),
     {
       connection: workerConnectionOptions(config.redisUrl),
       prefix: config.queuePrefix,
@@ -160,7 +168,9 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     if (sweeping || gate.closed) return;
     sweeping = true;
     sweepOnce({ prisma, queues, logger, now, staleAfterMs: config.sweeper.staleAfterMs })
-      .catch((error: unknown) => logger.warn({ err: error }, 'sweep failed; will try again'))
+      .catch((error: unknown) => {
+        if (!gate.noteError(error)) logger.warn({ err: error }, 'sweep failed; will try again');
+      })
       .finally(() => {
         sweeping = false;
       });
@@ -188,7 +198,10 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
       const finished = (await Promise.race([closing.then(() => 'closed' as const), grace])) === 'closed';
       if (!finished) {
         // Their jobs keep their ids: another worker picks them up once the locks lapse.
-        logger.warn({ graceMs: config.worker.shutdownGraceMs }, 'in-flight deliveries did not finish within the grace period; forcing close');
+        logger.warn(
+          { graceMs: config.worker.shutdownGraceMs },
+          'in-flight deliveries did not finish within the grace period; forcing close',
+        );
         await sender.destroy().catch(() => undefined);
         await Promise.all([fanOutWorker.close(true), deliveryWorker.close(true)]);
       }

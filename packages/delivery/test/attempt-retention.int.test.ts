@@ -16,7 +16,9 @@ const prefix = `{retention-test-${randomBytes(4).toString('hex')}}`;
 async function deliveryWithAttempts(ageDays: number[]): Promise<string> {
   const prisma = database.prisma;
   const webhook = await prisma.webhook.create({ data: { name: 'w', urlEncrypted: 'x', urlMasked: 'https://x/…', type: 'generic' } });
-  const delivery = await prisma.delivery.create({ data: { id: uuidv7(NOW), kind: 'notice', webhookId: webhook.id, payload: {}, status: 'dead' } });
+  const delivery = await prisma.delivery.create({
+    data: { id: uuidv7(NOW), kind: 'notice', webhookId: webhook.id, payload: {}, status: 'dead' },
+  });
   await prisma.deliveryAttempt.createMany({
     data: ageDays.map((age, index) => ({
       deliveryId: delivery.id,
@@ -53,7 +55,10 @@ test('attempts older than the retention age are deleted in batches; newer ones a
   expect(await database.prisma.delivery.count({ where: { id: deliveryId } })).toBe(1);
 
   // The same rows a week later (an injected clock): the 29.9-day-old one is now due.
-  expect(await pruneDeliveryAttempts({ prisma: database.prisma, nowMs: NOW + 7 * DAY, retentionDays: 30 })).toEqual({ deleted: 1, batches: 1 });
+  expect(await pruneDeliveryAttempts({ prisma: database.prisma, nowMs: NOW + 7 * DAY, retentionDays: 30 })).toEqual({
+    deleted: 1,
+    batches: 1,
+  });
 });
 
 test('with several workers the deployment prunes once per interval', async () => {

@@ -8,7 +8,7 @@ import type { HttpSender, SendResult } from '../sender/http-sender';
 import type { EndpointHealth } from '../health/endpoint-health';
 import type { EndpointLimiter } from './endpoint-limiter';
 import { decideAttemptOutcome } from './attempt-outcome';
-import { cancelDelivery, recordAttempt } from './delivery-recorder';
+import { cancelDelivery, recordAttempt, settleAlertStatus } from './delivery-recorder';
 import { buildRequestHeaders } from './request-headers';
 import { renderDeliveryBody } from './render-payload';
 
@@ -60,7 +60,11 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
   const log = deps.logger.child({ deliveryId, webhookId: job.data.webhookId });
   const delivery = await deps.prisma.delivery.findUnique({ where: { id: deliveryId }, include: { alert: true } });
   if (!delivery) return 'missing';
-  if (FINAL_STATUSES.has(delivery.status)) return `already ${delivery.status}`;
+  if (FINAL_STATUSES.has(delivery.status)) {
+    // A worker that died between recording the attempt and settling the alert left it open.
+    if (delivery.alertId !== null) await settleAlertStatus(deps.prisma, delivery.alertId);
+    return `already ${delivery.status}`;
+  }
 
   const snapshot = await deps.directory.snapshot();
   const webhook = snapshot.webhookById.get(delivery.webhookId);
@@ -136,7 +140,10 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
       await deps.health.recordSuccess(webhook.id);
       return 'delivered';
     case 'retry':
-      log.info({ alertId: delivery.alertId, attempt: attemptNumber, delayMs: outcome.delayMs, reason: outcome.reason }, 'delivery will be retried');
+      log.info(
+        { alertId: delivery.alertId, attempt: attemptNumber, delayMs: outcome.delayMs, reason: outcome.reason },
+        'delivery will be retried',
+      );
       await job.updateData({
         ...job.data,
         slotAtMs: undefined,

@@ -36,7 +36,8 @@ export async function recordAttempt(prisma: PrismaClient, input: RecordAttemptIn
         durationMs: result.durationMs,
         statusCode: result.statusCode ?? null,
         outcome: outcome.kind === 'retry' && outcome.throttled ? 'throttled' : OUTCOME_NAME[outcome.kind],
-        errorClass: result.errorClass ?? (result.statusCode !== undefined && outcome.kind !== 'delivered' ? `http_${result.statusCode}` : null),
+        errorClass:
+          result.errorClass ?? (result.statusCode !== undefined && outcome.kind !== 'delivered' ? `http_${result.statusCode}` : null),
         error,
       },
     }),

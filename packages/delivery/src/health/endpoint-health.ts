@@ -55,7 +55,15 @@ export function createEndpointHealth(deps: EndpointHealthDeps): EndpointHealth {
     await deps.directory.announceChange();
     const cancelled = await cancelOpenDeliveries(prisma, webhook.id, `webhook disabled: ${reason}`);
     logger.warn(
-      { event: 'webhook_disabled', webhookId: row.id, webhookName: row.name, webhookType: row.type, cause, reason, cancelledDeliveries: cancelled },
+      {
+        event: 'webhook_disabled',
+        webhookId: row.id,
+        webhookName: row.name,
+        webhookType: row.type,
+        cause,
+        reason,
+        cancelledDeliveries: cancelled,
+      },
       'webhook_disabled',
     );
     deps.onWebhookDisabled?.({ webhookId: row.id, webhookType: row.type, cause, reason });
@@ -66,7 +74,11 @@ export function createEndpointHealth(deps: EndpointHealthDeps): EndpointHealth {
   }
 
   /** One notice delivery to every enabled system webhook but the disabled one. */
-  async function sendNotices(webhook: { id: string; name: string; type: WebhookType; orgId: number | null }, reason: string, nowMs: number) {
+  async function sendNotices(
+    webhook: { id: string; name: string; type: WebhookType; orgId: number | null },
+    reason: string,
+    nowMs: number,
+  ) {
     const receivers = await prisma.webhook.findMany({
       where: { orgId: null, enabled: true, disabledReason: null, id: { not: webhook.id } },
       select: { id: true, type: true },

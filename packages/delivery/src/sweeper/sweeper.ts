@@ -1,10 +1,13 @@
 import type { Logger } from '@herald/config';
 import type { PrismaClient } from '@herald/db';
 import { alertJobId, deliveryJobId, type HeraldQueues } from '@herald/queue';
+import { settleAlertStatuses } from '../deliver/delivery-recorder';
 
 export interface SweepResult {
   alertsRequeued: number;
   deliveriesRequeued: number;
+  /** Dispatched alerts with no open delivery left whose status had not been settled (a worker died in between). */
+  alertsSettled: number;
 }
 
 export interface SweeperDeps {
@@ -37,9 +40,14 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     orderBy: { receivedAt: 'asc' },
     take: batchSize,
   });
-  const lostAlerts = await missingJobIds(deps.queues.alerts, queuedAlerts.map((a) => alertJobId(a.id)));
+  const lostAlerts = await missingJobIds(
+    deps.queues.alerts,
+    queuedAlerts.map((a) => alertJobId(a.id)),
+  );
   if (lostAlerts.length > 0) {
-    await deps.queues.alerts.addBulk(lostAlerts.map((alertId) => ({ name: 'fan-out', data: { alertId }, opts: { jobId: alertJobId(alertId) } })));
+    await deps.queues.alerts.addBulk(
+      lostAlerts.map((alertId) => ({ name: 'fan-out', data: { alertId }, opts: { jobId: alertJobId(alertId) } })),
+    );
   }
 
   const openDeliveries = await deps.prisma.delivery.findMany({
@@ -48,7 +56,12 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     orderBy: { updatedAt: 'asc' },
     take: batchSize,
   });
-  const lostDeliveryIds = new Set(await missingJobIds(deps.queues.deliveries, openDeliveries.map((d) => deliveryJobId(d.id))));
+  const lostDeliveryIds = new Set(
+    await missingJobIds(
+      deps.queues.deliveries,
+      openDeliveries.map((d) => deliveryJobId(d.id)),
+    ),
+  );
   const lostDeliveries = openDeliveries.filter((d) => lostDeliveryIds.has(deliveryJobId(d.id)));
   if (lostDeliveries.length > 0) {
     const nowMs = deps.now();
@@ -60,7 +73,19 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
       })),
     );
   }
-  const result = { alertsRequeued: lostAlerts.length, deliveriesRequeued: lostDeliveries.length };
+  const unsettled = await deps.prisma.$queryRaw<{ id: string }[]>`
+    SELECT a.id::text AS id FROM alerts a
+    WHERE a.status = 'dispatched' AND a.received_at < ${staleBefore}
+      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status IN ('pending', 'retrying'))
+      AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status <> 'cancelled')
+    LIMIT ${batchSize}`;
+  await settleAlertStatuses(
+    deps.prisma,
+    unsettled.map((row) => row.id),
+  );
+
+  const result = { alertsRequeued: lostAlerts.length, deliveriesRequeued: lostDeliveries.length, alertsSettled: unsettled.length };
   if (result.alertsRequeued + result.deliveriesRequeued > 0) deps.logger.warn(result, 'sweeper re-enqueued work Redis did not hold');
+  else if (result.alertsSettled > 0) deps.logger.warn(result, 'sweeper settled alerts a stopped worker left open');
   return result;
 }

@@ -1,29 +1,16 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { HeraldProcess } from '../../../../test/support/processes';
+import { spawnApp, type HeraldProcess } from '../../../../test/support/processes';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const run = promisify(execFile);
 
-/**
- * Starts one of Herald's apps as a single node process (`node --import tsx`), so a signal,
- * SIGKILL included, reaches Herald itself. (The `tsx` command is a wrapper process: killing it
- * with SIGKILL leaves the app running as an orphan.)
- */
+/** Starts one of Herald's apps as a real separate process (see test/support/processes.ts). */
 export function spawnHerald(app: 'api' | 'worker', env: Record<string, string>): HeraldProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', app, 'src', 'main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited, kill: (signal = 'SIGTERM') => child.kill(signal) };
+  return spawnApp(app, env);
 }
 
 /** Stops a process this test started, if it still runs (SIGKILL after `graceMs`). */
@@ -104,4 +91,3 @@ export async function startPrivateCluster(port: number): Promise<PrivateCluster>
     },
   };
 }
-
