@@ -15,3 +15,7 @@ export * from './health/endpoint-health';
 export * from './health/webhook-disabled-notice';
 export * from './retention/attempt-retention';
 export * from './database-gate';
+export * from './deliver/delivery-loader';
+export * from './deliver/batched-attempt-writer';
+export * from './batching/micro-batcher';
+export * from './batching/batch-loader';

@@ -11,7 +11,10 @@ import {
 } from '@herald/queue';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { createWebhookDirectory, type SecretCodec, type WebhookDirectory } from './directory/webhook-directory';
-import { fanOutAlert } from './fan-out/fan-out-alert';
+import { fanOutAlerts, type FanOutOutcome } from './fan-out/fan-out-alert';
+import { createBatchLoader } from './batching/batch-loader';
+import { createDeliveryLoader } from './deliver/delivery-loader';
+import { createBatchedAttemptWriter } from './deliver/batched-attempt-writer';
 import { deliverJob, type DeliveryFinishedEvent } from './deliver/deliver-job';
 import type { EndpointLimiter } from './deliver/endpoint-limiter';
 import { createRedisEndpointLimiter } from './deliver/redis-endpoint-limiter';
@@ -111,14 +114,22 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     }
   }
 
+  // Concurrent jobs share database round trips: fan-outs, delivery reads and attempt writes are batched.
+  const fanOut = createBatchLoader<string, FanOutOutcome>({
+    maxSize: 200,
+    maxWaitMs: 2,
+    load: (alertIds) => fanOutAlerts({ prisma, queues, directory, logger, now }, alertIds),
+  });
+  const loadDelivery = createDeliveryLoader(prisma);
+  const attemptWriter = createBatchedAttemptWriter(prisma);
+
   const fanOutWorker = new Worker<AlertJobData>(
     QUEUE_NAMES.alerts,
-    (job, token) =>
-      guarded(job, token, async () => (await fanOutAlert({ prisma, queues, directory, logger, now }, job.data.alertId)).outcome),
+    (job, token) => guarded(job, token, async () => (await fanOut(job.data.alertId))?.outcome ?? 'missing'),
     {
       connection: workerConnectionOptions(config.redisUrl),
       prefix: config.queuePrefix,
-      concurrency: deps.fanOutConcurrency ?? 20,
+      concurrency: deps.fanOutConcurrency ?? 100,
       lockDuration: config.worker.jobLockMs,
       stalledInterval: config.worker.jobLockMs,
     },
@@ -139,6 +150,8 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
             random,
             retryScheduleSeconds:
               config.worker.retryScheduleSeconds.length > 0 ? config.worker.retryScheduleSeconds : [...DEFAULT_RETRY_SCHEDULE_SECONDS],
+            loadDelivery,
+            writeAttempt: (input) => attemptWriter.add(input),
             onDeliveryFinished: deps.onDeliveryFinished,
           },
           job,

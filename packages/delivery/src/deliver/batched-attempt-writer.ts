@@ -5,6 +5,7 @@ import type { RecordAttemptInput } from './delivery-recorder';
 /** One row of work for the batched writer, already reduced to column values. */
 interface AttemptRow {
   deliveryId: string;
+  webhookId: string | null;
   alertId: string | null;
   attemptNumber: number;
   startedAt: string;
@@ -25,6 +26,7 @@ export function toAttemptRow(input: RecordAttemptInput): AttemptRow {
   const error = outcome.kind === 'delivered' ? null : outcome.reason;
   return {
     deliveryId: input.deliveryId,
+    webhookId: input.webhookId ?? null,
     alertId: input.alertId,
     attemptNumber: input.attemptNumber,
     startedAt: new Date(input.startedAtMs).toISOString(),
@@ -48,6 +50,7 @@ export async function writeAttemptRows(prisma: PrismaClient, rows: AttemptRow[])
   if (rows.length === 0) return;
   const col = <K extends keyof AttemptRow>(key: K) => rows.map((row) => row[key]);
   const settled = [...new Set(rows.filter((r) => r.status !== 'retrying' && r.alertId !== null).map((r) => r.alertId as string))];
+  const healthy = [...new Set(rows.filter((r) => r.status === 'delivered' && r.webhookId !== null).map((r) => r.webhookId as string))];
   await prisma.$transaction([
     prisma.$executeRawUnsafe(
       `INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, outcome, error_class, error)
@@ -84,6 +87,15 @@ export async function writeAttemptRows(prisma: PrismaClient, rows: AttemptRow[])
       col('latencyMs'),
     ),
     ...(settled.length > 0 ? [settleAlertsSql(prisma, settled)] : []),
+    // A delivered attempt ends its webhook's failure streak; rows without one are not touched.
+    ...(healthy.length > 0
+      ? [
+          prisma.$executeRawUnsafe(
+            `UPDATE webhooks SET consecutive_failures = 0, first_failure_at = NULL WHERE id = ANY($1::uuid[]) AND consecutive_failures > 0`,
+            healthy,
+          ),
+        ]
+      : []),
   ]);
 }
 

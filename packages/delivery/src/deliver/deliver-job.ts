@@ -8,7 +8,8 @@ import type { HttpSender, SendResult } from '../sender/http-sender';
 import type { EndpointHealth } from '../health/endpoint-health';
 import type { EndpointLimiter } from './endpoint-limiter';
 import { decideAttemptOutcome } from './attempt-outcome';
-import { cancelDelivery, recordAttempt, settleAlertStatus } from './delivery-recorder';
+import { cancelDelivery, settleAlertStatus, type RecordAttemptInput } from './delivery-recorder';
+import type { LoadedDelivery } from './delivery-loader';
 import { buildRequestHeaders } from './request-headers';
 import { renderDeliveryBody } from './render-payload';
 
@@ -22,6 +23,10 @@ export interface DeliverDeps {
   now: () => number;
   random: () => number;
   retryScheduleSeconds: number[];
+  /** Reads a delivery with its alert (batched across concurrent jobs). */
+  loadDelivery(deliveryId: string): Promise<LoadedDelivery | null>;
+  /** Records an attempt and the delivery's new state; resolves once written (group commit). */
+  writeAttempt(input: RecordAttemptInput): Promise<void>;
   onDeliveryFinished?(event: DeliveryFinishedEvent): void;
 }
 
@@ -58,7 +63,7 @@ async function delayJob(job: Job<DeliveryJobState>, token: string | undefined, d
 export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, token: string | undefined): Promise<string> {
   const { deliveryId } = job.data;
   const log = deps.logger.child({ deliveryId, webhookId: job.data.webhookId });
-  const delivery = await deps.prisma.delivery.findUnique({ where: { id: deliveryId }, include: { alert: true } });
+  const delivery = await deps.loadDelivery(deliveryId);
   if (!delivery) return 'missing';
   if (FINAL_STATUSES.has(delivery.status)) {
     // A worker that died between recording the attempt and settling the alert left it open.
@@ -117,8 +122,9 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
     await deps.limiter.pause(webhook, outcome.delayMs, global);
   }
 
-  await recordAttempt(deps.prisma, {
+  await deps.writeAttempt({
     deliveryId,
+    webhookId: webhook.id,
     alertId: delivery.alertId,
     attemptNumber,
     startedAtMs,
@@ -136,8 +142,8 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
         outcome: 'delivered',
         latencyMs: nowMs - (delivery.alert?.receivedAt.getTime() ?? delivery.createdAt.getTime()),
       });
+      // The attempt writer also ended the webhook's failure streak, if it had one.
       log.debug({ alertId: delivery.alertId, statusCode: result.statusCode, durationMs: result.durationMs }, 'delivered');
-      await deps.health.recordSuccess(webhook.id);
       return 'delivered';
     case 'retry':
       log.info(

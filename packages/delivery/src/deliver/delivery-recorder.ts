@@ -1,9 +1,12 @@
 import type { PrismaClient } from '@herald/db';
 import type { SendResult } from '../sender/http-sender';
 import type { AttemptOutcome } from './attempt-outcome';
+import { settleAlertsSql, toAttemptRow, writeAttemptRows } from './batched-attempt-writer';
 
 export interface RecordAttemptInput {
   deliveryId: string;
+  /** Set to end the webhook's failure streak when the attempt delivered. */
+  webhookId?: string;
   alertId: string | null;
   attemptNumber: number;
   startedAtMs: number;
@@ -14,51 +17,9 @@ export interface RecordAttemptInput {
   nowMs: number;
 }
 
-const OUTCOME_NAME: Record<AttemptOutcome['kind'], string> = {
-  delivered: 'delivered',
-  retry: 'retry',
-  dead: 'failed',
-  failed: 'failed',
-};
-
 /** Writes one attempt and the delivery's new state; settles the alert's status when its last delivery ends. */
 export async function recordAttempt(prisma: PrismaClient, input: RecordAttemptInput): Promise<void> {
-  const { outcome, result } = input;
-  const status =
-    outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'retrying' : outcome.kind === 'dead' ? 'dead' : 'failed';
-  const error = outcome.kind === 'delivered' ? null : outcome.reason;
-  await prisma.$transaction([
-    prisma.deliveryAttempt.create({
-      data: {
-        deliveryId: input.deliveryId,
-        attemptNumber: input.attemptNumber,
-        startedAt: new Date(input.startedAtMs),
-        durationMs: result.durationMs,
-        statusCode: result.statusCode ?? null,
-        outcome: outcome.kind === 'retry' && outcome.throttled ? 'throttled' : OUTCOME_NAME[outcome.kind],
-        errorClass:
-          result.errorClass ?? (result.statusCode !== undefined && outcome.kind !== 'delivered' ? `http_${result.statusCode}` : null),
-        error,
-      },
-    }),
-    prisma.delivery.update({
-      where: { id: input.deliveryId },
-      data: {
-        status,
-        attemptCount: input.attemptNumber,
-        lastStatusCode: result.statusCode ?? null,
-        lastError: error,
-        nextAttemptAt: outcome.kind === 'retry' ? new Date(input.nowMs + outcome.delayMs) : null,
-        ...(outcome.kind === 'delivered'
-          ? {
-              deliveredAt: new Date(input.nowMs),
-              latencyMs: input.receivedAtMs === null ? null : Math.max(0, Math.round(input.nowMs - input.receivedAtMs)),
-            }
-          : {}),
-      },
-    }),
-  ]);
-  if (status !== 'retrying' && input.alertId !== null) await settleAlertStatus(prisma, input.alertId);
+  await writeAttemptRows(prisma, [toAttemptRow(input)]);
 }
 
 /**
@@ -72,21 +33,7 @@ export async function settleAlertStatus(prisma: PrismaClient, alertId: string): 
 /** settleAlertStatus for many alerts in one statement. */
 export async function settleAlertStatuses(prisma: PrismaClient, alertIds: string[]): Promise<void> {
   if (alertIds.length === 0) return;
-  await prisma.$executeRaw`
-    UPDATE alerts AS a
-    SET status = (CASE
-      WHEN s.delivered = s.total THEN 'delivered'
-      WHEN s.delivered = 0 THEN 'failed'
-      ELSE 'partially_failed' END)::"AlertStatus"
-    FROM (
-      SELECT alert_id,
-             count(*) FILTER (WHERE status <> 'cancelled') AS total,
-             count(*) FILTER (WHERE status = 'delivered') AS delivered,
-             count(*) FILTER (WHERE status IN ('pending', 'retrying')) AS open
-      FROM deliveries WHERE alert_id = ANY(${alertIds}::uuid[])
-      GROUP BY alert_id
-    ) AS s
-    WHERE a.id = s.alert_id AND s.open = 0 AND s.total > 0 AND a.status IN ('dispatched', 'queued', 'delivered', 'partially_failed', 'failed')`;
+  await settleAlertsSql(prisma, alertIds);
 }
 
 export async function cancelDelivery(prisma: PrismaClient, deliveryId: string, alertId: string | null, reason: string): Promise<void> {
