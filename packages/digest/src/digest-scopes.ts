@@ -1,4 +1,4 @@
-import type { QuietHoursSetting } from '@herald/core';
+import { toQuietHoursSetting, type QuietHoursSetting } from '@herald/core';
 import type { PrismaClient } from '@herald/db';
 
 export interface DigestScopeSetting {
@@ -13,14 +13,6 @@ export async function loadQuietHourScopes(prisma: PrismaClient): Promise<DigestS
   return rows.map((row) => ({
     scopeKey: row.orgId === null ? 'system' : (`org:${row.orgId}` as const),
     orgId: row.orgId,
-    setting: {
-      enabled: row.enabled,
-      start: row.start,
-      end: row.end,
-      timezone: row.timezone,
-      digest: row.digest,
-      bypassSeverities: row.bypassSeverities,
-      digestWhenEmpty: row.digestWhenEmpty,
-    },
+    setting: toQuietHoursSetting(row),
   }));
 }

@@ -3,7 +3,7 @@ import {
   formatDigestPayload,
   formatWindowLabel,
   selectWebhooksForAlert,
-  type AlertType,
+  toAlertView,
   type AlertView,
   type QuietHoursSetting,
   type WebhookType,
@@ -45,17 +45,7 @@ export async function dispatchDigest(deps: DispatchDigestDeps, digest: ClaimedDi
     data: { digestId: digest.id },
   });
   const rows = await prisma.alert.findMany({ where: { digestId: digest.id }, orderBy: { occurredAt: 'asc' } });
-  const alerts: AlertView[] = rows.map((row) => ({
-    id: row.id,
-    type: row.type as AlertType,
-    severity: row.severity,
-    title: row.title,
-    message: row.message,
-    printerId: row.printerId,
-    printerName: row.printerName,
-    orgId: row.orgId,
-    occurredAtMs: row.occurredAt.getTime(),
-  }));
+  const alerts: AlertView[] = rows.map(toAlertView);
 
   const [webhooks, enterpriseOrgs] = await Promise.all([
     prisma.webhook.findMany({

@@ -51,3 +51,30 @@ export interface AlertView {
   /** When the event happened, epoch milliseconds (fractional seconds kept to the millisecond). */
   occurredAtMs: number;
 }
+
+/** The stored alert fields an AlertView is made from (a database row, whatever its other columns). */
+export interface AlertRecord {
+  id: string;
+  type: string;
+  severity: Severity;
+  title: string;
+  message: string;
+  printerId: number;
+  printerName: string | null;
+  orgId: number | null;
+  occurredAt: Date;
+}
+
+export function toAlertView(record: AlertRecord): AlertView {
+  return {
+    id: record.id,
+    type: record.type as AlertType,
+    severity: record.severity,
+    title: record.title,
+    message: record.message,
+    printerId: record.printerId,
+    printerName: record.printerName,
+    orgId: record.orgId,
+    occurredAtMs: record.occurredAt.getTime(),
+  };
+}

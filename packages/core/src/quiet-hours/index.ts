@@ -1,4 +1,4 @@
-export { formatWindowLabel, type QuietHoursSetting, type QuietWindow } from './setting';
+export { formatWindowLabel, toQuietHoursSetting, type QuietHoursSetting, type QuietWindow } from './setting';
 export {
   parseQuietHoursInput,
   type ParseQuietHoursResult,

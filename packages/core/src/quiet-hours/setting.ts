@@ -35,3 +35,16 @@ export function minuteOfDay(hhmm: string): number {
   if (!match) throw new RangeError(`invalid quiet-hours time ${JSON.stringify(hhmm)} (expected HH:MM)`);
   return Number(match[1]) * 60 + Number(match[2]);
 }
+
+/** A stored quiet-hours row (whatever its other columns) as the setting the rules work on. */
+export function toQuietHoursSetting(row: QuietHoursSetting): QuietHoursSetting {
+  return {
+    enabled: row.enabled,
+    start: row.start,
+    end: row.end,
+    timezone: row.timezone,
+    digest: row.digest,
+    bypassSeverities: row.bypassSeverities,
+    digestWhenEmpty: row.digestWhenEmpty,
+  };
+}

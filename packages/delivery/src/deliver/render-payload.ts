@@ -1,11 +1,9 @@
-import { formatAlertPayload } from '@herald/core';
-import type { WebhookType } from '@herald/core';
-import { toAlertView } from '../fan-out/fan-out-alert';
+import { formatAlertPayload, toAlertView, type AlertRecord, type WebhookType } from '@herald/core';
 
 type DeliveryWithAlert = {
   kind: 'alert' | 'digest' | 'notice';
   payload: unknown;
-  alert: Parameters<typeof toAlertView>[0] | null;
+  alert: AlertRecord | null;
 };
 
 /** Alerts are rendered from their row in the webhook's format; digests and notices carry a rendered payload. */

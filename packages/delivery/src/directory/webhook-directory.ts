@@ -1,4 +1,4 @@
-import { buildRoutingTable, type QuietHoursSetting, type WebhookRoutingTable } from '@herald/core';
+import { buildRoutingTable, toQuietHoursSetting, type QuietHoursSetting, type WebhookRoutingTable } from '@herald/core';
 import type { Logger } from '@herald/config';
 import type { PrismaClient } from '@herald/db';
 import { directoryChangesChannel, createRedisConnection } from '@herald/queue';
@@ -101,15 +101,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
     const quietHoursByOrg = new Map<number, QuietHoursSetting>();
     let systemQuietHours: QuietHoursSetting | null = null;
     for (const row of quietHours) {
-      const setting: QuietHoursSetting = {
-        enabled: row.enabled,
-        start: row.start,
-        end: row.end,
-        timezone: row.timezone,
-        digest: row.digest,
-        bypassSeverities: row.bypassSeverities,
-        digestWhenEmpty: row.digestWhenEmpty,
-      };
+      const setting = toQuietHoursSetting(row);
       if (row.orgId === null) systemQuietHours = setting;
       else quietHoursByOrg.set(row.orgId, setting);
     }

@@ -1,4 +1,4 @@
-import { decideDelivery, selectWebhooksForAlert, type AlertType, type AlertView, type Severity } from '@herald/core';
+import { decideDelivery, selectWebhooksForAlert, toAlertView } from '@herald/core';
 import type { Logger } from '@herald/config';
 import { type PrismaClient, uuidv7 } from '@herald/db';
 import { deliveryJobId, type HeraldQueues } from '@herald/queue';
@@ -17,30 +17,6 @@ export type FanOutOutcome =
   | { outcome: 'suppressed'; reason: string }
   | { outcome: 'no_targets' }
   | { outcome: 'dispatched'; deliveryIds: string[] };
-
-export function toAlertView(row: {
-  id: string;
-  type: string;
-  severity: Severity;
-  title: string;
-  message: string;
-  printerId: number;
-  printerName: string | null;
-  orgId: number | null;
-  occurredAt: Date;
-}): AlertView {
-  return {
-    id: row.id,
-    type: row.type as AlertType,
-    severity: row.severity,
-    title: row.title,
-    message: row.message,
-    printerId: row.printerId,
-    printerName: row.printerName,
-    orgId: row.orgId,
-    occurredAtMs: row.occurredAt.getTime(),
-  };
-}
 
 /**
  * Decides once per alert whether it is delivered now or held for the quiet-hours digest,

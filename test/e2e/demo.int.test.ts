@@ -1,0 +1,26 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '..', '..');
+
+jest.setTimeout(120_000);
+
+// `npm run demo` is the newcomer's first contact: single-node Herald on embedded PGlite, a local
+// inspector, all 14 types to discord, slack and generic. It must exit 0 with every delivery in.
+test('npm run demo delivers all 14 alert types to all three endpoints and exits 0', async () => {
+  const env = { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn' };
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', 'demo', 'src', 'main.ts')], {
+    cwd: ROOT,
+    env,
+    maxBuffer: 10 * 1024 * 1024,
+  });
+  expect(stdout).toMatch(/embedded PGlite/);
+  expect(stdout).toMatch(/All 42 deliveries arrived\./);
+  const summary = stdout.slice(stdout.indexOf('alert type'));
+  for (const type of ['print_complete', 'spaghetti_detected', 'queue_failed_start']) {
+    expect(summary).toMatch(new RegExp(`${type}\\s+delivered \\d+ ms\\s+delivered \\d+ ms\\s+delivered \\d+ ms`));
+  }
+  expect(stdout).not.toMatch(/MISSING/);
+});
