@@ -33,7 +33,11 @@ const config: Config = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,packages}/*/test/**/*.int.test.ts', '<rootDir>/test/**/*.int.test.ts', '<rootDir>/bench/test/**/*.int.test.ts'],
+      testMatch: [
+        '<rootDir>/{apps,packages}/*/test/**/*.int.test.ts',
+        '<rootDir>/test/**/*.int.test.ts',
+        '<rootDir>/bench/test/**/*.int.test.ts',
+      ],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       slowTestThreshold: 30,
     },

@@ -106,7 +106,13 @@ async function main(): Promise<void> {
     const receiverPort = Number(/listening on (\d+)/.exec(receiver.output())?.[1]);
     const receiverUrl = (p: string) => `http://127.0.0.1:${receiverPort}${p}`;
     const receiverStats = async () =>
-      (await (await fetch(receiverUrl('/stats'))).json()) as { received: number; duplicates: number; firstAtMs: number; lastAtMs: number; latencies: number[] };
+      (await (await fetch(receiverUrl('/stats'))).json()) as {
+        received: number;
+        duplicates: number;
+        firstAtMs: number;
+        lastAtMs: number;
+        latencies: number[];
+      };
 
     const env = {
       DATABASE_URL: databaseUrl,
@@ -124,7 +130,15 @@ async function main(): Promise<void> {
     const api = start('api', 'apps/api/dist/main.js', { ...env, PORT: String(apiPort) });
     procs.push(api);
     const apiBase = `http://127.0.0.1:${apiPort}`;
-    await waitFor(async () => (await fetch(`${apiBase}/healthz`).then((r) => r.ok, () => false)), 30_000, 'api');
+    await waitFor(
+      async () =>
+        await fetch(`${apiBase}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      30_000,
+      'api',
+    );
     const call = async (method: string, route: string, body: unknown) => {
       const response = await request(`${apiBase}${route}`, {
         method: method as 'POST',
@@ -210,9 +224,17 @@ async function main(): Promise<void> {
       deliveries: steadyStats.received,
       duplicates: steadyStats.duplicates,
       lost: steadyTotal * ENDPOINTS.length - steadyStats.received,
-      latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 },
+      latencyMs: {
+        p50: percentile(sorted, 50),
+        p95: percentile(sorted, 95),
+        p99: percentile(sorted, 99),
+        max: sorted[sorted.length - 1] ?? 0,
+      },
     };
-    const rss = { api: peakRssMiB(api.child.pid as number), worker: Math.max(...first.workers.map((w) => peakRssMiB(w.child.pid as number))) };
+    const rss = {
+      api: peakRssMiB(api.child.pid as number),
+      worker: Math.max(...first.workers.map((w) => peakRssMiB(w.child.pid as number))),
+    };
     await Promise.all(first.workers.map(stop));
 
     log(`scale: drain with ${WORKERS * 2} workers`);
@@ -220,7 +242,12 @@ async function main(): Promise<void> {
     await Promise.all(scaled.workers.map(stop));
 
     log(`limit: raw BullMQ + undici, no database, concurrency ${CONCURRENCY}`);
-    const raw = start('raw', 'bench/src/raw-limit.ts', { RECEIVER_URL: receiverUrl('/raw'), RAW_JOBS: String(ALERTS * ENDPOINTS.length), RAW_CONCURRENCY: String(CONCURRENCY), REDIS_URL });
+    const raw = start('raw', 'bench/src/raw-limit.ts', {
+      RECEIVER_URL: receiverUrl('/raw'),
+      RAW_JOBS: String(ALERTS * ENDPOINTS.length),
+      RAW_CONCURRENCY: String(CONCURRENCY),
+      REDIS_URL,
+    });
     await new Promise((resolve) => raw.child.once('exit', resolve));
     const rawResult = JSON.parse(raw.output().trim().split('\n').pop() as string) as { perSecond: number };
 
@@ -228,26 +255,49 @@ async function main(): Promise<void> {
       runId,
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      options: { workers: WORKERS, alerts: ALERTS, steadyRate: STEADY_RATE, steadySeconds: STEADY_SECONDS, receiverLatencyMs: RECEIVER_LATENCY_MS, concurrency: CONCURRENCY },
+      options: {
+        workers: WORKERS,
+        alerts: ALERTS,
+        steadyRate: STEADY_RATE,
+        steadySeconds: STEADY_SECONDS,
+        receiverLatencyMs: RECEIVER_LATENCY_MS,
+        concurrency: CONCURRENCY,
+      },
       drain: first.result,
       steady,
-      limit: { deliveriesPerSecond: Math.round(rawResult.perSecond), heraldRatio: Number((first.result.deliveriesPerSecond / rawResult.perSecond).toFixed(2)) },
+      limit: {
+        deliveriesPerSecond: Math.round(rawResult.perSecond),
+        heraldRatio: Number((first.result.deliveriesPerSecond / rawResult.perSecond).toFixed(2)),
+      },
       cost: {
         apiCpuMicrosPerAlert: first.result.apiCpuMicrosPerAlert,
         workerCpuMicrosPerDelivery: first.result.workerCpuMicrosPerDelivery,
         peakRssMiB: { api: Math.round(rss.api), worker: Math.round(rss.worker) },
         redisBytesPerQueuedAlert: first.result.redisBytesPerQueuedAlert,
       },
-      scale: { workers: WORKERS * 2, deliveriesPerSecond: scaled.result.deliveriesPerSecond, ratioToBase: Number((scaled.result.deliveriesPerSecond / first.result.deliveriesPerSecond).toFixed(2)) },
+      scale: {
+        workers: WORKERS * 2,
+        deliveriesPerSecond: scaled.result.deliveriesPerSecond,
+        ratioToBase: Number((scaled.result.deliveriesPerSecond / first.result.deliveriesPerSecond).toFixed(2)),
+      },
     };
     fs.mkdirSync(OUTPUT_DIR, { recursive: true });
     fs.writeFileSync(path.join(OUTPUT_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-    fs.writeFileSync(path.join(OUTPUT_DIR, 'latency.svg'), latencyHistogramSvg(steadyStats.latencies, `Herald steady ${STEADY_RATE} alerts/s × 3 webhooks, ${os.cpus().length} cores`));
+    fs.writeFileSync(
+      path.join(OUTPUT_DIR, 'latency.svg'),
+      latencyHistogramSvg(steadyStats.latencies, `Herald steady ${STEADY_RATE} alerts/s × 3 webhooks, ${os.cpus().length} cores`),
+    );
     const rows: [string, string][] = [
       ['drain ingest', `${results.drain.ingestAlertsPerSecond} alerts/s`],
-      ['drain delivery', `${results.drain.deliveriesPerSecond} deliveries/s (lost ${results.drain.lost}, duplicates ${results.drain.duplicates})`],
+      [
+        'drain delivery',
+        `${results.drain.deliveriesPerSecond} deliveries/s (lost ${results.drain.lost}, duplicates ${results.drain.duplicates})`,
+      ],
       ['raw limit (no DB)', `${results.limit.deliveriesPerSecond} deliveries/s; Herald = ${results.limit.heraldRatio} × limit`],
-      ['steady latency', `p50 ${steady.latencyMs.p50} ms, p95 ${steady.latencyMs.p95} ms, p99 ${steady.latencyMs.p99} ms, max ${steady.latencyMs.max} ms (lost ${steady.lost})`],
+      [
+        'steady latency',
+        `p50 ${steady.latencyMs.p50} ms, p95 ${steady.latencyMs.p95} ms, p99 ${steady.latencyMs.p99} ms, max ${steady.latencyMs.max} ms (lost ${steady.lost})`,
+      ],
       ['CPU per delivery', `worker ${results.cost.workerCpuMicrosPerDelivery} µs; API ${results.cost.apiCpuMicrosPerAlert} µs per alert`],
       ['peak RSS', `api ${results.cost.peakRssMiB.api} MiB, worker ${results.cost.peakRssMiB.worker} MiB`],
       ['Redis per queued alert', `${results.cost.redisBytesPerQueuedAlert} bytes`],

@@ -14,7 +14,13 @@ async function main(): Promise<void> {
   const connection = { url: redisUrl, maxRetriesPerRequest: null };
   const queue = new Queue('raw', { connection, prefix });
   for (let start = 0; start < jobs; start += 1000) {
-    await queue.addBulk(Array.from({ length: Math.min(1000, jobs - start) }, (_, i) => ({ name: 'post', data: { seq: start + i }, opts: { removeOnComplete: true } })));
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, jobs - start) }, (_, i) => ({
+        name: 'post',
+        data: { seq: start + i },
+        opts: { removeOnComplete: true },
+      })),
+    );
   }
   const dispatcher = new Agent({ connections: 64 });
   const body = (seq: number) => JSON.stringify({ type: 'print_complete', title: `bench ${seq} ${Date.now()}`, message: 'raw' });
@@ -26,7 +32,12 @@ async function main(): Promise<void> {
     'raw',
     async (job) => {
       if (!firstMs) firstMs = performance.now();
-      const response = await request(receiverUrl, { method: 'POST', body: body(job.data.seq as number), headers: { 'content-type': 'application/json' }, dispatcher });
+      const response = await request(receiverUrl, {
+        method: 'POST',
+        body: body(job.data.seq as number),
+        headers: { 'content-type': 'application/json' },
+        dispatcher,
+      });
       await response.body.dump();
       done += 1;
       if (done === jobs) resolveFinished();

@@ -14,7 +14,19 @@ test('the benchmark runs end to end on a tiny load and writes its results', asyn
   const output = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-bench-'));
   const { stdout } = await run(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'bench', 'src', 'main.ts'), '--alerts', '200', '--steady-seconds', '1', '--steady-rate', '20', '--output', output],
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'bench', 'src', 'main.ts'),
+      '--alerts',
+      '200',
+      '--steady-seconds',
+      '1',
+      '--steady-rate',
+      '20',
+      '--output',
+      output,
+    ],
     { cwd: ROOT, maxBuffer: 10 * 1024 * 1024 },
   );
   expect(stdout).toMatch(/Herald benchmark/);
@@ -22,9 +34,17 @@ test('the benchmark runs end to end on a tiny load and writes its results', asyn
   expect(results).toMatchObject({
     machine: { cpus: expect.any(Number) },
     drain: { alerts: 200, deliveries: 600, lost: 0, deliveriesPerSecond: expect.any(Number), ingestAlertsPerSecond: expect.any(Number) },
-    steady: { deliveries: 60, lost: 0, latencyMs: { p50: expect.any(Number), p95: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) } },
+    steady: {
+      deliveries: 60,
+      lost: 0,
+      latencyMs: { p50: expect.any(Number), p95: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) },
+    },
     limit: { deliveriesPerSecond: expect.any(Number), heraldRatio: expect.any(Number) },
-    cost: { workerCpuMicrosPerDelivery: expect.any(Number), apiCpuMicrosPerAlert: expect.any(Number), redisBytesPerQueuedAlert: expect.any(Number) },
+    cost: {
+      workerCpuMicrosPerDelivery: expect.any(Number),
+      apiCpuMicrosPerAlert: expect.any(Number),
+      redisBytesPerQueuedAlert: expect.any(Number),
+    },
     scale: { workers: 2, deliveriesPerSecond: expect.any(Number) },
   });
   expect(results.cost.peakRssMiB.worker).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { deliveriesOnceSettled } from '../support/admin-fixtures';
 
 const TYPES: Record<string, 'info' | 'warning' | 'critical'> = {
   print_complete: 'info',
@@ -111,6 +112,8 @@ describe('alert pipeline', () => {
       });
     }
 
+    // The receiver sees a request a moment before its attempt is written.
+    await deliveriesOnceSettled(herald, ids.print_failed as string);
     const detail = await herald.request('GET', `/v1/alerts/${ids.print_failed}`);
     expect(detail.status).toBe(200);
     expect(detail.body.status).toBe('delivered');

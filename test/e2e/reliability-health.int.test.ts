@@ -115,8 +115,12 @@ test('a success ends the streak; N failures within T do not disable; the N+1th a
   const embed = (receiver.requestsFor('/notices-discord')[0]?.json as { embeds: { title: string; description: string }[] }).embeds[0];
   expect(embed?.title).toContain('Farm floor');
   expect(embed?.description).toContain(reason);
-  const listed = await herald.request('GET', `/v1/deliveries?webhook_id=${notices.id}`);
-  expect(listed.body.data).toEqual([expect.objectContaining({ kind: 'notice', status: 'delivered', alert_id: null })]);
+  // The receiver sees the request a moment before the attempt is written: wait for the record.
+  const listed = await eventually('the notice delivery to be recorded', async () => {
+    const response = await herald.request('GET', `/v1/deliveries?webhook_id=${notices.id}`);
+    return response.body.data[0]?.status === 'delivered' ? response.body.data : undefined;
+  });
+  expect(listed).toEqual([expect.objectContaining({ kind: 'notice', status: 'delivered', alert_id: null })]);
 
   // Nothing more goes to the disabled webhook.
   const sentBefore = receiver.requestsFor('/failing').length;

@@ -9,7 +9,9 @@ export interface Arrival {
 }
 
 /** The demo's stand-in for Discord, Slack and a generic receiver: a real local HTTP server. */
-export async function startInspector(onArrival: (arrival: Arrival) => void): Promise<{ url(endpoint: string): string; close(): Promise<void> }> {
+export async function startInspector(
+  onArrival: (arrival: Arrival) => void,
+): Promise<{ url(endpoint: string): string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -34,7 +34,10 @@ export function renderArrival(arrival: Arrival, color: boolean): string {
 export function renderSummary(rows: { type: string; latencies: Record<string, number | null> }[], endpoints: string[]): string {
   const header = ['alert type'.padEnd(22), ...endpoints.map((e) => e.padEnd(20))].join('');
   const lines = rows.map((row) =>
-    [row.type.padEnd(22), ...endpoints.map((e) => (row.latencies[e] === null ? 'MISSING' : `delivered ${row.latencies[e]} ms`).padEnd(20))].join(''),
+    [
+      row.type.padEnd(22),
+      ...endpoints.map((e) => (row.latencies[e] === null ? 'MISSING' : `delivered ${row.latencies[e]} ms`).padEnd(20)),
+    ].join(''),
   );
   return [header, '-'.repeat(header.length), ...lines].join('\n');
 }

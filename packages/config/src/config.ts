@@ -79,7 +79,12 @@ function readRedisUrl(env: Env): string {
 
 /** Reads the whole configuration once; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): HeraldConfig {
-  const mode = readEnum(env, 'HERALD_ENV', ['development', 'production', 'test'], env.NODE_ENV === 'production' ? 'production' : 'development');
+  const mode = readEnum(
+    env,
+    'HERALD_ENV',
+    ['development', 'production', 'test'],
+    env.NODE_ENV === 'production' ? 'production' : 'development',
+  );
   const fernetKeys = readFernetKeys(env);
   if (mode === 'production' && fernetKeys.length === 0) {
     throw new ConfigError('HERALD_FERNET_KEYS', 'required in production (generate one with `npm run keys:generate`)');
@@ -114,7 +119,8 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
       healthWindowMs: readInt(env, 'HERALD_HEALTH_WINDOW_HOURS', 24, 0, 24 * 365) * 3_600_000,
       rateLimits: readBool(env, 'HERALD_RATE_LIMITS', true),
       endpointConcurrency: readInt(env, 'HERALD_ENDPOINT_CONCURRENCY', 10, 1, 1000),
-      metricsPort: readOptional(env, 'HERALD_WORKER_METRICS_PORT') === undefined ? undefined : readInt(env, 'HERALD_WORKER_METRICS_PORT', 0, 0, 65535),
+      metricsPort:
+        readOptional(env, 'HERALD_WORKER_METRICS_PORT') === undefined ? undefined : readInt(env, 'HERALD_WORKER_METRICS_PORT', 0, 0, 65535),
       jobLockMs: readInt(env, 'HERALD_JOB_LOCK_MS', 30_000, 1_000, 600_000),
     },
     sweeper: {

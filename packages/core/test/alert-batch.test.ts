@@ -11,12 +11,35 @@ function batchErrors(input: unknown): FieldError[] {
 
 describe('parseAlertBatch', () => {
   it('parses every alert, in order', () => {
-    const result = parseAlertBatch({ alerts: [item(1), { ...item(2), severity: 'critical', timestamp: 1_700_000_000 }] }, { nowMs: NOW_MS });
+    const result = parseAlertBatch(
+      { alerts: [item(1), { ...item(2), severity: 'critical', timestamp: 1_700_000_000 }] },
+      { nowMs: NOW_MS },
+    );
     expect(result).toEqual({
       ok: true,
       alerts: [
-        { type: 'spool_low', severity: 'warning', title: 'Spool low #1', message: '', printerId: 1, printerName: null, occurredAtMs: NOW_MS, dedupeKey: null, data: null },
-        { type: 'spool_low', severity: 'critical', title: 'Spool low #2', message: '', printerId: 2, printerName: null, occurredAtMs: 1_700_000_000_000, dedupeKey: null, data: null },
+        {
+          type: 'spool_low',
+          severity: 'warning',
+          title: 'Spool low #1',
+          message: '',
+          printerId: 1,
+          printerName: null,
+          occurredAtMs: NOW_MS,
+          dedupeKey: null,
+          data: null,
+        },
+        {
+          type: 'spool_low',
+          severity: 'critical',
+          title: 'Spool low #2',
+          message: '',
+          printerId: 2,
+          printerName: null,
+          occurredAtMs: 1_700_000_000_000,
+          dedupeKey: null,
+          data: null,
+        },
       ],
     });
   });
@@ -62,7 +85,11 @@ describe('parseAlertBatch', () => {
     ['alerts that is not an array', { alerts: item(1) }, [{ field: 'alerts', message: 'expected array, got object' }]],
     ['a bare array', [item(1)], [{ field: 'body', message: 'expected object, got array' }]],
     ['null', null, [{ field: 'body', message: 'expected object, got null' }]],
-    ['an unknown top-level field', { alerts: [item(1)], dry_run: true }, [{ field: 'dry_run', message: 'unknown field (allowed: alerts)' }]],
+    [
+      'an unknown top-level field',
+      { alerts: [item(1)], dry_run: true },
+      [{ field: 'dry_run', message: 'unknown field (allowed: alerts)' }],
+    ],
   ])('rejects %s', (_name, input, expected) => {
     expect(batchErrors(input)).toEqual(expected);
   });

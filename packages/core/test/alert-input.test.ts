@@ -117,7 +117,9 @@ describe('parseAlertInput: control characters', () => {
   });
 
   it('keeps newlines and tabs in the message but removes other controls and carriage returns', () => {
-    expect(parseOk({ ...valid, message: 'line 1\r\nline 2\n\tindented\u0000\u001b[31m red\u0085' }).message).toBe('line 1\nline 2\n\tindented[31m red');
+    expect(parseOk({ ...valid, message: 'line 1\r\nline 2\n\tindented\u0000\u001b[31m red\u0085' }).message).toBe(
+      'line 1\nline 2\n\tindented[31m red',
+    );
   });
 
   it('strips controls from the printer name and treats an empty result as no name', () => {
@@ -169,7 +171,12 @@ describe('parseAlertInput: errors per field', () => {
     [
       'timestamp in milliseconds',
       { timestamp: 1_740_480_000_000 },
-      [{ field: 'timestamp', message: 'must be epoch seconds between 0 (1970-01-01) and 4102444800 (2100-01-01) (this looks like milliseconds)' }],
+      [
+        {
+          field: 'timestamp',
+          message: 'must be epoch seconds between 0 (1970-01-01) and 4102444800 (2100-01-01) (this looks like milliseconds)',
+        },
+      ],
     ],
     ['infinite timestamp', { timestamp: Infinity }, [{ field: 'timestamp', message: 'expected epoch seconds as a number, got Infinity' }]],
     ['NaN timestamp', { timestamp: NaN }, [{ field: 'timestamp', message: 'expected epoch seconds as a number, got NaN' }]],
@@ -183,13 +190,21 @@ describe('parseAlertInput: errors per field', () => {
       { data: { a: { b: { c: { d: { e: { f: { g: { h: { i: 1 } } } } } } } } } },
       [{ field: 'data', message: 'must be nested at most 8 levels deep' }],
     ],
-    ['arrays count as nesting in data', { data: { a: [[[[[[[[1]]]]]]]] } }, [{ field: 'data', message: 'must be nested at most 8 levels deep' }]],
+    [
+      'arrays count as nesting in data',
+      { data: { a: [[[[[[[[1]]]]]]]] } },
+      [{ field: 'data', message: 'must be nested at most 8 levels deep' }],
+    ],
     [
       'data over 16 KiB',
       { data: { k: 'x'.repeat(16 * 1024) } },
       [{ field: 'data', message: `must be at most 16384 bytes as JSON, got ${16 * 1024 + 8}` }],
     ],
-    ['data over 16 KiB in UTF-8 bytes', { data: { k: 'é'.repeat(8200) } }, [{ field: 'data', message: `must be at most 16384 bytes as JSON, got ${16400 + 8}` }]],
+    [
+      'data over 16 KiB in UTF-8 bytes',
+      { data: { k: 'é'.repeat(8200) } },
+      [{ field: 'data', message: `must be at most 16384 bytes as JSON, got ${16400 + 8}` }],
+    ],
     ['non-JSON data', { data: { when: new Date(0) } }, [{ field: 'data', message: 'must contain only JSON values' }]],
     ['non-finite number in data', { data: { x: Infinity } }, [{ field: 'data', message: 'must contain only finite numbers' }]],
   ])('%s', (_name, change, expected) => {

@@ -1,4 +1,13 @@
-import { type AlertType, type AlertView, formatAlertPayload, formatDiscordPayload, formatGenericPayload, formatSlackPayload, serializePayload, type Severity } from '../src';
+import {
+  type AlertType,
+  type AlertView,
+  formatAlertPayload,
+  formatDiscordPayload,
+  formatGenericPayload,
+  formatSlackPayload,
+  serializePayload,
+  type Severity,
+} from '../src';
 
 // The O.D.I.N. type table, written out here rather than read from the code under test:
 // type, default severity, Discord colour, and a realistic title and message for the type.

@@ -50,11 +50,11 @@ describe('decideDelivery', () => {
     });
   });
 
-  it("delivers an org alert outside the org window even when the system window is quiet", () => {
+  it('delivers an org alert outside the org window even when the system window is quiet', () => {
     const orgDaytimeOnly = setting('09:00', '17:00', 'UTC');
-    expect(decideDelivery({ alert: alert(MIDNIGHT_UTC, 4), systemQuietHours: NIGHT_UTC, orgQuietHours: orgDaytimeOnly })).toEqual(
-      { action: 'deliver' },
-    );
+    expect(decideDelivery({ alert: alert(MIDNIGHT_UTC, 4), systemQuietHours: NIGHT_UTC, orgQuietHours: orgDaytimeOnly })).toEqual({
+      action: 'deliver',
+    });
   });
 
   it('falls back to the system window when the org quiet hours are disabled', () => {

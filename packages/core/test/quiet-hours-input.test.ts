@@ -98,9 +98,7 @@ describe('parseQuietHoursInput', () => {
     expect(errorsOf({ enabled: true, start: '22:00', end: '07:00', bypass_severities: ['critical', 'urgent'] })).toEqual([
       { field: 'bypass_severities', message: 'unknown severity "urgent" (expected one of info, warning, critical)' },
     ]);
-    expect(errorsOf({ enabled: true, start: '22:00', end: '07:00', bypass_severities: 'critical' })[0]?.field).toBe(
-      'bypass_severities',
-    );
+    expect(errorsOf({ enabled: true, start: '22:00', end: '07:00', bypass_severities: 'critical' })[0]?.field).toBe('bypass_severities');
   });
 
   it('reports every bad field at once', () => {
@@ -111,7 +109,11 @@ describe('parseQuietHoursInput', () => {
   });
 
   it('requires enabled, start and end', () => {
-    expect(errorsOf({}).map((error) => error.field).sort()).toEqual(['enabled', 'end', 'start']);
+    expect(
+      errorsOf({})
+        .map((error) => error.field)
+        .sort(),
+    ).toEqual(['enabled', 'end', 'start']);
   });
 
   it('rejects unknown fields such as camelCase spellings', () => {

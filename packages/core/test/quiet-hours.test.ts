@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { DateTime, IANAZone } from 'luxon';
-import {
-  endedWindows,
-  formatWindowLabel,
-  isQuietAt,
-  quietWindowContaining,
-  type QuietHoursSetting,
-} from '../src/quiet-hours';
+import { endedWindows, formatWindowLabel, isQuietAt, quietWindowContaining, type QuietHoursSetting } from '../src/quiet-hours';
 
 function setting(start: string, end: string, timezone = 'UTC', overrides: Partial<QuietHoursSetting> = {}): QuietHoursSetting {
   return { enabled: true, start, end, timezone, digest: true, bypassSeverities: [], digestWhenEmpty: false, ...overrides };
@@ -70,15 +64,11 @@ describe('quietWindowContaining', () => {
   const overnight = setting('22:00', '07:00');
 
   it('returns the window that opened the previous evening for an instant after midnight', () => {
-    expect(quietWindowContaining(overnight, at('2026-05-11T03:00:00Z'))).toEqual(
-      window('2026-05-10T22:00:00Z', '2026-05-11T07:00:00Z'),
-    );
+    expect(quietWindowContaining(overnight, at('2026-05-11T03:00:00Z'))).toEqual(window('2026-05-10T22:00:00Z', '2026-05-11T07:00:00Z'));
   });
 
   it('returns the window opening this evening for an instant before midnight', () => {
-    expect(quietWindowContaining(overnight, at('2026-05-10T22:30:00Z'))).toEqual(
-      window('2026-05-10T22:00:00Z', '2026-05-11T07:00:00Z'),
-    );
+    expect(quietWindowContaining(overnight, at('2026-05-10T22:30:00Z'))).toEqual(window('2026-05-10T22:00:00Z', '2026-05-11T07:00:00Z'));
   });
 
   it('returns null outside the window', () => {
@@ -112,28 +102,20 @@ describe('DST in Europe/Berlin (22:00–07:00)', () => {
   it('a start inside the spring-forward gap opens at the next valid instant (03:00 CEST)', () => {
     const gapStart = setting('02:30', '05:00', 'Europe/Berlin');
     expect(isQuietAt(gapStart, at('2026-03-29T00:59:59Z'))).toBe(false); // 01:59:59 CET
-    expect(quietWindowContaining(gapStart, at('2026-03-29T01:00:00Z'))).toEqual(
-      window('2026-03-29T01:00:00Z', '2026-03-29T03:00:00Z'),
-    );
+    expect(quietWindowContaining(gapStart, at('2026-03-29T01:00:00Z'))).toEqual(window('2026-03-29T01:00:00Z', '2026-03-29T03:00:00Z'));
     // On an ordinary day the same window opens at 02:30 CET.
-    expect(quietWindowContaining(gapStart, at('2026-03-28T01:30:00Z'))).toEqual(
-      window('2026-03-28T01:30:00Z', '2026-03-28T04:00:00Z'),
-    );
+    expect(quietWindowContaining(gapStart, at('2026-03-28T01:30:00Z'))).toEqual(window('2026-03-28T01:30:00Z', '2026-03-28T04:00:00Z'));
   });
 
   it('an end inside the spring-forward gap closes at the next valid instant (03:00 CEST)', () => {
     const gapEnd = setting('22:00', '02:30', 'Europe/Berlin');
-    expect(quietWindowContaining(gapEnd, at('2026-03-29T00:30:00Z'))).toEqual(
-      window('2026-03-28T21:00:00Z', '2026-03-29T01:00:00Z'),
-    );
+    expect(quietWindowContaining(gapEnd, at('2026-03-29T00:30:00Z'))).toEqual(window('2026-03-28T21:00:00Z', '2026-03-29T01:00:00Z'));
     expect(isQuietAt(gapEnd, at('2026-03-29T01:00:00Z'))).toBe(false);
   });
 
   it('an ambiguous end during fall back closes at its first occurrence (02:30 CEST)', () => {
     const ambiguousEnd = setting('22:00', '02:30', 'Europe/Berlin');
-    expect(quietWindowContaining(ambiguousEnd, at('2026-10-25T00:29:00Z'))).toEqual(
-      window('2026-10-24T20:00:00Z', '2026-10-25T00:30:00Z'),
-    );
+    expect(quietWindowContaining(ambiguousEnd, at('2026-10-25T00:29:00Z'))).toEqual(window('2026-10-24T20:00:00Z', '2026-10-25T00:30:00Z'));
     expect(isQuietAt(ambiguousEnd, at('2026-10-25T00:30:00Z'))).toBe(false);
     // The repeated 02:00–02:30 (now CET) does not reopen a window that has already ended.
     expect(isQuietAt(ambiguousEnd, at('2026-10-25T01:15:00Z'))).toBe(false);
@@ -152,16 +134,12 @@ describe('DST in America/New_York', () => {
   const newYork = setting('22:00', '07:00', 'America/New_York');
 
   it('spring forward (8 Mar 2026): 22:00 EST to 07:00 EDT', () => {
-    expect(quietWindowContaining(newYork, at('2026-03-08T08:00:00Z'))).toEqual(
-      window('2026-03-08T03:00:00Z', '2026-03-08T11:00:00Z'),
-    );
+    expect(quietWindowContaining(newYork, at('2026-03-08T08:00:00Z'))).toEqual(window('2026-03-08T03:00:00Z', '2026-03-08T11:00:00Z'));
     expect(isQuietAt(newYork, at('2026-03-08T11:00:00Z'))).toBe(false);
   });
 
   it('fall back (1 Nov 2026): 22:00 EDT to 07:00 EST', () => {
-    expect(quietWindowContaining(newYork, at('2026-11-01T06:30:00Z'))).toEqual(
-      window('2026-11-01T02:00:00Z', '2026-11-01T12:00:00Z'),
-    );
+    expect(quietWindowContaining(newYork, at('2026-11-01T06:30:00Z'))).toEqual(window('2026-11-01T02:00:00Z', '2026-11-01T12:00:00Z'));
     expect(isQuietAt(newYork, at('2026-11-01T11:59:00Z'))).toBe(true); // 06:59 EST
   });
 

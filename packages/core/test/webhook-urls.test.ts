@@ -8,7 +8,11 @@ describe('maskWebhookUrl', () => {
       'https://discord.com/…/••••wxyz',
     ],
     ['a Slack webhook', 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXabcd', 'https://hooks.slack.com/…/••••abcd'],
-    ['a generic webhook with a port', 'http://hooks.example.com:8443/herald/inbound/0123456789', 'http://hooks.example.com:8443/…/••••6789'],
+    [
+      'a generic webhook with a port',
+      'http://hooks.example.com:8443/herald/inbound/0123456789',
+      'http://hooks.example.com:8443/…/••••6789',
+    ],
     ['a trailing slash', 'https://example.com/webhooks/abcdefgh1234/', 'https://example.com/…/••••1234'],
     ['a short path', 'https://example.com/hook/ab12', 'https://example.com/…/••••'],
     ['no path', 'https://example.com', 'https://example.com/…/••••'],

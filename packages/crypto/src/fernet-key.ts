@@ -24,11 +24,7 @@ export class FernetKey {
 
   /** @internal use parseFernetKey */
   static fromBytes(keyBytes: Buffer): FernetKey {
-    return new FernetKey(
-      Buffer.from(keyBytes.subarray(0, 16)),
-      Buffer.from(keyBytes.subarray(16, KEY_LENGTH)),
-      keyBytes,
-    );
+    return new FernetKey(Buffer.from(keyBytes.subarray(0, 16)), Buffer.from(keyBytes.subarray(16, KEY_LENGTH)), keyBytes);
   }
 
   toJSON(): { keyId: string } {
@@ -41,11 +37,7 @@ export class FernetKey {
 }
 
 function fernetKeyIdOf(keyBytes: Buffer): string {
-  return createHash('sha256')
-    .update(KEY_ID_LABEL, 'utf8')
-    .update(keyBytes)
-    .digest('hex')
-    .slice(0, KEY_ID_HEX_LENGTH);
+  return createHash('sha256').update(KEY_ID_LABEL, 'utf8').update(keyBytes).digest('hex').slice(0, KEY_ID_HEX_LENGTH);
 }
 
 /**

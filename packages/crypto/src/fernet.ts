@@ -16,13 +16,7 @@ const MIN_TOKEN_LENGTH = CIPHERTEXT_OFFSET + BLOCK_LENGTH + HMAC_LENGTH;
 const MAX_CLOCK_SKEW_SECONDS = 60;
 
 export type FernetDecryptFailure =
-  | 'malformed-token'
-  | 'unsupported-version'
-  | 'bad-signature'
-  | 'bad-padding'
-  | 'expired'
-  | 'from-the-future'
-  | 'not-utf8';
+  'malformed-token' | 'unsupported-version' | 'bad-signature' | 'bad-padding' | 'expired' | 'from-the-future' | 'not-utf8';
 
 const FAILURE_TEXT: Record<FernetDecryptFailure, string> = {
   'malformed-token': 'the token is not a well-formed Fernet token',

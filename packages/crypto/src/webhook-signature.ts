@@ -52,11 +52,7 @@ export function signWebhook(input: SignWebhookInput): string {
 }
 
 export type WebhookVerificationFailure =
-  | 'missing-headers'
-  | 'invalid-timestamp'
-  | 'timestamp-too-old'
-  | 'timestamp-too-new'
-  | 'no-matching-signature';
+  'missing-headers' | 'invalid-timestamp' | 'timestamp-too-old' | 'timestamp-too-new' | 'no-matching-signature';
 
 const FAILURE_TEXT: Record<WebhookVerificationFailure, string> = {
   'missing-headers': 'webhook-id, webhook-timestamp or webhook-signature header is missing',

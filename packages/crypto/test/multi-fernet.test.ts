@@ -6,7 +6,10 @@ const OLD_KEY = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';
 const NEW_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
 const WEBHOOK_URL = 'https://discord.com/api/webhooks/1234/secret-part';
 
-const fixedClock = (iso: string): FernetCodecOptions['now'] => () => new Date(iso);
+const fixedClock =
+  (iso: string): FernetCodecOptions['now'] =>
+  () =>
+    new Date(iso);
 const zeroIv = (): Uint8Array => new Uint8Array(16);
 
 function decryptFailure(run: () => unknown): FernetDecryptError {

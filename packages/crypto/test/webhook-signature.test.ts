@@ -25,7 +25,7 @@ function signedRequest(secrets: string[], timestampSeconds = NOW) {
 }
 
 describe('Standard Webhooks reference vector', () => {
-  it('signWebhook reproduces the reference libraries\' signature', () => {
+  it("signWebhook reproduces the reference libraries' signature", () => {
     expect(
       signWebhook({
         id: vector.msgId,
@@ -73,9 +73,7 @@ describe('signWebhook', () => {
   it('emits one space-separated signature per secret, in order', () => {
     const [first, second] = [generateWebhookSecret(), generateWebhookSecret()];
     const one = (secret: string) => signWebhook({ id: 'msg_1', timestampSeconds: NOW, body: BODY, secrets: [secret] });
-    expect(signWebhook({ id: 'msg_1', timestampSeconds: NOW, body: BODY, secrets: [first, second] })).toBe(
-      `${one(first)} ${one(second)}`,
-    );
+    expect(signWebhook({ id: 'msg_1', timestampSeconds: NOW, body: BODY, secrets: [first, second] })).toBe(`${one(first)} ${one(second)}`);
   });
 
   it('refuses to sign without a secret or with a malformed one, without echoing it', () => {
@@ -85,9 +83,7 @@ describe('signWebhook', () => {
     expect(() => signWebhook({ id: 'msg_1', timestampSeconds: NOW, body: BODY, secrets: ['whsec_not base64!'] })).toThrow(
       /^Webhook secret must be "whsec_" followed by non-empty standard base64$/,
     );
-    expect(() => signWebhook({ id: 'msg_1', timestampSeconds: 1.5, body: BODY, secrets: [generateWebhookSecret()] })).toThrow(
-      RangeError,
-    );
+    expect(() => signWebhook({ id: 'msg_1', timestampSeconds: 1.5, body: BODY, secrets: [generateWebhookSecret()] })).toThrow(RangeError);
   });
 });
 
@@ -112,9 +108,7 @@ describe('verifyWebhook', () => {
     const headers = signedRequest([next, secret]);
     expect(() => verifyWebhook({ headers, body: BODY, secret, nowSeconds: NOW })).not.toThrow();
     expect(() => verifyWebhook({ headers, body: BODY, secret: next, nowSeconds: NOW })).not.toThrow();
-    expect(failureOf({ headers, body: BODY, secret: generateWebhookSecret(), nowSeconds: NOW }).reason).toBe(
-      'no-matching-signature',
-    );
+    expect(failureOf({ headers, body: BODY, secret: generateWebhookSecret(), nowSeconds: NOW }).reason).toBe('no-matching-signature');
   });
 
   it.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'])('rejects a request without %s', (name) => {
@@ -148,9 +142,7 @@ describe('verifyWebhook', () => {
 
   it('rejects a body changed after signing', () => {
     const headers = signedRequest([secret]);
-    expect(failureOf({ headers, body: BODY.replace('#3', '#4'), secret, nowSeconds: NOW }).reason).toBe(
-      'no-matching-signature',
-    );
+    expect(failureOf({ headers, body: BODY.replace('#3', '#4'), secret, nowSeconds: NOW }).reason).toBe('no-matching-signature');
   });
 
   it('rejects a replayed signature under a different id or timestamp', () => {

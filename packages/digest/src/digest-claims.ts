@@ -38,7 +38,13 @@ export async function claimWindow(
   });
   if (result.count === 0) return null;
   const row = await prisma.digest.findUniqueOrThrow({
-    where: { scopeKey_windowStart_windowEnd: { scopeKey: scope.scopeKey, windowStart: new Date(window.startMs), windowEnd: new Date(window.endMs) } },
+    where: {
+      scopeKey_windowStart_windowEnd: {
+        scopeKey: scope.scopeKey,
+        windowStart: new Date(window.startMs),
+        windowEnd: new Date(window.endMs),
+      },
+    },
   });
   return toClaimed(row);
 }
@@ -61,7 +67,14 @@ export async function reclaimStale(prisma: PrismaClient, processId: string, nowM
   return taken;
 }
 
-function toClaimed(row: { id: string; scopeKey: string; orgId: number | null; windowStart: Date; windowEnd: Date; timezone: string }): ClaimedDigest {
+function toClaimed(row: {
+  id: string;
+  scopeKey: string;
+  orgId: number | null;
+  windowStart: Date;
+  windowEnd: Date;
+  timezone: string;
+}): ClaimedDigest {
   return {
     id: row.id,
     scopeKey: row.scopeKey,

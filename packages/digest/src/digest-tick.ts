@@ -40,9 +40,20 @@ export async function runDigestTick(deps: DigestTickDeps): Promise<DigestTickRes
   for (const digest of work) {
     const scope = settingByScope.get(digest.scopeKey);
     // Quiet hours switched off since the claim: the held alerts still deserve their digest.
-    const setting = scope?.setting ?? { enabled: false, start: '00:00', end: '00:01', timezone: digest.timezone, digest: true, bypassSeverities: [], digestWhenEmpty: false };
+    const setting = scope?.setting ?? {
+      enabled: false,
+      start: '00:00',
+      end: '00:01',
+      timezone: digest.timezone,
+      digest: true,
+      bypassSeverities: [],
+      digestWhenEmpty: false,
+    };
     const sent = await dispatchDigest(deps, digest, setting);
-    deps.logger.info({ digestId: digest.id, scope: digest.scopeKey, ...sent }, sent.deliveryCount > 0 ? 'digest dispatched' : 'quiet window ended with nothing to send');
+    deps.logger.info(
+      { digestId: digest.id, scope: digest.scopeKey, ...sent },
+      sent.deliveryCount > 0 ? 'digest dispatched' : 'quiet window ended with nothing to send',
+    );
     result.dispatched.push({ digestId: digest.id, scopeKey: digest.scopeKey, ...sent });
   }
   return result;

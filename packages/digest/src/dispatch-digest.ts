@@ -54,7 +54,10 @@ export async function dispatchDigest(deps: DispatchDigestDeps, digest: ClaimedDi
     }),
     prisma.organization.findMany({ where: { enterprise: true }, select: { id: true } }),
   ]);
-  const table = buildRoutingTable<DigestTarget>(webhooks, enterpriseOrgs.map((o) => o.id));
+  const table = buildRoutingTable<DigestTarget>(
+    webhooks,
+    enterpriseOrgs.map((o) => o.id),
+  );
 
   // Each webhook gets a digest of exactly the alerts it would have received.
   const alertsByWebhook = new Map<string, { webhook: DigestTarget; alerts: AlertView[] }>();
@@ -66,7 +69,8 @@ export async function dispatchDigest(deps: DispatchDigestDeps, digest: ClaimedDi
     }
   }
   if (alerts.length === 0 && setting.digestWhenEmpty) {
-    const orgWebhooks = digest.orgId !== null && table.enterpriseOrgIds.has(digest.orgId) ? (table.webhooksByOrg.get(digest.orgId) ?? []) : [];
+    const orgWebhooks =
+      digest.orgId !== null && table.enterpriseOrgIds.has(digest.orgId) ? (table.webhooksByOrg.get(digest.orgId) ?? []) : [];
     for (const webhook of [...table.systemWebhooks, ...orgWebhooks]) alertsByWebhook.set(webhook.id, { webhook, alerts: [] });
   }
 
@@ -90,10 +94,17 @@ export async function dispatchDigest(deps: DispatchDigestDeps, digest: ClaimedDi
     })),
     skipDuplicates: true,
   });
-  const pending = await prisma.delivery.findMany({ where: { digestId: digest.id, status: 'pending' }, select: { id: true, webhookId: true } });
+  const pending = await prisma.delivery.findMany({
+    where: { digestId: digest.id, status: 'pending' },
+    select: { id: true, webhookId: true },
+  });
   if (pending.length > 0) {
     await deps.queues.deliveries.addBulk(
-      pending.map((d) => ({ name: 'deliver', data: { deliveryId: d.id, webhookId: d.webhookId, kind: 'digest' as const }, opts: { jobId: deliveryJobId(d.id) } })),
+      pending.map((d) => ({
+        name: 'deliver',
+        data: { deliveryId: d.id, webhookId: d.webhookId, kind: 'digest' as const },
+        opts: { jobId: deliveryJobId(d.id) },
+      })),
     );
   }
   await prisma.digest.update({

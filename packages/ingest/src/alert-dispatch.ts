@@ -7,9 +7,7 @@ import { alertJobId, type HeraldQueues } from '@herald/queue';
 export async function enqueueSavedAlerts(queues: HeraldQueues, alertIds: string[]): Promise<boolean> {
   if (alertIds.length === 0) return true;
   try {
-    await queues.alerts.addBulk(
-      alertIds.map((alertId) => ({ name: 'fan-out', data: { alertId }, opts: { jobId: alertJobId(alertId) } })),
-    );
+    await queues.alerts.addBulk(alertIds.map((alertId) => ({ name: 'fan-out', data: { alertId }, opts: { jobId: alertJobId(alertId) } })));
     return true;
   } catch {
     return false;

@@ -13,6 +13,9 @@ export function resolveFernetKeys(config: HeraldConfig, logger: Logger): string[
   if (fs.existsSync(file)) return [fs.readFileSync(file, 'utf8').trim()];
   fs.mkdirSync(config.dataDir, { recursive: true });
   fs.writeFileSync(file, `${generateFernetKey()}\n`, { mode: 0o600 });
-  logger.warn({ file }, 'HERALD_FERNET_KEYS is not set: generated a key for this machine; set HERALD_FERNET_KEYS in production and keep a copy of the key');
+  logger.warn(
+    { file },
+    'HERALD_FERNET_KEYS is not set: generated a key for this machine; set HERALD_FERNET_KEYS in production and keep a copy of the key',
+  );
   return [fs.readFileSync(file, 'utf8').trim()];
 }

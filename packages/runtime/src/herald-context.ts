@@ -20,7 +20,12 @@ export interface HeraldContext {
 export async function createHeraldContext(config: HeraldConfig, role: DatabaseRole, logger?: Logger): Promise<HeraldContext> {
   const log = logger ?? createLogger(config, `herald-${role}`);
   const codec = createFernetCodec(resolveFernetKeys(config, log));
-  const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role, poolSize: config.databasePoolSize });
+  const database = await createDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    role,
+    poolSize: config.databasePoolSize,
+  });
   const redis = createRedisConnection(config.redisUrl, 'producer');
   const queues = createHeraldQueues(redis, config.queuePrefix);
   return {

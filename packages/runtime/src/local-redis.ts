@@ -46,9 +46,13 @@ export async function ensureLocalRedis(url: string, dataDir: string, logger: Log
   if (!local || !hasRedisServer()) throw new RedisUnavailableError(url);
   const dir = path.join(dataDir, 'redis');
   fs.mkdirSync(dir, { recursive: true });
-  const child = spawn('redis-server', ['--port', port || '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', port || '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
+    {
+      stdio: 'ignore',
+    },
+  );
   for (let i = 0; i < 50; i++) {
     if (await answers(url)) {
       logger.info({ dir, pid: child.pid }, 'started a local redis-server for this single-node run');

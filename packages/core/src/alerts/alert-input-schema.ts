@@ -26,18 +26,16 @@ const printerId = z
   .min(1, { error: 'must be a positive integer' })
   .max(MAX_PRINTER_ID, { error: `must be at most ${MAX_PRINTER_ID}` });
 
-const timestamp = z
-  .number({ error: requiredOr('epoch seconds as a number') })
-  .check((ctx) => {
-    const seconds = ctx.value;
-    if (seconds >= 0 && seconds <= MAX_TIMESTAMP_SECONDS) return;
-    const hint = seconds > 1e11 ? ' (this looks like milliseconds)' : '';
-    ctx.issues.push({
-      code: 'custom',
-      input: seconds,
-      message: `must be epoch seconds between 0 (1970-01-01) and ${MAX_TIMESTAMP_SECONDS} (2100-01-01)${hint}`,
-    });
+const timestamp = z.number({ error: requiredOr('epoch seconds as a number') }).check((ctx) => {
+  const seconds = ctx.value;
+  if (seconds >= 0 && seconds <= MAX_TIMESTAMP_SECONDS) return;
+  const hint = seconds > 1e11 ? ' (this looks like milliseconds)' : '';
+  ctx.issues.push({
+    code: 'custom',
+    input: seconds,
+    message: `must be epoch seconds between 0 (1970-01-01) and ${MAX_TIMESTAMP_SECONDS} (2100-01-01)${hint}`,
   });
+});
 
 const data = z.unknown().check((ctx) => {
   if (ctx.value === undefined || ctx.value === null) return;
@@ -53,10 +51,18 @@ const data = z.unknown().check((ctx) => {
 export const alertInputSchema = z.strictObject({
   type: z.enum(ALERT_TYPES as [AlertType, ...AlertType[]]),
   severity: z.enum(SEVERITIES).nullish(),
-  title: z.string().overwrite((text) => cleanSingleLineText(text).trim()).min(1).max(MAX_TITLE_LENGTH),
+  title: z
+    .string()
+    .overwrite((text) => cleanSingleLineText(text).trim())
+    .min(1)
+    .max(MAX_TITLE_LENGTH),
   message: z.string().overwrite(cleanMultilineText).max(MAX_MESSAGE_LENGTH),
   printer_id: printerId,
-  printer_name: z.string().overwrite((text) => cleanSingleLineText(text).trim()).max(MAX_PRINTER_NAME_LENGTH).nullish(),
+  printer_name: z
+    .string()
+    .overwrite((text) => cleanSingleLineText(text).trim())
+    .max(MAX_PRINTER_NAME_LENGTH)
+    .nullish(),
   timestamp: timestamp.nullish(),
   dedupe_key: z.string().min(1).max(MAX_DEDUPE_KEY_LENGTH).nullish(),
   data: data.optional(),

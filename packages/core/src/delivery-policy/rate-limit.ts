@@ -18,9 +18,7 @@ function parseJsonObject(bodyText: string | undefined): Record<string, unknown> 
   if (!bodyText) return null;
   try {
     const parsed: unknown = JSON.parse(bodyText);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : null;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
   } catch {
     return null;
   }
@@ -44,11 +42,7 @@ function retryAfterHeaderMs(value: string, nowMs: number): number | null {
  * `X-RateLimit-Reset-After` (Discord, fractional seconds) and a Discord JSON body's `retry_after`
  * (fractional seconds), capped at one hour; null when none is present or parseable.
  */
-export function parseRetryAfter(input: {
-  headers: ResponseHeaders;
-  bodyText?: string;
-  nowMs: number;
-}): number | null {
+export function parseRetryAfter(input: { headers: ResponseHeaders; bodyText?: string; nowMs: number }): number | null {
   const { headers, bodyText, nowMs } = input;
   const candidates: number[] = [];
   for (const value of headerValues(headers, 'retry-after')) {

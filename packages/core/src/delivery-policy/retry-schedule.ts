@@ -8,11 +8,7 @@ const JITTER_FRACTION = 0.2;
  * attempt failed), with ±20 % jitter so retries from one outage spread out; null once the schedule
  * is exhausted. `random` returns a number in [0, 1) like Math.random.
  */
-export function retryDelayMs(
-  schedule: readonly number[],
-  attemptsMade: number,
-  random: () => number,
-): number | null {
+export function retryDelayMs(schedule: readonly number[], attemptsMade: number, random: () => number): number | null {
   if (!Number.isInteger(attemptsMade) || attemptsMade < 1) {
     throw new RangeError(`attemptsMade must be a positive integer, got ${attemptsMade}`);
   }

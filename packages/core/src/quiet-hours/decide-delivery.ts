@@ -4,9 +4,7 @@ import { quietWindowContaining } from './windows';
 
 export type QuietHoursScope = 'system' | `org:${number}`;
 
-export type DeliveryDecision =
-  | { action: 'deliver' }
-  | { action: 'suppress'; scope: QuietHoursScope; window: QuietWindow; reason: string };
+export type DeliveryDecision = { action: 'deliver' } | { action: 'suppress'; scope: QuietHoursScope; window: QuietWindow; reason: string };
 
 export interface DecideDeliveryInput {
   alert: { severity: Severity; occurredAtMs: number; orgId: number | null };

@@ -9,9 +9,7 @@ export interface QuietHoursInputError {
   message: string;
 }
 
-export type ParseQuietHoursResult =
-  | { ok: true; setting: QuietHoursSetting }
-  | { ok: false; errors: QuietHoursInputError[] };
+export type ParseQuietHoursResult = { ok: true; setting: QuietHoursSetting } | { ok: false; errors: QuietHoursInputError[] };
 
 const hhmm = z.string({ error: 'must be a time "HH:MM"' }).regex(HH_MM_PATTERN, {
   error: 'must be a time "HH:MM" between 00:00 and 23:59',
@@ -34,8 +32,7 @@ const inputSchema = z
       bypass_severities: z
         .array(
           z.enum(SEVERITIES, {
-            error: (issue) =>
-              `unknown severity ${JSON.stringify(issue.input)} (expected one of ${SEVERITIES.join(', ')})`,
+            error: (issue) => `unknown severity ${JSON.stringify(issue.input)} (expected one of ${SEVERITIES.join(', ')})`,
           }),
           { error: 'must be a list of severities' },
         )

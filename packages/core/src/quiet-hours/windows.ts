@@ -56,10 +56,7 @@ export function isQuietAt(setting: QuietHoursSetting, instantMs: number): boolea
 }
 
 /** Every concrete window whose end lies in (afterMs, beforeMs], oldest first. */
-export function endedWindows(
-  setting: QuietHoursSetting,
-  range: { afterMs: number; beforeMs: number },
-): QuietWindow[] {
+export function endedWindows(setting: QuietHoursSetting, range: { afterMs: number; beforeMs: number }): QuietWindow[] {
   const { afterMs, beforeMs } = range;
   if (!setting.enabled || !(beforeMs > afterMs)) return [];
   const resolved = resolveSetting(setting);

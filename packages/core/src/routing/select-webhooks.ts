@@ -19,7 +19,10 @@ function acceptsType(webhook: RoutableWebhook, type: string): boolean {
  * organization when that organization holds the Enterprise licence. Another organization's
  * webhooks are never selected.
  */
-export function selectWebhooksForAlert<W extends RoutableWebhook>(alert: { type: string; orgId: number | null }, table: WebhookRoutingTable<W>): W[] {
+export function selectWebhooksForAlert<W extends RoutableWebhook>(
+  alert: { type: string; orgId: number | null },
+  table: WebhookRoutingTable<W>,
+): W[] {
   const selected = table.systemWebhooks.filter((webhook) => acceptsType(webhook, alert.type));
   if (alert.orgId !== null && table.enterpriseOrgIds.has(alert.orgId)) {
     for (const webhook of table.webhooksByOrg.get(alert.orgId) ?? []) {

@@ -38,7 +38,8 @@ export function toAttemptRow(input: RecordAttemptInput): AttemptRow {
     status,
     nextAttemptAt: outcome.kind === 'retry' ? new Date(input.nowMs + outcome.delayMs).toISOString() : null,
     deliveredAt: outcome.kind === 'delivered' ? new Date(input.nowMs).toISOString() : null,
-    latencyMs: outcome.kind === 'delivered' && input.receivedAtMs !== null ? Math.max(0, Math.round(input.nowMs - input.receivedAtMs)) : null,
+    latencyMs:
+      outcome.kind === 'delivered' && input.receivedAtMs !== null ? Math.max(0, Math.round(input.nowMs - input.receivedAtMs)) : null,
   };
 }
 
@@ -121,7 +122,10 @@ export function settleAlertsSql(prisma: PrismaClient, alertIds: string[]) {
 }
 
 /** Group commit: concurrent deliveries finishing together share one write; each caller waits for it. */
-export function createBatchedAttemptWriter(prisma: PrismaClient, options: { maxSize?: number; maxWaitMs?: number } = {}): MicroBatcher<RecordAttemptInput> {
+export function createBatchedAttemptWriter(
+  prisma: PrismaClient,
+  options: { maxSize?: number; maxWaitMs?: number } = {},
+): MicroBatcher<RecordAttemptInput> {
   const batcher = createMicroBatcher<AttemptRow>({
     maxSize: options.maxSize ?? 200,
     maxWaitMs: options.maxWaitMs ?? 5,

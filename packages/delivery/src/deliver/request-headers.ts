@@ -6,12 +6,7 @@ import type { ResolvedWebhook } from '../directory/resolved-webhook';
  * Every request names its delivery (`webhook-id`, the same on every retry) so a receiver can
  * drop a repeat; generic webhooks are also signed the Standard Webhooks way.
  */
-export function buildRequestHeaders(
-  webhook: ResolvedWebhook,
-  deliveryId: string,
-  body: string,
-  nowMs: number,
-): Record<string, string> {
+export function buildRequestHeaders(webhook: ResolvedWebhook, deliveryId: string, body: string, nowMs: number): Record<string, string> {
   const timestampSeconds = Math.floor(nowMs / 1000);
   const headers: Record<string, string> = {
     'content-type': 'application/json',

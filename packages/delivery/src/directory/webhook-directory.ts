@@ -106,7 +106,10 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
       else quietHoursByOrg.set(row.orgId, setting);
     }
     return {
-      ...buildRoutingTable(resolved, orgs.map((o) => o.id)),
+      ...buildRoutingTable(
+        resolved,
+        orgs.map((o) => o.id),
+      ),
       webhookById: new Map(resolved.map((w) => [w.id, w])),
       systemQuietHours,
       quietHoursByOrg,

@@ -78,7 +78,10 @@ export async function fanOutAlerts(deps: FanOutDeps, alertIds: string[]): Promis
     );
   }
   if (noTargets.length > 0) {
-    await deps.prisma.alert.updateMany({ where: { id: { in: noTargets }, status: 'queued' }, data: { status: 'no_targets', dispatchedAt: new Date(nowMs) } });
+    await deps.prisma.alert.updateMany({
+      where: { id: { in: noTargets }, status: 'queued' },
+      data: { status: 'no_targets', dispatchedAt: new Date(nowMs) },
+    });
   }
   if (toDispatch.length === 0) return outcomes;
 
@@ -104,7 +107,10 @@ export async function fanOutAlerts(deps: FanOutDeps, alertIds: string[]): Promis
   }
   const queuedIds = toDispatch.filter((d) => d.row.status === 'queued').map((d) => d.row.id);
   if (queuedIds.length > 0) {
-    await deps.prisma.alert.updateMany({ where: { id: { in: queuedIds }, status: 'queued' }, data: { status: 'dispatched', dispatchedAt: new Date(nowMs) } });
+    await deps.prisma.alert.updateMany({
+      where: { id: { in: queuedIds }, status: 'queued' },
+      data: { status: 'dispatched', dispatchedAt: new Date(nowMs) },
+    });
   }
   for (const id of dispatchIds) {
     outcomes.set(id, { outcome: 'dispatched', deliveryIds: open.filter((d) => d.alertId === id).map((d) => d.id) });

@@ -28,9 +28,7 @@ export const SEVERITY_MARKER: Record<Severity, string> = {
 export function orderByImportance(alerts: readonly AlertView[]): AlertView[] {
   return [...alerts].sort(
     (a, b) =>
-      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-      b.occurredAtMs - a.occurredAtMs ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.occurredAtMs - a.occurredAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
 

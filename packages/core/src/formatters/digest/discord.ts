@@ -56,8 +56,7 @@ export function formatDiscordDigest(digest: DigestView): DiscordDigestPayload {
   const fields = countByType(digest.alerts)
     .slice(0, FIELDS_MAX)
     .map(([type, count]) => ({ name: alertTypeLabel(type), value: String(count), inline: true }));
-  const fixedLength =
-    title.length + FOOTER_TEXT.length + fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+  const fixedLength = title.length + FOOTER_TEXT.length + fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
   const descriptionBudget = Math.min(DESCRIPTION_MAX, EMBED_TOTAL_MAX - fixedLength);
 
   const ordered = orderByImportance(digest.alerts);

@@ -13,10 +13,7 @@ export interface DigestPayloadByWebhookType {
 export type DigestPayload = DigestPayloadByWebhookType[WebhookType];
 
 /** The JSON body of a quiet-hours digest for one webhook of the given type. */
-export function formatDigestPayload<T extends WebhookType>(
-  webhookType: T,
-  digest: DigestView,
-): DigestPayloadByWebhookType[T];
+export function formatDigestPayload<T extends WebhookType>(webhookType: T, digest: DigestView): DigestPayloadByWebhookType[T];
 export function formatDigestPayload(webhookType: WebhookType, digest: DigestView): DigestPayload {
   switch (webhookType) {
     case 'discord':

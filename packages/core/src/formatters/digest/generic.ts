@@ -1,11 +1,5 @@
 import type { AlertType, Severity } from '../../alerts/alert-types';
-import {
-  countBySeverity,
-  countByType,
-  DIGEST_MAX_LISTED_ALERTS,
-  orderByImportance,
-  type DigestView,
-} from './digest-view';
+import { countBySeverity, countByType, DIGEST_MAX_LISTED_ALERTS, orderByImportance, type DigestView } from './digest-view';
 
 export interface GenericDigestAlert {
   id: string;

@@ -69,10 +69,6 @@ export function formatSlackDigest(digest: DigestView): SlackDigestPayload {
   );
   return {
     text: escapeSlackEntities(`${headline}: ${severityBreakdown(digest.alerts)}`),
-    blocks: [
-      header,
-      { type: 'section', fields: countFields(digest) },
-      { type: 'section', text: { type: 'mrkdwn', text: topAlerts } },
-    ],
+    blocks: [header, { type: 'section', fields: countFields(digest) }, { type: 'section', text: { type: 'mrkdwn', text: topAlerts } }],
   };
 }
