@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 import { generateFernetKey } from '@herald/crypto';
-import { cpuMicros, peakRssMiB } from './proc-stats';
+import { cpuMicros, cpuMicrosByName, peakRssMiB } from './proc-stats';
 import { latencyHistogramSvg, percentile } from './percentiles';
 
 /**
@@ -179,10 +179,13 @@ async function main(): Promise<void> {
       procs.push(...started);
       await Promise.all(started.map((w) => waitFor(() => w.child.pid !== undefined, 5_000, 'worker pid')));
       const workerCpuBefore = started.map((w) => cpuMicros(w.child.pid as number));
+      const serviceCpuBefore = { postgres: cpuMicrosByName(/^postgres/), redis: cpuMicrosByName(/^redis-server/) };
       const expected = ALERTS * ENDPOINTS.length;
       await waitFor(async () => (await receiverStats()).received >= expected, 600_000, `${expected} deliveries`);
       const stats = await receiverStats();
       const workerCpu = started.reduce((sum, w, i) => sum + cpuMicros(w.child.pid as number) - (workerCpuBefore[i] as number), 0);
+      const postgresCpu = cpuMicrosByName(/^postgres/) - serviceCpuBefore.postgres;
+      const redisCpu = cpuMicrosByName(/^redis-server/) - serviceCpuBefore.redis;
       return {
         workers: started,
         result: {
@@ -194,6 +197,9 @@ async function main(): Promise<void> {
           deliveriesPerSecond: Math.round(stats.received / ((stats.lastAtMs - stats.firstAtMs) / 1000)),
           apiCpuMicrosPerAlert: Math.round(apiCpu / ALERTS),
           workerCpuMicrosPerDelivery: Math.round(workerCpu / stats.received),
+          // Shared services (all of this machine's PostgreSQL and Redis) during the drain.
+          postgresCpuMicrosPerDelivery: Math.round(postgresCpu / stats.received),
+          redisCpuMicrosPerDelivery: Math.round(redisCpu / stats.received),
           redisBytesPerQueuedAlert: Math.round((memoryAfter - memoryBefore) / ALERTS),
         },
       };
@@ -272,6 +278,8 @@ async function main(): Promise<void> {
       cost: {
         apiCpuMicrosPerAlert: first.result.apiCpuMicrosPerAlert,
         workerCpuMicrosPerDelivery: first.result.workerCpuMicrosPerDelivery,
+        postgresCpuMicrosPerDelivery: first.result.postgresCpuMicrosPerDelivery,
+        redisCpuMicrosPerDelivery: first.result.redisCpuMicrosPerDelivery,
         peakRssMiB: { api: Math.round(rss.api), worker: Math.round(rss.worker) },
         redisBytesPerQueuedAlert: first.result.redisBytesPerQueuedAlert,
       },
@@ -298,7 +306,10 @@ async function main(): Promise<void> {
         'steady latency',
         `p50 ${steady.latencyMs.p50} ms, p95 ${steady.latencyMs.p95} ms, p99 ${steady.latencyMs.p99} ms, max ${steady.latencyMs.max} ms (lost ${steady.lost})`,
       ],
-      ['CPU per delivery', `worker ${results.cost.workerCpuMicrosPerDelivery} µs; API ${results.cost.apiCpuMicrosPerAlert} µs per alert`],
+      [
+        'CPU per delivery',
+        `worker ${results.cost.workerCpuMicrosPerDelivery} µs, PostgreSQL ${results.cost.postgresCpuMicrosPerDelivery} µs, Redis ${results.cost.redisCpuMicrosPerDelivery} µs; API ${results.cost.apiCpuMicrosPerAlert} µs per alert`,
+      ],
       ['peak RSS', `api ${results.cost.peakRssMiB.api} MiB, worker ${results.cost.peakRssMiB.worker} MiB`],
       ['Redis per queued alert', `${results.cost.redisBytesPerQueuedAlert} bytes`],
       [`scale ×${WORKERS * 2} workers`, `${results.scale.deliveriesPerSecond} deliveries/s (${results.scale.ratioToBase} × ${WORKERS})`],

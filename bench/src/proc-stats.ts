@@ -27,3 +27,18 @@ export function nodeChildPid(pid: number): number {
     return pid;
   }
 }
+
+/** Total CPU (µs) of every running process whose command name matches, e.g. all PostgreSQL backends. */
+export function cpuMicrosByName(pattern: RegExp): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (pattern.test(comm)) total += cpuMicros(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total;
+}
