@@ -87,17 +87,18 @@ export async function writeAttemptRows(prisma: PrismaClient, rows: AttemptRow[])
       col('deliveredAt'),
       col('latencyMs'),
     ),
-    ...(settled.length > 0 ? [settleAlertsSql(prisma, settled)] : []),
-    // A delivered attempt ends its webhook's failure streak; rows without one are not touched.
-    ...(healthy.length > 0
-      ? [
-          prisma.$executeRawUnsafe(
-            `UPDATE webhooks SET consecutive_failures = 0, first_failure_at = NULL WHERE id = ANY($1::uuid[]) AND consecutive_failures > 0`,
-            healthy,
-          ),
-        ]
-      : []),
   ]);
+  // After the commit, not inside it: two batches finishing the last deliveries of one alert
+  // concurrently would each miss the other's uncommitted rows and neither would settle it.
+  // Whichever commits last sees both here.
+  if (settled.length > 0) await settleAlertsSql(prisma, settled);
+  // A delivered attempt ends its webhook's failure streak; rows without one are not touched.
+  if (healthy.length > 0) {
+    await prisma.$executeRawUnsafe(
+      `UPDATE webhooks SET consecutive_failures = 0, first_failure_at = NULL WHERE id = ANY($1::uuid[]) AND consecutive_failures > 0`,
+      healthy,
+    );
+  }
 }
 
 /**
