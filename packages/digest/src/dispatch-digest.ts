@@ -9,7 +9,7 @@ import {
   type WebhookType,
 } from '@herald/core';
 import { type PrismaClient, uuidv7 } from '@herald/db';
-import { deliveryJobId, type HeraldQueues } from '@herald/queue';
+import { deliveryJob, type HeraldQueues } from '@herald/queue';
 import type { ClaimedDigest } from './digest-claims';
 
 export interface DispatchDigestDeps {
@@ -99,13 +99,7 @@ export async function dispatchDigest(deps: DispatchDigestDeps, digest: ClaimedDi
     select: { id: true, webhookId: true },
   });
   if (pending.length > 0) {
-    await deps.queues.deliveries.addBulk(
-      pending.map((d) => ({
-        name: 'deliver',
-        data: { deliveryId: d.id, webhookId: d.webhookId, kind: 'digest' as const },
-        opts: { jobId: deliveryJobId(d.id) },
-      })),
-    );
+    await deps.queues.deliveries.addBulk(pending.map((d) => deliveryJob({ ...d, kind: 'digest' })));
   }
   await prisma.digest.update({
     where: { id: digest.id },

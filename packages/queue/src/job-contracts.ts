@@ -19,3 +19,15 @@ export function alertJobId(alertId: string): string {
 export function deliveryJobId(deliveryId: string): string {
   return deliveryId;
 }
+
+/**
+ * The job that sends one delivery: named once here so every producer (fan-out, digest, notices,
+ * sweeper, admin retry) enqueues the same shape under the delivery id.
+ */
+export function deliveryJob(delivery: { id: string; webhookId: string; kind: DeliveryJobKind }, delayMs = 0) {
+  return {
+    name: 'deliver',
+    data: { deliveryId: delivery.id, webhookId: delivery.webhookId, kind: delivery.kind } satisfies DeliveryJobData,
+    opts: { jobId: deliveryJobId(delivery.id), ...(delayMs > 0 ? { delay: delayMs } : {}) },
+  };
+}

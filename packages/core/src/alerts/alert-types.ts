@@ -53,17 +53,7 @@ export interface AlertView {
 }
 
 /** The stored alert fields an AlertView is made from (a database row, whatever its other columns). */
-export interface AlertRecord {
-  id: string;
-  type: string;
-  severity: Severity;
-  title: string;
-  message: string;
-  printerId: number;
-  printerName: string | null;
-  orgId: number | null;
-  occurredAt: Date;
-}
+export type AlertRecord = Omit<AlertView, 'type' | 'occurredAtMs'> & { type: string; occurredAt: Date };
 
 export function toAlertView(record: AlertRecord): AlertView {
   return {

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@herald/db';
 import type { SendResult } from '../sender/http-sender';
 import type { AttemptOutcome } from './attempt-outcome';
-import { settleAlertsSql, toAttemptRow, writeAttemptRows } from './batched-attempt-writer';
+import { settleAlertsSql } from './batched-attempt-writer';
 
 export interface RecordAttemptInput {
   deliveryId: string;
@@ -15,11 +15,6 @@ export interface RecordAttemptInput {
   /** Alert receipt time, for the ingest → 2xx latency. */
   receivedAtMs: number | null;
   nowMs: number;
-}
-
-/** Writes one attempt and the delivery's new state; settles the alert's status when its last delivery ends. */
-export async function recordAttempt(prisma: PrismaClient, input: RecordAttemptInput): Promise<void> {
-  await writeAttemptRows(prisma, [toAttemptRow(input)]);
 }
 
 /**

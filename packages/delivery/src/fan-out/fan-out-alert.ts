@@ -1,7 +1,7 @@
 import { decideDelivery, selectWebhooksForAlert, toAlertView } from '@herald/core';
 import type { Logger } from '@herald/config';
 import { type PrismaClient, uuidv7 } from '@herald/db';
-import { deliveryJobId, type HeraldQueues } from '@herald/queue';
+import { deliveryJob, type HeraldQueues } from '@herald/queue';
 import type { WebhookDirectory } from '../directory/webhook-directory';
 
 export interface FanOutDeps {
@@ -97,13 +97,7 @@ export async function fanOutAlerts(deps: FanOutDeps, alertIds: string[]): Promis
     select: { id: true, webhookId: true, alertId: true },
   });
   if (open.length > 0) {
-    await deps.queues.deliveries.addBulk(
-      open.map((d) => ({
-        name: 'deliver',
-        data: { deliveryId: d.id, webhookId: d.webhookId, kind: 'alert' as const },
-        opts: { jobId: deliveryJobId(d.id) },
-      })),
-    );
+    await deps.queues.deliveries.addBulk(open.map((d) => deliveryJob({ ...d, kind: 'alert' })));
   }
   const queuedIds = toDispatch.filter((d) => d.row.status === 'queued').map((d) => d.row.id);
   if (queuedIds.length > 0) {

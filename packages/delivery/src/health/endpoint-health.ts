@@ -1,7 +1,7 @@
 import type { WebhookType } from '@herald/core';
 import type { Logger } from '@herald/config';
 import { type PrismaClient, uuidv7 } from '@herald/db';
-import { deliveryJobId, type HeraldQueues } from '@herald/queue';
+import { deliveryJob, type HeraldQueues } from '@herald/queue';
 import type { WebhookDirectory } from '../directory/webhook-directory';
 import { cancelOpenDeliveries } from '../deliver/delivery-recorder';
 import { failingReason, shouldDisableForHealth, type HealthPolicy } from './health-policy';
@@ -33,8 +33,6 @@ interface WebhookRef {
 
 /** Tracks each webhook's run of failed deliveries and disables the ones that keep failing. */
 export interface EndpointHealth {
-  /** A delivery to the webhook succeeded: the failure streak starts over. */
-  recordSuccess(webhookId: string): Promise<void>;
   /** A delivery to the webhook ended failed or dead. Returns true when that disabled the webhook. */
   recordFailure(webhook: WebhookRef): Promise<boolean>;
   /** Disables the webhook now (no-op if already disabled); see `disableWebhook`. */
@@ -93,22 +91,10 @@ export function createEndpointHealth(deps: EndpointHealthDeps): EndpointHealth {
     }));
     await prisma.delivery.createMany({ data: deliveries });
     // If Redis is away, the sweeper enqueues these pending deliveries later.
-    await deps.queues.deliveries.addBulk(
-      deliveries.map((d) => ({
-        name: 'deliver',
-        data: { deliveryId: d.id, webhookId: d.webhookId, kind: 'notice' as const },
-        opts: { jobId: deliveryJobId(d.id) },
-      })),
-    );
+    await deps.queues.deliveries.addBulk(deliveries.map((d) => deliveryJob({ id: d.id, webhookId: d.webhookId, kind: 'notice' })));
   }
 
   return {
-    async recordSuccess(webhookId) {
-      // Writes only when there is a streak to end.
-      await prisma.$executeRaw`
-        UPDATE webhooks SET consecutive_failures = 0, first_failure_at = NULL
-        WHERE id = ${webhookId}::uuid AND consecutive_failures > 0`;
-    },
     async recordFailure(webhook) {
       const nowMs = deps.now();
       const [row] = await prisma.$queryRaw<{ consecutive_failures: number; first_failure_at: Date; disabled_reason: string | null }[]>`

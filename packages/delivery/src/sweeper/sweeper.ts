@@ -1,6 +1,6 @@
 import type { Logger } from '@herald/config';
 import type { PrismaClient } from '@herald/db';
-import { alertJobId, deliveryJobId, type HeraldQueues } from '@herald/queue';
+import { alertJobId, deliveryJob, deliveryJobId, type HeraldQueues } from '@herald/queue';
 import { settleAlertStatuses } from '../deliver/delivery-recorder';
 
 export interface SweepResult {
@@ -65,13 +65,7 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
   const lostDeliveries = openDeliveries.filter((d) => lostDeliveryIds.has(deliveryJobId(d.id)));
   if (lostDeliveries.length > 0) {
     const nowMs = deps.now();
-    await deps.queues.deliveries.addBulk(
-      lostDeliveries.map((d) => ({
-        name: 'deliver',
-        data: { deliveryId: d.id, webhookId: d.webhookId, kind: d.kind },
-        opts: { jobId: deliveryJobId(d.id), delay: Math.max(0, (d.nextAttemptAt?.getTime() ?? 0) - nowMs) },
-      })),
-    );
+    await deps.queues.deliveries.addBulk(lostDeliveries.map((d) => deliveryJob(d, (d.nextAttemptAt?.getTime() ?? 0) - nowMs)));
   }
   const unsettled = await deps.prisma.$queryRaw<{ id: string }[]>`
     SELECT a.id::text AS id FROM alerts a

@@ -1,5 +1,5 @@
 import type { Delivery, PrismaClient } from '@herald/db';
-import { deliveryJobId, type DeliveryJobData, type HeraldQueues } from '@herald/queue';
+import { deliveryJob, deliveryJobId, type HeraldQueues } from '@herald/queue';
 import { conflict, HttpError } from '../http-errors';
 
 export const RETRYABLE_STATUSES = ['failed', 'dead', 'cancelled'] as const;
@@ -29,11 +29,6 @@ async function freeJobSlot(queue: DeliveriesQueue, deliveryId: string): Promise<
   if (state === 'completed' || state === 'failed') return (await queue.remove(jobId)) === 1 ? 'free' : 'busy';
   if (state === 'active') return 'busy';
   return 'kept';
-}
-
-function jobFor(delivery: RedeliveryTarget) {
-  const data: DeliveryJobData = { deliveryId: delivery.id, webhookId: delivery.webhookId, kind: delivery.kind };
-  return { name: 'deliver', data, opts: { jobId: deliveryJobId(delivery.id) } };
 }
 
 /** Alerts that had settled go back to `dispatched` until their re-sent deliveries settle again. */
@@ -79,7 +74,7 @@ export async function redeliver(
   );
   const toAdd = reopenedDeliveries.filter((delivery) => slots[deliveries.indexOf(delivery)] === 'free');
   // If Redis fails here, the rows are pending without a job: the worker's sweeper re-adds them.
-  if (toAdd.length > 0) await deps.queues.deliveries.addBulk(toAdd.map(jobFor)).catch(() => undefined);
+  if (toAdd.length > 0) await deps.queues.deliveries.addBulk(toAdd.map((delivery) => deliveryJob(delivery))).catch(() => undefined);
   return reopenedDeliveries.map((delivery) => delivery.id);
 }
 
