@@ -1,3 +1,4 @@
+import dns from 'node:dns';
 import { createHeraldContext, startWorker, type HeraldContext, type RunningWorker } from '@herald/runtime';
 import { createOrg, createWebhook, deliveriesOnceSettled, postAlert } from '../support/admin-fixtures';
 import { startHarness, type Harness } from '../support/herald-harness';
@@ -8,7 +9,8 @@ jest.setTimeout(60_000);
 /**
  * The SSRF guard as a user meets it: saving a webhook that points at a private address is a 422
  * naming the reason; a webhook that was allowed when saved but is not allowed for the worker that
- * sends it fails unrecoverably, with the reason recorded and nothing sent.
+ * sends it fails unrecoverably, with the reason recorded and nothing sent; so does one whose host
+ * name resolved to a public address when saved and to 127.0.0.1 when sent (DNS rebinding).
  */
 describe('SSRF guard at save time (nothing allowed)', () => {
   let herald: Harness;
@@ -122,6 +124,60 @@ describe('SSRF guard at send time', () => {
     expect(delivery.last_error).toContain('destination blocked by the SSRF guard');
     expect(delivery.last_error).toContain('loopback (127.0.0.0/8)');
     expect(JSON.stringify(delivery)).not.toContain('tok3n');
+    expect(receiver.requests).toHaveLength(0);
+  });
+});
+
+describe('SSRF guard against DNS rebinding (the name changes between save and send)', () => {
+  const REBINDING_HOST = 'rebinding.herald.test';
+  let answer = '93.184.215.14';
+  const lookedUp: string[] = [];
+  let lookup: jest.SpiedFunction<typeof dns.promises.lookup>;
+  let herald: Harness;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    // The system resolver the API (save time) and the worker (send time) both use, answering for
+    // one name the way a rebinding attacker's DNS server would; every other name resolves as usual.
+    const systemLookup = dns.promises.lookup.bind(dns.promises);
+    lookup = jest.spyOn(dns.promises, 'lookup').mockImplementation((async (hostname: string, options: dns.LookupAllOptions) => {
+      if (hostname !== REBINDING_HOST) return systemLookup(hostname, options);
+      lookedUp.push(answer);
+      return [{ address: answer, family: 4 }];
+    }) as typeof dns.promises.lookup);
+    herald = await startHarness({ env: { HERALD_ALLOWED_PRIVATE_TARGETS: '', HERALD_RETRY_SCHEDULE: '1,1' } });
+  });
+
+  afterAll(async () => {
+    await herald?.close();
+    lookup?.mockRestore();
+    await receiver?.close();
+  });
+
+  it('a webhook saved while its name was public fails unrecoverably once the name points at 127.0.0.1; nothing reaches the receiver', async () => {
+    const { port } = new URL(receiver.url('/'));
+    const saved = await herald.request('POST', '/v1/webhooks', {
+      name: 'rebinding',
+      url: `https://${REBINDING_HOST}:${port}/rebound/tok3n`,
+      type: 'generic',
+    });
+    expect(saved.status).toBe(201);
+    expect(lookedUp).toEqual(['93.184.215.14']);
+
+    answer = '127.0.0.1';
+    const alertId = await postAlert(herald, { printer_id: 7 });
+    const [settled] = await deliveriesOnceSettled(herald, alertId);
+    const delivery = (await herald.request('GET', `/v1/deliveries/${settled.id}`)).body;
+
+    expect(lookedUp).toEqual(['93.184.215.14', '127.0.0.1']);
+    expect(delivery).toMatchObject({ status: 'failed' });
+    expect(delivery.attempts).toHaveLength(1);
+    // Refused after resolving and before connecting, so not even a TLS handshake reached 127.0.0.1.
+    expect(delivery.last_error).toContain('destination blocked by the SSRF guard');
+    expect(delivery.last_error).toContain('loopback (127.0.0.0/8)');
+    expect(JSON.stringify(delivery)).not.toContain('tok3n');
+    expect(delivery.last_error).not.toContain(REBINDING_HOST);
     expect(receiver.requests).toHaveLength(0);
   });
 });

@@ -71,4 +71,9 @@ test('a bad environment value stops start-up with one line naming the variable',
   expect(await badKey.exited).toBe(1);
   expect(badKey.stderr().trim()).toMatch(/^herald: HERALD_FERNET_KEYS: key #1 must be 32 bytes/);
   expect(badKey.stderr()).not.toContain('dG9vLXNob3J0');
+  const badTarget = startSingleNode({ HERALD_ALLOWED_PRIVATE_TARGETS: '10.0.0.0/8,10.0.0.0/33' });
+  expect(await badTarget.exited).toBe(1);
+  expect(badTarget.stderr().trim()).toBe(
+    "herald: HERALD_ALLOWED_PRIVATE_TARGETS: '10.0.0.0/33' is neither a CIDR, an IP address nor a host name",
+  );
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { AllowListEntryError, parseAllowList } from '@herald/net-guard';
 import { ConfigError } from './config-error';
 import { type Env, readBool, readEnum, readInt, readList, readOptional, readString, readUrl } from './env-readers';
 
@@ -73,6 +74,19 @@ function readFernetKeys(env: Env): string[] {
   return keys;
 }
 
+/** Checked with the SSRF guard's own parser, so a bad entry stops start-up here rather than in the worker. */
+function readAllowedPrivateTargets(env: Env): string[] {
+  const name = 'HERALD_ALLOWED_PRIVATE_TARGETS';
+  const entries = readList(env, name);
+  try {
+    parseAllowList(entries);
+  } catch (error) {
+    if (error instanceof AllowListEntryError) throw new ConfigError(name, error.problem);
+    throw error;
+  }
+  return entries;
+}
+
 function readRedisUrl(env: Env): string {
   return readUrl(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) as string;
 }
@@ -136,6 +150,6 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
       rateLimitPerMinute: readInt(env, 'HERALD_API_RATE_LIMIT', 6000, 0, 10_000_000),
       maxBatch: 1000,
     },
-    allowedPrivateTargets: readList(env, 'HERALD_ALLOWED_PRIVATE_TARGETS'),
+    allowedPrivateTargets: readAllowedPrivateTargets(env),
   };
 }

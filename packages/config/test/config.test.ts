@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     [{ HERALD_RETRY_SCHEDULE: '5,soon' }, 'HERALD_RETRY_SCHEDULE'],
     [{ HERALD_RATE_LIMITS: 'maybe' }, 'HERALD_RATE_LIMITS'],
     [{ HERALD_ENV: 'production' }, 'HERALD_FERNET_KEYS'],
+    [{ HERALD_ALLOWED_PRIVATE_TARGETS: '10.0.0.0/33' }, 'HERALD_ALLOWED_PRIVATE_TARGETS'],
   ])('%j fails naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -53,5 +54,25 @@ describe('loadConfig', () => {
 
   test('several Fernet keys are kept newest first', () => {
     expect(loadConfig({ HERALD_FERNET_KEYS: ` ${KEY} ,${KEY.replace('c', 'd')}` }).fernetKeys).toEqual([KEY, KEY.replace('c', 'd')]);
+  });
+
+  test('HERALD_ALLOWED_PRIVATE_TARGETS keeps CIDRs, addresses and host names as given', () => {
+    const env = { HERALD_ALLOWED_PRIVATE_TARGETS: ' 10.0.0.0/8, 192.168.1.20 ,fd00::/8,[::1],printers.lan, ' };
+    expect(loadConfig(env).allowedPrivateTargets).toEqual(['10.0.0.0/8', '192.168.1.20', 'fd00::/8', '[::1]', 'printers.lan']);
+    expect(loadConfig({}).allowedPrivateTargets).toEqual([]);
+  });
+
+  test.each([
+    ['10.0.0.0/33', '10.0.0.0/33'],
+    ['10.0.0.0/8/1', '10.0.0.0/8/1'],
+    ['fd00::/129', 'fd00::/129'],
+    ['10.0.0.0/8,bad host!', 'bad host!'],
+    ['https://printers.lan', 'https://printers.lan'],
+    ['*.lan', '*.lan'],
+    ['300.1.2.3/8', '300.1.2.3/8'],
+  ])('HERALD_ALLOWED_PRIVATE_TARGETS=%j fails on one line naming the variable and the entry %j', (value, entry) => {
+    expect(() => loadConfig({ HERALD_ALLOWED_PRIVATE_TARGETS: value })).toThrow(
+      new ConfigError('HERALD_ALLOWED_PRIVATE_TARGETS', `'${entry}' is neither a CIDR, an IP address nor a host name`),
+    );
   });
 });

@@ -12,6 +12,19 @@ interface Network {
   readonly prefixLength: number;
 }
 
+/** An HERALD_ALLOWED_PRIVATE_TARGETS entry that is neither a CIDR, an IP address nor a host name. */
+export class AllowListEntryError extends Error {
+  /** The problem without the variable name, for callers that add it themselves (loadConfig's ConfigError). */
+  readonly problem: string;
+
+  constructor(readonly entry: string) {
+    const problem = `'${entry}' is neither a CIDR, an IP address nor a host name`;
+    super(`HERALD_ALLOWED_PRIVATE_TARGETS: ${problem}`);
+    this.name = 'AllowListEntryError';
+    this.problem = problem;
+  }
+}
+
 const HOST_NAME = /^[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*$/;
 
 /** Lower case, no brackets, no trailing dot: how names and literals are compared. */
@@ -26,7 +39,7 @@ function parseNetwork(entry: string): Network {
   const maxBits = network?.version === 4 ? 32 : 128;
   const prefixLength = bits === undefined ? maxBits : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
   if (network === undefined || extra !== undefined || !(prefixLength >= 0 && prefixLength <= maxBits)) {
-    throw new Error(`HERALD_ALLOWED_PRIVATE_TARGETS: '${entry}' is neither a CIDR, an IP address nor a host name`);
+    throw new AllowListEntryError(entry);
   }
   return { network, prefixLength };
 }
@@ -35,7 +48,7 @@ function looksLikeAddress(entry: string): boolean {
   return entry.includes('/') || entry.includes(':') || parseIpLiteral(entry) !== undefined;
 }
 
-/** @throws Error naming the first entry that is neither a CIDR, an address nor a host name */
+/** @throws AllowListEntryError naming the first entry that is neither a CIDR, an address nor a host name */
 export function parseAllowList(entries: readonly string[]): AllowList {
   const networks: Network[] = [];
   const hosts = new Set<string>();
@@ -46,9 +59,7 @@ export function parseAllowList(entries: readonly string[]): AllowList {
       networks.push(parseNetwork(entry));
     } else {
       const host = normaliseHost(entry);
-      if (!HOST_NAME.test(host)) {
-        throw new Error(`HERALD_ALLOWED_PRIVATE_TARGETS: '${entry}' is neither a CIDR, an IP address nor a host name`);
-      }
+      if (!HOST_NAME.test(host)) throw new AllowListEntryError(entry);
       hosts.add(host);
     }
   }

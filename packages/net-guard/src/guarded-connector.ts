@@ -26,7 +26,7 @@ const NEXT_ADDRESS_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH
 export function createGuardedConnector(options: GuardedConnectorOptions): buildConnector.connector {
   const connectToAddress = buildConnector({ ...options.connectOptions, timeout: options.connectTimeoutMs ?? 10_000 });
   const resolve = options.resolve ?? systemResolver;
-  // Parsed now, so a bad HERALD_ALLOWED_PRIVATE_TARGETS stops the worker at start-up.
+  // Parsed once, up front (loadConfig has already refused a bad HERALD_ALLOWED_PRIVATE_TARGETS entry).
   const allowedPrivateTargets = allowListOf(options.allowedPrivateTargets);
   const lookupTimeoutMs = options.lookupTimeoutMs ?? 5_000;
 

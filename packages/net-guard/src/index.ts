@@ -1,6 +1,6 @@
 export { parseIpLiteral, parseIpv4Loose, formatIp, unmapIpv4, type IpAddress } from './ip-address';
 export { blockedRangeOf, embeddedIpv4, type BlockedCategory, type BlockedRange } from './address-ranges';
-export { parseAllowList, allowListOf, normaliseHost, type AllowList } from './allow-list';
+export { parseAllowList, allowListOf, normaliseHost, AllowListEntryError, type AllowList } from './allow-list';
 export { systemResolver, resolveWithin, UnresolvableHostError, type HostResolver, type ResolvedAddress } from './resolver';
 export {
   checkDestination,

@@ -1,5 +1,5 @@
 import dns from 'node:dns';
-import { checkDestination, checkDestinationSyntax, parseAllowList, type HostResolver } from '../src';
+import { AllowListEntryError, checkDestination, checkDestinationSyntax, parseAllowList, type HostResolver } from '../src';
 
 const PUBLIC = '93.184.215.14';
 const none: string[] = [];
@@ -213,6 +213,8 @@ describe('HERALD_ALLOWED_PRIVATE_TARGETS', () => {
     expect(() => parseAllowList(['10.0.0.0/8/1'])).toThrow('neither a CIDR');
     expect(() => parseAllowList(['fd00::/129'])).toThrow('neither a CIDR');
     expect(() => parseAllowList(['bad host!'])).toThrow('neither a CIDR');
+    expect(() => parseAllowList(['hooks.lan', 'bad host!'])).toThrow(expect.objectContaining({ entry: 'bad host!' }));
+    expect(() => parseAllowList(['bad host!'])).toThrow(AllowListEntryError);
     expect(parseAllowList([' 10.0.0.0/8 ', '', 'hooks.lan']).isEmpty).toBe(false);
   });
 });
