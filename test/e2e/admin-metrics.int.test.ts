@@ -132,10 +132,11 @@ describe('separate API and worker processes', () => {
     for (const printer of [1, 2, 3]) await postAlert(herald, { type: 'print_failed', printer_id: printer });
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const waiting = (await scrape(herald, METRICS_TOKEN)).text;
-    expect(sample(waiting, 'herald_queue_waiting{queue="alerts"}')).toBe(3);
-    expect(sample(waiting, 'herald_queue_oldest_waiting_age_seconds{queue="alerts"}')).toBeGreaterThanOrEqual(1);
-    expect(sample(waiting, 'herald_queue_oldest_waiting_age_seconds{queue="alerts"}')).toBeLessThan(30);
-    expect(sample(waiting, 'herald_queue_waiting{queue="deliveries"}')).toBe(0);
+    // Routed at ingest: three deliveries wait for a worker, nothing waits for fan-out.
+    expect(sample(waiting, 'herald_queue_waiting{queue="deliveries"}')).toBe(3);
+    expect(sample(waiting, 'herald_queue_oldest_waiting_age_seconds{queue="deliveries"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(waiting, 'herald_queue_oldest_waiting_age_seconds{queue="deliveries"}')).toBeLessThan(30);
+    expect(sample(waiting, 'herald_queue_waiting{queue="alerts"}')).toBe(0);
 
     // A worker in its own context, as `npm run start:worker` runs it, with HERALD_WORKER_METRICS_PORT.
     workerContext = await createHeraldContext(herald.config, 'worker', herald.context.logger);

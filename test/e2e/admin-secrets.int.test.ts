@@ -188,7 +188,7 @@ test('no clear webhook URL in the database, API answers, logs, metrics, dashboar
   expect(corpus.database).toMatch(/"url_encrypted":"gAAAAA/);
   expect(corpus.answers).toContain('••••');
   expect(corpus.logs).toContain('"deliveryId"');
-  expect(corpus.redis).toContain(alertId);
+  expect(corpus.redis).toContain(byWebhook.get(discord.id)?.id);
 
   expect(leaks(corpus)).toEqual([]);
   // The search itself would notice a URL logged as it was saved (the masked one is not a leak).

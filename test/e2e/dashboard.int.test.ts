@@ -96,7 +96,8 @@ test('after logging in with an admin token it shows both queues with their job c
   expect(api.status()).toBe(200);
   const { queues } = (await api.json()) as { queues: { name: string; counts: Record<string, number> }[] };
   const counts = Object.fromEntries(queues.map((q) => [q.name, q.counts]));
-  expect(counts.alerts).toEqual(expect.objectContaining({ completed: 2, failed: 0 }));
+  // The API routes alerts as it saves them: the fan-out queue only takes what the sweeper hands it.
+  expect(counts.alerts).toEqual(expect.objectContaining({ waiting: 0, completed: 0, failed: 0 }));
   expect(counts.deliveries).toEqual(expect.objectContaining({ completed: 2, failed: 2 }));
 
   const text = await eventually('the queue cards to render their counts', async () => {
@@ -104,9 +105,9 @@ test('after logging in with an admin token it shows both queues with their job c
     return /\d+ Jobs/i.test(body) && !/Loading\.\.\./.test(body) ? body : undefined;
   });
   // The overview totals the statuses of every queue, then one card per queue with its job count.
-  expect(text).toMatch(/COMPLETED\s+4\b/i);
+  expect(text).toMatch(/COMPLETED\s+2\b/i);
   expect(text).toMatch(/FAILED\s+2\b/i);
-  expect(text).toMatch(/\balerts\s+2 Jobs/i);
+  expect(text).toMatch(/\balerts\s+0 Jobs/i);
   expect(text).toMatch(/\bdeliveries\s+FAILED\s+2\s+4 Jobs/i);
 
   fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });

@@ -106,7 +106,9 @@ describe('Fernet key rotation while alerts keep flowing', () => {
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
-    herald = await startHarness({ worker: false, env: { HERALD_FERNET_KEYS: KEY_A } });
+    // The API routes alerts too, so it decrypts URLs: like every process it must read B before
+    // anything is re-encrypted. It starts with A to encrypt and B to read (step 0 of the rollout).
+    herald = await startHarness({ worker: false, env: { HERALD_FERNET_KEYS: `${KEY_A},${KEY_B}` } });
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client';
 import { migrate, type MigrateOptions, type MigrateResult } from './migrator';
-import { pgExecutor, pgliteExecutor } from './sql-executor';
+import { pgExecutor, pgliteExecutor, poolExecutor, type SqlExecutor } from './sql-executor';
 
 /** Which Herald process is opening the database; only single-node may use embedded PGlite. */
 export type DatabaseRole = 'single-node' | 'worker' | 'api' | 'digest';
@@ -29,6 +29,8 @@ export interface CreateDatabaseOptions {
 
 export interface Database {
   prisma: PrismaClient;
+  /** Plain SQL on the same connections as `prisma`, for the hot path's batched statements. */
+  sql: SqlExecutor;
   kind: DatabaseKind;
   /** Applies pending migrations from prisma/migrations (safe to call from several processes at once). */
   migrate(): Promise<MigrateResult>;
@@ -56,10 +58,13 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
 
 function createPostgresDatabase(connectionString: string, options: CreateDatabaseOptions): Database {
   const connectionTimeoutMillis = options.connectTimeoutMs ?? 10_000;
-  const adapter = new PrismaPg({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis });
-  const prisma = new PrismaClient({ adapter });
+  // One pool for Prisma and plain SQL alike: a process holds poolSize connections, not twice that.
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis });
+  pool.on('error', () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
+    sql: poolExecutor(pool),
     kind: 'postgres',
     async migrate() {
       // A dedicated session: the advisory lock belongs to one connection, not to Prisma's pool.
@@ -74,6 +79,7 @@ function createPostgresDatabase(connectionString: string, options: CreateDatabas
     },
     async close() {
       await prisma.$disconnect();
+      await pool.end().catch(() => undefined);
     },
   };
 }
@@ -85,6 +91,7 @@ async function createPGliteDatabase(options: CreateDatabaseOptions): Promise<Dat
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
+    sql: pgliteExecutor(pglite),
     kind: 'pglite',
     migrate: () => migrate(pgliteExecutor(pglite), options.migrations),
     async close() {

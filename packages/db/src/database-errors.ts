@@ -26,7 +26,9 @@ function collectCodes(error: unknown, depth = 0): string[] {
   for (const value of [e.code, e.originalCode, e.kind]) if (typeof value === 'string') codes.push(value);
   if (
     typeof e.message === 'string' &&
-    /Connection terminated|connect ECONNREFUSED|terminating connection|Can't reach database/i.test(e.message)
+    /Connection terminated|connect ECONNREFUSED|terminating connection|Can't reach database|timeout exceeded when trying to connect/i.test(
+      e.message,
+    )
   ) {
     codes.push('ECONNREFUSED');
   }

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
-import type { ClientBase } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 
 /** One database session: statements run in order on the same connection. */
 export interface SqlSession {
@@ -37,6 +38,43 @@ export function pgExecutor(client: ClientBase): SqlExecutor {
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
+      }
+    },
+  };
+}
+
+/**
+ * A node-postgres pool as an executor: each query takes any free connection, a transaction holds
+ * one for its duration. The hot path uses this directly, without an ORM's per-query cost.
+ *
+ * Queries run as named prepared statements, so PostgreSQL parses and plans each statement once
+ * per connection rather than on every batch. Callers pass constant SQL text (values go in
+ * `params`), which keeps the set of names bounded.
+ */
+export function poolExecutor(pool: Pool): SqlExecutor {
+  const names = new Map<string, string>();
+  const statementName = (sql: string) => {
+    let name = names.get(sql);
+    if (name === undefined) {
+      name = `herald_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+  return {
+    async query<Row extends object>(sql: string, params: readonly unknown[] = []) {
+      const result = await pool.query({ name: statementName(sql), text: sql, values: [...params] });
+      return result.rows as Row[];
+    },
+    async exec(script) {
+      await pool.query(script);
+    },
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        return await pgExecutor(client).transaction(work);
+      } finally {
+        client.release();
       }
     },
   };

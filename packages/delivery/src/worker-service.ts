@@ -1,9 +1,10 @@
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '@herald/core';
 import type { HeraldConfig, Logger } from '@herald/config';
-import type { PrismaClient } from '@herald/db';
+import type { PrismaClient, SqlExecutor } from '@herald/db';
 import {
   createHeraldQueues,
   createRedisConnection,
+  FINISHED_JOB_RETENTION,
   QUEUE_NAMES,
   workerConnectionOptions,
   type AlertJobData,
@@ -27,6 +28,8 @@ import { startAttemptRetention } from './retention/attempt-retention';
 export interface DeliveryWorkerDeps {
   config: HeraldConfig;
   prisma: PrismaClient;
+  /** Plain SQL on the same database, for the per-delivery statements. */
+  sql: SqlExecutor;
   codec: SecretCodec;
   logger: Logger;
   now?: () => number;
@@ -54,7 +57,7 @@ const DATABASE_RETRY_MS = 2_000;
 
 /** The delivery worker process: fan-out and delivery consumers plus the sweeper, sharing one webhook cache. */
 export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<DeliveryWorker> {
-  const { config, prisma, logger } = deps;
+  const { config, prisma, sql, logger } = deps;
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const producerConnection = createRedisConnection(config.redisUrl, 'worker');
@@ -83,6 +86,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   });
   const health = createEndpointHealth({
     prisma,
+    sql,
     queues,
     directory,
     logger,
@@ -118,10 +122,10 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   const fanOut = createBatchLoader<string, FanOutOutcome>({
     maxSize: 200,
     maxWaitMs: 2,
-    load: (alertIds) => fanOutAlerts({ prisma, queues, directory, logger, now }, alertIds),
+    load: (alertIds) => fanOutAlerts({ prisma, sql, queues, directory, logger, now }, alertIds),
   });
-  const loadDelivery = createDeliveryLoader(prisma);
-  const attemptWriter = createBatchedAttemptWriter(prisma);
+  const loadDelivery = createDeliveryLoader(sql);
+  const attemptWriter = createBatchedAttemptWriter(sql);
 
   const fanOutWorker = new Worker<AlertJobData>(
     QUEUE_NAMES.alerts,
@@ -130,6 +134,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
       connection: workerConnectionOptions(config.redisUrl),
       prefix: config.queuePrefix,
       concurrency: deps.fanOutConcurrency ?? 100,
+      ...FINISHED_JOB_RETENTION,
       lockDuration: config.worker.jobLockMs,
       stalledInterval: config.worker.jobLockMs,
     },
@@ -140,7 +145,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
       guarded(job, token, () =>
         deliverJob(
           {
-            prisma,
+            sql,
             directory,
             sender,
             limiter,
@@ -162,6 +167,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
       connection: workerConnectionOptions(config.redisUrl),
       prefix: config.queuePrefix,
       concurrency: config.worker.concurrency,
+      ...FINISHED_JOB_RETENTION,
       lockDuration: config.worker.jobLockMs,
       stalledInterval: config.worker.jobLockMs,
     },
@@ -180,7 +186,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   const sweepTimer = setInterval(() => {
     if (sweeping || gate.closed) return;
     sweeping = true;
-    sweepOnce({ prisma, queues, logger, now, staleAfterMs: config.sweeper.staleAfterMs })
+    sweepOnce({ prisma, sql, queues, logger, now, staleAfterMs: config.sweeper.staleAfterMs })
       .catch((error: unknown) => {
         if (!gate.noteError(error)) logger.warn({ err: error }, 'sweep failed; will try again');
       })

@@ -1,4 +1,4 @@
-import { alertJobId, type HeraldQueues } from '@herald/queue';
+import { fanOutJob, type HeraldQueues } from '@herald/queue';
 
 /**
  * Hands saved alerts to the fan-out queue. A failure here loses nothing: the alerts are saved
@@ -7,7 +7,7 @@ import { alertJobId, type HeraldQueues } from '@herald/queue';
 export async function enqueueSavedAlerts(queues: HeraldQueues, alertIds: string[]): Promise<boolean> {
   if (alertIds.length === 0) return true;
   try {
-    await queues.alerts.addBulk(alertIds.map((alertId) => ({ name: 'fan-out', data: { alertId }, opts: { jobId: alertJobId(alertId) } })));
+    await queues.alerts.addBulk(alertIds.map(fanOutJob));
     return true;
   } catch {
     return false;

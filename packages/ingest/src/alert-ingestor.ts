@@ -1,5 +1,5 @@
 import { type FieldError, type NormalizedAlertInput, parseAlertBatch, parseAlertInput } from '@herald/core';
-import type { PrismaClient } from '@herald/db';
+import type { SqlSession } from '@herald/db';
 import type { HeraldQueues } from '@herald/queue';
 import type { Logger } from '@herald/config';
 import { saveAlerts, type SavedAlertRef } from './alert-writer';
@@ -8,10 +8,16 @@ import { AlertRejectedError } from './ingest-errors';
 import type { IngestSource } from './ingest-source';
 
 export interface AlertIngestorDeps {
-  prisma: PrismaClient;
+  sql: SqlSession;
   queues: HeraldQueues;
   logger: Logger;
   now?: () => number;
+  /**
+   * Routes newly saved alerts to their webhooks at once (fan-out at ingest: delivery records and
+   * jobs created before the request is answered). Without it, or when it fails, the alerts go to
+   * the fan-out queue for a worker to route.
+   */
+  dispatch?(alertIds: string[]): Promise<void>;
 }
 
 export interface AlertIngestor {
@@ -28,8 +34,17 @@ export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
 
   async function ingestNormalized(alerts: NormalizedAlertInput[], source: IngestSource): Promise<SavedAlertRef[]> {
     const nowMs = now();
-    const refs = await saveAlerts(deps.prisma, alerts, source, nowMs);
+    const refs = await saveAlerts(deps.sql, alerts, source, nowMs);
     const createdIds = refs.filter((ref) => ref.created).map((ref) => ref.id);
+    if (createdIds.length > 0 && deps.dispatch) {
+      try {
+        await deps.dispatch(createdIds);
+        return refs;
+      } catch (error) {
+        // Saved either way: a worker routes them from the fan-out queue, or the sweeper re-enqueues.
+        deps.logger.warn({ err: error, count: createdIds.length }, 'routing at ingest failed: alerts handed to the fan-out queue');
+      }
+    }
     const enqueued = await enqueueSavedAlerts(deps.queues, createdIds);
     if (!enqueued) {
       deps.logger.warn({ count: createdIds.length }, 'redis unavailable: alerts saved, the sweeper will enqueue them');

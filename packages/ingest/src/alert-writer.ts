@@ -1,5 +1,5 @@
 import type { NormalizedAlertInput } from '@herald/core';
-import { type Prisma, type PrismaClient, uuidv7 } from '@herald/db';
+import { type SqlSession, uuidv7 } from '@herald/db';
 import { AlertRejectedError } from './ingest-errors';
 import type { IngestSource } from './ingest-source';
 
@@ -9,21 +9,47 @@ export interface SavedAlertRef {
   created: boolean;
 }
 
+interface AlertRow {
+  id: string;
+  type: string;
+  severity: string;
+  title: string;
+  message: string;
+  printerId: number;
+  printerName: string | null;
+  orgId: number | null;
+  occurredAt: Date;
+  /** JSON text, or null. */
+  data: string | null;
+  dedupeKey: string | null;
+}
+
+/** One statement for a whole batch, arrays unnested server-side; a dedupe key already taken inserts nothing. */
+const INSERT_ALERTS_SQL = `
+  INSERT INTO alerts (id, type, severity, title, message, printer_id, printer_name, org_id, occurred_at, data, dedupe_key,
+                      received_at, source, status)
+  SELECT n.id, n.type, n.severity::"Severity", n.title, n.message, n.printer_id, n.printer_name, n.org_id, n.occurred_at, n.data,
+         n.dedupe_key, $12::timestamptz, $13::text, 'queued'::"AlertStatus"
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[],
+              $9::timestamptz[], $10::jsonb[], $11::text[])
+    AS n(id, type, severity, title, message, printer_id, printer_name, org_id, occurred_at, data, dedupe_key)
+  ON CONFLICT DO NOTHING`;
+
 /**
  * Saves validated alerts in one insert. The alert's organization is its printer's at ingest time;
  * an unknown printer has none. Returns one ref per input, in input order.
  */
 export async function saveAlerts(
-  prisma: PrismaClient,
+  sql: SqlSession,
   inputs: NormalizedAlertInput[],
   source: IngestSource,
   nowMs: number,
 ): Promise<SavedAlertRef[]> {
   const printerIds = [...new Set(inputs.map((input) => input.printerId))];
-  const printers = await prisma.printer.findMany({
-    where: { id: { in: printerIds } },
-    select: { id: true, orgId: true, name: true },
-  });
+  const printers = await sql.query<{ id: number; orgId: number | null; name: string }>(
+    'SELECT id, org_id AS "orgId", name FROM printers WHERE id = ANY($1::int[])',
+    [printerIds],
+  );
   const printerById = new Map(printers.map((printer) => [printer.id, printer]));
 
   if (source.orgId !== null) {
@@ -41,9 +67,9 @@ export async function saveAlerts(
     }
   }
 
-  const existingByKey = await findExistingByDedupeKey(prisma, inputs, source);
+  const existingByKey = await findExistingByDedupeKey(sql, inputs, source);
   const refs: SavedAlertRef[] = [];
-  const rows: Prisma.AlertCreateManyInput[] = [];
+  const rows: AlertRow[] = [];
   const newIdByKey = new Map<string, string>();
   for (const input of inputs) {
     const key = input.dedupeKey;
@@ -66,20 +92,32 @@ export async function saveAlerts(
       printerName: input.printerName ?? printer?.name ?? null,
       orgId: printer?.orgId ?? null,
       occurredAt: new Date(input.occurredAtMs),
-      receivedAt: new Date(nowMs),
-      data: input.data ?? undefined,
-      source: source.id,
+      data: input.data === undefined || input.data === null ? null : JSON.stringify(input.data),
       dedupeKey: key,
-      status: 'queued',
     });
   }
   if (rows.length === 0) return refs;
 
-  await prisma.alert.createMany({ data: rows, skipDuplicates: true });
+  const col = <K extends keyof AlertRow>(key: K) => rows.map((row) => row[key]);
+  await sql.query(INSERT_ALERTS_SQL, [
+    col('id'),
+    col('type'),
+    col('severity'),
+    col('title'),
+    col('message'),
+    col('printerId'),
+    col('printerName'),
+    col('orgId'),
+    col('occurredAt'),
+    col('data'),
+    col('dedupeKey'),
+    new Date(nowMs),
+    source.id,
+  ]);
   if (newIdByKey.size === 0) return refs;
 
   // A concurrent request may have won a dedupe key between our read and insert: answer with its id.
-  const winners = await findExistingByDedupeKey(prisma, inputs, source);
+  const winners = await findExistingByDedupeKey(sql, inputs, source);
   return refs.map((ref, index) => {
     const key = inputs[index]?.dedupeKey;
     const winner = key ? winners.get(key) : undefined;
@@ -88,15 +126,15 @@ export async function saveAlerts(
 }
 
 async function findExistingByDedupeKey(
-  prisma: PrismaClient,
+  sql: SqlSession,
   inputs: NormalizedAlertInput[],
   source: IngestSource,
 ): Promise<Map<string, string>> {
   const keys = [...new Set(inputs.flatMap((input) => (input.dedupeKey === null ? [] : [input.dedupeKey])))];
   if (keys.length === 0) return new Map();
-  const existing = await prisma.alert.findMany({
-    where: { source: source.id, dedupeKey: { in: keys } },
-    select: { id: true, dedupeKey: true },
-  });
-  return new Map(existing.map((row) => [row.dedupeKey as string, row.id]));
+  const existing = await sql.query<{ id: string; dedupeKey: string }>(
+    'SELECT id, dedupe_key AS "dedupeKey" FROM alerts WHERE source = $1 AND dedupe_key = ANY($2::text[])',
+    [source.id, keys],
+  );
+  return new Map(existing.map((row) => [row.dedupeKey, row.id]));
 }

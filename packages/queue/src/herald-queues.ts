@@ -9,23 +9,19 @@ const DAY_SECONDS = 86_400;
  * The database is the record; Redis keeps finished jobs only long enough for job-id
  * deduplication to hold while re-enqueues can still happen (a day), and failed ones a week
  * for inspection on the dashboard. Both are bounded in count too, so a storm cannot fill Redis.
+ * Set on the workers rather than on each job, which keeps every job small in Redis.
  */
-export const ALERT_JOB_OPTIONS: JobsOptions = {
-  attempts: 20,
-  backoff: { type: 'exponential', delay: 1_000 },
+export const FINISHED_JOB_RETENTION = {
   removeOnComplete: { age: DAY_SECONDS, count: 100_000 },
   removeOnFail: { age: 7 * DAY_SECONDS, count: 100_000 },
-};
+} as const;
 
-export const DELIVERY_JOB_OPTIONS: JobsOptions = {
-  // Endpoint retries are Herald's own (retry schedule, Retry-After as delayed jobs, which BullMQ
-  // does not count as attempts). BullMQ's attempts only cover Herald's own failures, such as
-  // the database being unreachable while recording an attempt.
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 1_000 },
-  removeOnComplete: { age: DAY_SECONDS, count: 100_000 },
-  removeOnFail: { age: 7 * DAY_SECONDS, count: 100_000 },
-};
+// Attempts only cover Herald's own failures: an unreachable database parks the job without using
+// one, and endpoint retries are Herald's own (retry schedule, Retry-After as delayed jobs, which
+// BullMQ does not count as attempts). No backoff: it would make each job's options too large to
+// be stored compactly, and the sweeper re-enqueues what a failed job left open.
+export const ALERT_JOB_OPTIONS: JobsOptions = { attempts: 20 };
+export const DELIVERY_JOB_OPTIONS: JobsOptions = { attempts: 8 };
 
 export interface HeraldQueues {
   alerts: Queue<AlertJobData>;

@@ -5,11 +5,12 @@ export interface AlertJobData {
 
 export type DeliveryJobKind = 'alert' | 'digest' | 'notice';
 
-/** Delivery job: the job id is the delivery id (one per alert and webhook). */
+/**
+ * Delivery job: the job id is the delivery id (one per alert and webhook) and the job name is its
+ * kind. The data stays small on purpose (see `deliveryJob`).
+ */
 export interface DeliveryJobData {
-  deliveryId: string;
   webhookId: string;
-  kind: DeliveryJobKind;
 }
 
 export function alertJobId(alertId: string): string {
@@ -20,14 +21,29 @@ export function deliveryJobId(deliveryId: string): string {
   return deliveryId;
 }
 
+/** The delivery a delivery job sends: its job id. */
+export function deliveryIdOfJob(job: { id?: string | undefined }): string {
+  if (job.id === undefined) throw new Error('a delivery job always has the delivery id as its job id');
+  return job.id;
+}
+
 /**
  * The job that sends one delivery: named once here so every producer (fan-out, digest, notices,
  * sweeper, admin retry) enqueues the same shape under the delivery id.
+ *
+ * Every field of the job stays under Redis's 64-byte listpack limit (no ids repeated in the data,
+ * retention set on the worker rather than per job), so Redis keeps a waiting job in about a third
+ * of the memory a job with larger fields takes.
  */
 export function deliveryJob(delivery: { id: string; webhookId: string; kind: DeliveryJobKind }, delayMs = 0) {
   return {
-    name: 'deliver',
-    data: { deliveryId: delivery.id, webhookId: delivery.webhookId, kind: delivery.kind } satisfies DeliveryJobData,
+    name: delivery.kind,
+    data: { webhookId: delivery.webhookId } satisfies DeliveryJobData,
     opts: { jobId: deliveryJobId(delivery.id), ...(delayMs > 0 ? { delay: delayMs } : {}) },
   };
+}
+
+/** The job that routes one saved alert to its webhooks. */
+export function fanOutJob(alertId: string) {
+  return { name: 'fan-out', data: { alertId } satisfies AlertJobData, opts: { jobId: alertJobId(alertId) } };
 }

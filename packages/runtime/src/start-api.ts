@@ -1,3 +1,4 @@
+import { createWebhookDirectory, fanOutAlerts } from '@herald/delivery';
 import { buildServer, type RouteGroup } from '@herald/http';
 import { createAlertIngestor } from '@herald/ingest';
 import { instrumentIngestor, metricsFor, type HeraldMetrics } from '@herald/metrics';
@@ -18,8 +19,33 @@ export async function startApi(
   const { config, database, logger } = context;
   // Shared with a worker started on the same context, so single-node serves one /metrics.
   const metrics = options.metrics ?? metricsFor(context);
+  // The API routes alerts as it saves them, from its own cache of webhooks and quiet hours.
+  const directory = createWebhookDirectory({
+    prisma: database.prisma,
+    codec: context.codec,
+    logger,
+    redisUrl: config.redisUrl,
+    queuePrefix: config.queuePrefix,
+    now: options.now,
+  });
+  const fanOutDeps = {
+    prisma: database.prisma,
+    sql: database.sql,
+    queues: context.queues,
+    directory,
+    logger,
+    now: options.now ?? Date.now,
+  };
   const ingestor = instrumentIngestor(
-    createAlertIngestor({ prisma: database.prisma, queues: context.queues, logger, now: options.now }),
+    createAlertIngestor({
+      sql: database.sql,
+      queues: context.queues,
+      logger,
+      now: options.now,
+      dispatch: async (alertIds) => {
+        await fanOutAlerts(fanOutDeps, alertIds);
+      },
+    }),
     metrics,
   );
   const server = await buildServer(
@@ -31,7 +57,11 @@ export async function startApi(
       ingestor,
       cipher: context.codec,
       logger,
-      announceDirectoryChange: () => context.announceDirectoryChange(),
+      announceDirectoryChange: () => {
+        // This process's cache first, so the next alert it routes sees the change.
+        directory.invalidate();
+        return context.announceDirectoryChange();
+      },
       databaseKind: database.kind,
       metrics,
       now: options.now,
@@ -39,5 +69,12 @@ export async function startApi(
     options.extraRoutes,
   );
   const address = await server.listen({ host: config.host, port: config.port });
-  return { server, address, close: () => server.close() };
+  return {
+    server,
+    address,
+    async close() {
+      await server.close();
+      await directory.close();
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { metricsFor, startMetricsListener, type HeraldMetrics } from '@herald/me
 import { createGuardedConnector } from '@herald/net-guard';
 import type { HeraldContext } from './herald-context';
 
-export interface StartWorkerOptions extends Omit<Partial<DeliveryWorkerDeps>, 'config' | 'prisma' | 'codec' | 'logger'> {
+export interface StartWorkerOptions extends Omit<Partial<DeliveryWorkerDeps>, 'config' | 'prisma' | 'sql' | 'codec' | 'logger'> {
   metrics?: HeraldMetrics;
   /**
    * A separate worker process has no HTTP API: with a port (HERALD_WORKER_METRICS_PORT), it serves
@@ -23,6 +23,7 @@ export async function startWorker(context: HeraldContext, options: StartWorkerOp
   const worker = await startDeliveryWorker({
     config: context.config,
     prisma: context.database.prisma,
+    sql: context.database.sql,
     codec: context.codec,
     logger: context.logger,
     ...workerOptions,

@@ -1,20 +1,20 @@
 import { isDiscordGlobalRateLimit } from '@herald/core';
 import type { Logger } from '@herald/config';
-import type { PrismaClient } from '@herald/db';
-import type { DeliveryJobData } from '@herald/queue';
+import type { SqlSession } from '@herald/db';
+import { deliveryIdOfJob, type DeliveryJobData } from '@herald/queue';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { WebhookDirectory } from '../directory/webhook-directory';
 import type { HttpSender, SendResult } from '../sender/http-sender';
 import type { EndpointHealth } from '../health/endpoint-health';
 import type { EndpointLimiter } from './endpoint-limiter';
 import { decideAttemptOutcome } from './attempt-outcome';
-import { cancelDelivery, settleAlertStatus, type RecordAttemptInput } from './delivery-recorder';
+import { cancelDelivery, settleAlertStatuses, type RecordAttemptInput } from './delivery-recorder';
 import type { LoadedDelivery } from './delivery-loader';
 import { buildRequestHeaders } from './request-headers';
 import { renderDeliveryBody } from './render-payload';
 
 export interface DeliverDeps {
-  prisma: PrismaClient;
+  sql: SqlSession;
   directory: WebhookDirectory;
   sender: HttpSender;
   limiter: EndpointLimiter;
@@ -61,25 +61,25 @@ async function delayJob(job: Job<DeliveryJobState>, token: string | undefined, d
  * endpoint) is a BullMQ delayed job (`moveToDelayed` + DelayedError), never a sleep in the worker.
  */
 export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, token: string | undefined): Promise<string> {
-  const { deliveryId } = job.data;
+  const deliveryId = deliveryIdOfJob(job);
   const log = deps.logger.child({ deliveryId, webhookId: job.data.webhookId });
   const delivery = await deps.loadDelivery(deliveryId);
   if (!delivery) return 'missing';
   if (FINAL_STATUSES.has(delivery.status)) {
     // A worker that died between recording the attempt and settling the alert left it open.
-    if (delivery.alertId !== null) await settleAlertStatus(deps.prisma, delivery.alertId);
+    if (delivery.alertId !== null) await settleAlertStatuses(deps.sql, [delivery.alertId]);
     return `already ${delivery.status}`;
   }
 
   const snapshot = await deps.directory.snapshot();
   const webhook = snapshot.webhookById.get(delivery.webhookId);
   if (!webhook) {
-    await cancelDelivery(deps.prisma, deliveryId, delivery.alertId, 'webhook disabled or deleted');
+    await cancelDelivery(deps.sql, deliveryId, delivery.alertId, 'webhook disabled or deleted');
     return 'cancelled';
   }
   const body = renderDeliveryBody(delivery, webhook.type);
   if (body === null) {
-    await cancelDelivery(deps.prisma, deliveryId, delivery.alertId, 'nothing to send');
+    await cancelDelivery(deps.sql, deliveryId, delivery.alertId, 'nothing to send');
     return 'cancelled';
   }
 

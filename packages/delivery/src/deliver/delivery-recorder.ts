@@ -1,7 +1,6 @@
-import type { PrismaClient } from '@herald/db';
+import type { SqlSession } from '@herald/db';
 import type { SendResult } from '../sender/http-sender';
 import type { AttemptOutcome } from './attempt-outcome';
-import { settleAlertsSql } from './batched-attempt-writer';
 
 export interface RecordAttemptInput {
   deliveryId: string;
@@ -18,44 +17,52 @@ export interface RecordAttemptInput {
 }
 
 /**
- * Once no delivery of the alert is open, its status becomes delivered, partially_failed or failed.
- * One statement, so two workers finishing the last two deliveries at once agree.
+ * Once no delivery of an alert is open, its status becomes delivered, partially_failed or failed.
+ * One statement for many alerts; concurrent writers agree because it reads the deliveries as they are.
  */
-export async function settleAlertStatus(prisma: PrismaClient, alertId: string): Promise<void> {
-  await settleAlertStatuses(prisma, [alertId]);
-}
+const SETTLE_ALERTS_SQL = `
+  UPDATE alerts AS a
+  SET status = (CASE WHEN s.delivered = s.total THEN 'delivered' WHEN s.delivered = 0 THEN 'failed' ELSE 'partially_failed' END)::"AlertStatus"
+  FROM (
+    SELECT alert_id,
+           count(*) FILTER (WHERE status <> 'cancelled') AS total,
+           count(*) FILTER (WHERE status = 'delivered') AS delivered,
+           count(*) FILTER (WHERE status IN ('pending', 'retrying')) AS open
+    FROM deliveries WHERE alert_id = ANY($1::uuid[]) GROUP BY alert_id
+  ) AS s
+  WHERE a.id = s.alert_id AND s.open = 0 AND s.total > 0
+    AND a.status IN ('dispatched', 'queued', 'delivered', 'partially_failed', 'failed')`;
 
-/** settleAlertStatus for many alerts in one statement. */
-export async function settleAlertStatuses(prisma: PrismaClient, alertIds: string[]): Promise<void> {
+/** Settles the status of every given alert whose deliveries have all ended; the others are left as they are. */
+export async function settleAlertStatuses(sql: SqlSession, alertIds: readonly string[]): Promise<void> {
   if (alertIds.length === 0) return;
-  await settleAlertsSql(prisma, alertIds);
+  await sql.query(SETTLE_ALERTS_SQL, [alertIds]);
 }
 
-export async function cancelDelivery(prisma: PrismaClient, deliveryId: string, alertId: string | null, reason: string): Promise<void> {
-  await prisma.delivery.update({ where: { id: deliveryId }, data: { status: 'cancelled', lastError: reason, nextAttemptAt: null } });
-  if (alertId !== null) await settleAlertStatus(prisma, alertId);
+export async function cancelDelivery(sql: SqlSession, deliveryId: string, alertId: string | null, reason: string): Promise<void> {
+  await sql.query(
+    `UPDATE deliveries SET status = 'cancelled', last_error = $2, next_attempt_at = NULL, updated_at = now() WHERE id = $1::uuid`,
+    [deliveryId, reason],
+  );
+  if (alertId !== null) await settleAlertStatuses(sql, [alertId]);
 }
 
 /**
  * A disabled webhook receives nothing more: its waiting deliveries become cancelled now rather
  * than when their jobs come up (their jobs then find them final and end). Returns how many.
  */
-export async function cancelOpenDeliveries(prisma: PrismaClient, webhookId: string, reason: string, batchSize = 1_000): Promise<number> {
+export async function cancelOpenDeliveries(sql: SqlSession, webhookId: string, reason: string, batchSize = 1_000): Promise<number> {
   let cancelled = 0;
   for (;;) {
-    const open = await prisma.delivery.findMany({
-      where: { webhookId, status: { in: ['pending', 'retrying'] } },
-      select: { id: true },
-      take: batchSize,
-    });
-    if (open.length === 0) return cancelled;
-    const rows = await prisma.delivery.updateManyAndReturn({
-      where: { id: { in: open.map((d) => d.id) }, status: { in: ['pending', 'retrying'] } },
-      data: { status: 'cancelled', lastError: reason, nextAttemptAt: null },
-      select: { alertId: true },
-    });
+    const rows = await sql.query<{ alertId: string | null }>(
+      `UPDATE deliveries AS d SET status = 'cancelled', last_error = $2, next_attempt_at = NULL, updated_at = now()
+       FROM (SELECT id FROM deliveries WHERE webhook_id = $1::uuid AND status IN ('pending', 'retrying') LIMIT $3) AS open
+       WHERE d.id = open.id AND d.status IN ('pending', 'retrying')
+       RETURNING d.alert_id AS "alertId"`,
+      [webhookId, reason, batchSize],
+    );
     cancelled += rows.length;
-    await settleAlertStatuses(prisma, [...new Set(rows.map((r) => r.alertId).filter((id): id is string => id !== null))]);
-    if (open.length < batchSize) return cancelled;
+    await settleAlertStatuses(sql, [...new Set(rows.map((r) => r.alertId).filter((id): id is string => id !== null))]);
+    if (rows.length < batchSize) return cancelled;
   }
 }

@@ -142,8 +142,22 @@ export function rateModeFor(limit: EndpointRateLimit | null): RateMode {
     : { mode: 'window', intervalMs: limit.intervalMs, limit: Math.floor(limit.limit), burst };
 }
 
+/** The limiter's scripts as ioredis commands: sent once, then run by hash (EVALSHA), not re-sent per delivery. */
+interface LimiterCommands {
+  heraldReserveSlot(...args: (string | number)[]): Promise<[number, string]>;
+  heraldPauseEndpoint(...args: (string | number)[]): Promise<number>;
+}
+
+function withLimiterCommands(redis: Redis): Redis & LimiterCommands {
+  const commands = redis as Redis & Partial<LimiterCommands>;
+  if (!commands.heraldReserveSlot) redis.defineCommand('heraldReserveSlot', { numberOfKeys: 4, lua: RESERVE_SCRIPT });
+  if (!commands.heraldPauseEndpoint) redis.defineCommand('heraldPauseEndpoint', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
+  return redis as Redis & LimiterCommands;
+}
+
 export function createRedisEndpointLimiter(options: RedisEndpointLimiterOptions): EndpointLimiter {
-  const { redis, prefix, now } = options;
+  const { prefix, now } = options;
+  const redis = withLimiterCommands(options.redis);
   const busyWaitMs = options.busyWaitMs ?? 1_000;
   const keys = (webhook: ResolvedWebhook, mode: string) => {
     const endpoint = endpointKey(webhook.url);
@@ -159,9 +173,7 @@ export function createRedisEndpointLimiter(options: RedisEndpointLimiterOptions)
       if (!options.enabled) return { waitMs: 0 };
       const rate = rateModeFor(webhook.rateLimit ?? DEFAULT_RATE_LIMITS[webhook.type]);
       const k = keys(webhook, rate.mode);
-      const [wait, reason] = (await redis.eval(
-        RESERVE_SCRIPT,
-        4,
+      const [wait, reason] = await redis.heraldReserveSlot(
         k.rate,
         k.endpointPause,
         k.hostPause,
@@ -176,7 +188,7 @@ export function createRedisEndpointLimiter(options: RedisEndpointLimiterOptions)
         options.maxInFlight,
         holdsSlot ? '1' : '0',
         busyWaitMs,
-      )) as [number, string];
+      );
       const waitMs = Math.max(0, Math.ceil(Number(wait)));
       return waitMs === 0 ? { waitMs: 0 } : { waitMs, reason: reason as WaitReason };
     },
@@ -186,7 +198,7 @@ export function createRedisEndpointLimiter(options: RedisEndpointLimiterOptions)
     },
     async pause(webhook, delayMs, global) {
       const k = keys(webhook, 'none');
-      await redis.eval(PAUSE_SCRIPT, 1, global ? k.hostPause : k.endpointPause, now() + delayMs, delayMs);
+      await redis.heraldPauseEndpoint(global ? k.hostPause : k.endpointPause, now() + delayMs, delayMs);
     },
   };
 }

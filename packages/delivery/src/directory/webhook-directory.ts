@@ -138,7 +138,8 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
     },
     async announceChange() {
       invalidate();
-      publisher ??= createRedisConnection(deps.redisUrl, 'producer');
+      // Queued while the connection is still being made: the first announcement must not be dropped.
+      publisher ??= createRedisConnection(deps.redisUrl, 'producer', { enableOfflineQueue: true });
       try {
         await publisher.publish(channel, String(now()));
       } catch (error) {

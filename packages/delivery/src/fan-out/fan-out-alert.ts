@@ -1,11 +1,12 @@
-import { decideDelivery, selectWebhooksForAlert, toAlertView } from '@herald/core';
+import { decideDelivery, selectWebhooksForAlert, toAlertView, type AlertRecord } from '@herald/core';
 import type { Logger } from '@herald/config';
-import { type PrismaClient, uuidv7 } from '@herald/db';
+import { type AlertStatus, type PrismaClient, type SqlSession, uuidv7 } from '@herald/db';
 import { deliveryJob, type HeraldQueues } from '@herald/queue';
 import type { WebhookDirectory } from '../directory/webhook-directory';
 
 export interface FanOutDeps {
   prisma: PrismaClient;
+  sql: SqlSession;
   queues: HeraldQueues;
   directory: WebhookDirectory;
   logger: Logger;
@@ -33,7 +34,7 @@ export async function fanOutAlert(deps: FanOutDeps, alertId: string): Promise<Fa
  */
 export async function fanOutAlerts(deps: FanOutDeps, alertIds: string[]): Promise<Map<string, FanOutOutcome>> {
   const outcomes = new Map<string, FanOutOutcome>();
-  const rows = await deps.prisma.alert.findMany({ where: { id: { in: alertIds } } });
+  const rows = await deps.sql.query<FanOutAlertRow>(LOAD_ALERTS_SQL, [alertIds]);
   const snapshot = await deps.directory.snapshot();
   const nowMs = deps.now();
   const suppressed: { id: string; reason: string; scope: string }[] = [];
@@ -68,49 +69,69 @@ export async function fanOutAlerts(deps: FanOutDeps, alertIds: string[]): Promis
   }
 
   if (suppressed.length > 0) {
-    await deps.prisma.$executeRawUnsafe(
+    await deps.sql.query(
       `UPDATE alerts AS a SET status = 'suppressed', status_reason = s.reason, quiet_scope = s.scope
        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS s(id, reason, scope)
        WHERE a.id = s.id AND a.status = 'queued'`,
-      suppressed.map((s) => s.id),
-      suppressed.map((s) => s.reason),
-      suppressed.map((s) => s.scope),
+      [suppressed.map((x) => x.id), suppressed.map((x) => x.reason), suppressed.map((x) => x.scope)],
     );
   }
   if (noTargets.length > 0) {
-    await deps.prisma.alert.updateMany({
-      where: { id: { in: noTargets }, status: 'queued' },
-      data: { status: 'no_targets', dispatchedAt: new Date(nowMs) },
-    });
+    await deps.sql.query(`UPDATE alerts SET status = 'no_targets', dispatched_at = $2 WHERE id = ANY($1::uuid[]) AND status = 'queued'`, [
+      noTargets,
+      new Date(nowMs),
+    ]);
   }
   if (toDispatch.length === 0) return outcomes;
 
   const dispatchIds = toDispatch.map((d) => d.row.id);
-  await deps.prisma.delivery.createMany({
-    data: toDispatch.flatMap(({ row, webhookIds }) =>
-      webhookIds.map((webhookId) => ({ id: uuidv7(nowMs), kind: 'alert' as const, alertId: row.id, webhookId })),
-    ),
-    skipDuplicates: true,
-  });
-  const open = await deps.prisma.delivery.findMany({
-    where: { alertId: { in: dispatchIds }, status: 'pending' },
-    select: { id: true, webhookId: true, alertId: true },
-  });
+  const created = toDispatch.flatMap(({ row, webhookIds }) =>
+    webhookIds.map((webhookId) => ({ id: uuidv7(nowMs), alertId: row.id, webhookId })),
+  );
+  const open = await deps.sql.query<{ id: string; webhookId: string; alertId: string }>(DISPATCH_SQL, [
+    created.map((d) => d.id),
+    created.map((d) => d.alertId),
+    created.map((d) => d.webhookId),
+    dispatchIds,
+    toDispatch.filter((d) => d.row.status === 'queued').map((d) => d.row.id),
+    new Date(nowMs),
+  ]);
+  // The delivery rows are committed before their jobs exist, so a job always finds its row.
   if (open.length > 0) {
     await deps.queues.deliveries.addBulk(open.map((d) => deliveryJob({ ...d, kind: 'alert' })));
-  }
-  const queuedIds = toDispatch.filter((d) => d.row.status === 'queued').map((d) => d.row.id);
-  if (queuedIds.length > 0) {
-    await deps.prisma.alert.updateMany({
-      where: { id: { in: queuedIds }, status: 'queued' },
-      data: { status: 'dispatched', dispatchedAt: new Date(nowMs) },
-    });
   }
   for (const id of dispatchIds) {
     outcomes.set(id, { outcome: 'dispatched', deliveryIds: open.filter((d) => d.alertId === id).map((d) => d.id) });
   }
   return outcomes;
 }
+
+type FanOutAlertRow = AlertRecord & { status: AlertStatus; statusReason: string | null };
+
+const LOAD_ALERTS_SQL = `
+  SELECT id, type, severity, title, message, printer_id AS "printerId", printer_name AS "printerName", org_id AS "orgId",
+         occurred_at AS "occurredAt", status, status_reason AS "statusReason"
+  FROM alerts WHERE id = ANY($1::uuid[])`;
+
+/**
+ * One statement: insert the new deliveries (an alert fanned out twice keeps its first ones), mark
+ * the queued alerts dispatched, and return every pending delivery of these alerts (new or not)
+ * so that each gets its job.
+ */
+const DISPATCH_SQL = `
+  WITH inserted AS (
+    INSERT INTO deliveries (id, kind, alert_id, webhook_id, status, updated_at)
+    SELECT id, 'alert', alert_id, webhook_id, 'pending', now()
+    FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS n(id, alert_id, webhook_id)
+    ON CONFLICT DO NOTHING
+    RETURNING id, webhook_id, alert_id
+  ),
+  dispatched AS (
+    UPDATE alerts SET status = 'dispatched', dispatched_at = $6 WHERE id = ANY($5::uuid[]) AND status = 'queued'
+  )
+  SELECT id, webhook_id AS "webhookId", alert_id AS "alertId" FROM inserted
+  UNION
+  SELECT id, webhook_id, alert_id FROM deliveries WHERE alert_id = ANY($4::uuid[]) AND status = 'pending'`;
 
 /**
  * An alert that reaches the worker after its quiet window's digest was claimed (a late

@@ -1,6 +1,6 @@
 import type { WebhookType } from '@herald/core';
 import type { Logger } from '@herald/config';
-import { type PrismaClient, uuidv7 } from '@herald/db';
+import { type PrismaClient, type SqlSession, uuidv7 } from '@herald/db';
 import { deliveryJob, type HeraldQueues } from '@herald/queue';
 import type { WebhookDirectory } from '../directory/webhook-directory';
 import { cancelOpenDeliveries } from '../deliver/delivery-recorder';
@@ -18,6 +18,7 @@ export interface WebhookDisabledEvent {
 
 export interface EndpointHealthDeps {
   prisma: PrismaClient;
+  sql: SqlSession;
   queues: HeraldQueues;
   directory: WebhookDirectory;
   logger: Logger;
@@ -51,7 +52,7 @@ export function createEndpointHealth(deps: EndpointHealthDeps): EndpointHealth {
       RETURNING id::text AS id, name, type::text AS type, org_id`;
     if (!row) return false;
     await deps.directory.announceChange();
-    const cancelled = await cancelOpenDeliveries(prisma, webhook.id, `webhook disabled: ${reason}`);
+    const cancelled = await cancelOpenDeliveries(deps.sql, webhook.id, `webhook disabled: ${reason}`);
     logger.warn(
       {
         event: 'webhook_disabled',

@@ -1,6 +1,6 @@
 import type { Logger } from '@herald/config';
-import type { PrismaClient } from '@herald/db';
-import { alertJobId, deliveryJob, deliveryJobId, type HeraldQueues } from '@herald/queue';
+import type { PrismaClient, SqlSession } from '@herald/db';
+import { alertJobId, deliveryJob, deliveryJobId, fanOutJob, type HeraldQueues } from '@herald/queue';
 import { settleAlertStatuses } from '../deliver/delivery-recorder';
 
 export interface SweepResult {
@@ -12,6 +12,7 @@ export interface SweepResult {
 
 export interface SweeperDeps {
   prisma: PrismaClient;
+  sql: SqlSession;
   queues: HeraldQueues;
   logger: Logger;
   now: () => number;
@@ -45,9 +46,7 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     queuedAlerts.map((a) => alertJobId(a.id)),
   );
   if (lostAlerts.length > 0) {
-    await deps.queues.alerts.addBulk(
-      lostAlerts.map((alertId) => ({ name: 'fan-out', data: { alertId }, opts: { jobId: alertJobId(alertId) } })),
-    );
+    await deps.queues.alerts.addBulk(lostAlerts.map(fanOutJob));
   }
 
   const openDeliveries = await deps.prisma.delivery.findMany({
@@ -74,7 +73,7 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status <> 'cancelled')
     LIMIT ${batchSize}`;
   await settleAlertStatuses(
-    deps.prisma,
+    deps.sql,
     unsettled.map((row) => row.id),
   );
 
