@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { createDatabase, type PrismaClient } from '@herald/db';
+import { createDatabase, type PrismaClient, type SqlExecutor } from '@herald/db';
 import { adminUrl, databaseUrl, ensureTemplateDatabase, quoteIdent, withAdminClient } from './template-database';
 
 /** A freshly migrated PostgreSQL database of its own, for one test file. */
@@ -10,6 +10,8 @@ export interface TestDatabase {
   /** Database name, herald_test_<time>_<random>. */
   name: string;
   prisma: PrismaClient;
+  /** Plain SQL on the same pool. */
+  sql: SqlExecutor;
   /** Disconnects `prisma` and drops the database, closing anything still connected to it. */
   drop(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     url,
     name,
     prisma: database.prisma,
+    sql: database.sql,
     async drop() {
       if (dropped) return;
       dropped = true;
@@ -51,7 +54,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
 }
 
 /** An empty database (no tables, no migration history), for tests of migrating itself. */
-export async function createEmptyTestDatabase(): Promise<Omit<TestDatabase, 'prisma'>> {
+export async function createEmptyTestDatabase(): Promise<Omit<TestDatabase, 'prisma' | 'sql'>> {
   const name = newDatabaseName();
   await withAdminClient((admin) => admin.query(`CREATE DATABASE ${quoteIdent(name)}`));
   return {

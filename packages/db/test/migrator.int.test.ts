@@ -22,7 +22,7 @@ interface HistoryRow {
   applied_steps_count: number;
 }
 
-let database: Omit<TestDatabase, 'prisma'>;
+let database: Omit<TestDatabase, 'prisma' | 'sql'>;
 const clients: pg.Client[] = [];
 const tempDirs: string[] = [];
 

@@ -1,8 +1,8 @@
 import type { Logger } from '@herald/config';
-import { isDatabaseUnavailable, type PrismaClient } from '@herald/db';
+import { isDatabaseUnavailable, type SqlSession } from '@herald/db';
 
 export interface DatabaseGateDeps {
-  prisma: PrismaClient;
+  sql: SqlSession;
   logger: Logger;
   /** Stop taking jobs (in-flight ones carry on). */
   pause(): Promise<void>;
@@ -33,7 +33,7 @@ export function createDatabaseGate(deps: DatabaseGateDeps): DatabaseGate {
     probeTimer = null;
     if (stopped) return;
     try {
-      await deps.prisma.$queryRaw`SELECT 1`;
+      await deps.sql.query('SELECT 1');
     } catch {
       probeTimer = setTimeout(() => void probe(), probeIntervalMs);
       return;

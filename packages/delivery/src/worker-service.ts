@@ -63,7 +63,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   const producerConnection = createRedisConnection(config.redisUrl, 'worker');
   const queues = createHeraldQueues(producerConnection, config.queuePrefix);
   const directory = createWebhookDirectory({
-    prisma,
+    sql,
     codec: deps.codec,
     logger,
     redisUrl: config.redisUrl,
@@ -98,7 +98,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   // Set once the workers exist; the gate pauses and resumes both.
   let workers: Worker[] = [];
   const gate = createDatabaseGate({
-    prisma,
+    sql,
     logger,
     pause: async () => {
       await Promise.all(workers.map((w) => w.pause(true)));
@@ -186,7 +186,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   const sweepTimer = setInterval(() => {
     if (sweeping || gate.closed) return;
     sweeping = true;
-    sweepOnce({ prisma, sql, queues, logger, now, staleAfterMs: config.sweeper.staleAfterMs })
+    sweepOnce({ sql, queues, logger, now, staleAfterMs: config.sweeper.staleAfterMs })
       .catch((error: unknown) => {
         if (!gate.noteError(error)) logger.warn({ err: error }, 'sweep failed; will try again');
       })
@@ -196,7 +196,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   }, config.sweeper.intervalMs);
   sweepTimer.unref();
   const retention = startAttemptRetention({
-    prisma,
+    sql,
     redis: producerConnection,
     prefix: config.queuePrefix,
     logger,

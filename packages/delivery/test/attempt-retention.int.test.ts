@@ -48,14 +48,14 @@ test('attempts older than the retention age are deleted in batches; newer ones a
   const recent = [0, 1, 29.9];
   const deliveryId = await deliveryWithAttempts([...old, ...recent]);
 
-  const result = await pruneDeliveryAttempts({ prisma: database.prisma, nowMs: NOW, retentionDays: 30, batchSize: 5 });
+  const result = await pruneDeliveryAttempts({ sql: database.sql, nowMs: NOW, retentionDays: 30, batchSize: 5 });
   expect(result).toEqual({ deleted: 23, batches: 5 });
   const left = await database.prisma.deliveryAttempt.findMany({ where: { deliveryId }, orderBy: { startedAt: 'asc' } });
   expect(left.map((a) => Math.round(((NOW - a.startedAt.getTime()) / DAY) * 10) / 10)).toEqual([29.9, 1, 0]);
   expect(await database.prisma.delivery.count({ where: { id: deliveryId } })).toBe(1);
 
   // The same rows a week later (an injected clock): the 29.9-day-old one is now due.
-  expect(await pruneDeliveryAttempts({ prisma: database.prisma, nowMs: NOW + 7 * DAY, retentionDays: 30 })).toEqual({
+  expect(await pruneDeliveryAttempts({ sql: database.sql, nowMs: NOW + 7 * DAY, retentionDays: 30 })).toEqual({
     deleted: 1,
     batches: 1,
   });
@@ -66,7 +66,7 @@ test('with several workers the deployment prunes once per interval', async () =>
   const clock = { now: NOW };
   const workers = [1, 2, 3].map(() =>
     startAttemptRetention({
-      prisma: database.prisma,
+      sql: database.sql,
       redis,
       prefix,
       logger,

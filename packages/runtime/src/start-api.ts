@@ -21,7 +21,7 @@ export async function startApi(
   const metrics = options.metrics ?? metricsFor(context);
   // The API routes alerts as it saves them, from its own cache of webhooks and quiet hours.
   const directory = createWebhookDirectory({
-    prisma: database.prisma,
+    sql: database.sql,
     codec: context.codec,
     logger,
     redisUrl: config.redisUrl,

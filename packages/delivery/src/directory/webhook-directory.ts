@@ -1,6 +1,6 @@
 import { buildRoutingTable, toQuietHoursSetting, type QuietHoursSetting, type WebhookRoutingTable } from '@herald/core';
 import type { Logger } from '@herald/config';
-import type { PrismaClient } from '@herald/db';
+import type { SqlSession, WebhookType } from '@herald/db';
 import { directoryChangesChannel, createRedisConnection } from '@herald/queue';
 import type { Redis } from 'ioredis';
 import type { ResolvedWebhook, EndpointRateLimit } from './resolved-webhook';
@@ -25,7 +25,7 @@ export interface WebhookDirectory {
 }
 
 export interface WebhookDirectoryDeps {
-  prisma: PrismaClient;
+  sql: SqlSession;
   codec: SecretCodec;
   logger: Logger;
   redisUrl: string;
@@ -34,6 +34,35 @@ export interface WebhookDirectoryDeps {
   maxAgeMs?: number;
   now?: () => number;
 }
+
+interface WebhookRow {
+  id: string;
+  name: string;
+  type: WebhookType;
+  urlEncrypted: string;
+  alertTypes: string[];
+  orgId: number | null;
+  signingSecretEncrypted: string | null;
+  previousSigningSecretEncrypted: string | null;
+  previousSecretExpiresAt: Date | null;
+  retrySchedule: number[];
+  rateLimit: unknown;
+}
+
+// Enum arrays are read as text[]: node-postgres parses arrays of built-in types only.
+const ENABLED_WEBHOOKS_SQL = `
+  SELECT id, name, type::text AS type, url_encrypted AS "urlEncrypted", alert_types::text[] AS "alertTypes", org_id AS "orgId",
+         signing_secret_encrypted AS "signingSecretEncrypted",
+         previous_signing_secret_encrypted AS "previousSigningSecretEncrypted",
+         previous_secret_expires_at AS "previousSecretExpiresAt", retry_schedule AS "retrySchedule", rate_limit AS "rateLimit"
+  FROM webhooks WHERE enabled AND disabled_reason IS NULL`;
+
+type QuietHoursRow = QuietHoursSetting & { orgId: number | null };
+
+const QUIET_HOURS_SQL = `
+  SELECT org_id AS "orgId", enabled, start, "end", timezone, digest, bypass_severities::text[] AS "bypassSeverities",
+         digest_when_empty AS "digestWhenEmpty"
+  FROM quiet_hours_settings`;
 
 /**
  * The worker's cache of webhooks (decrypted once, not per delivery), organizations and
@@ -64,9 +93,9 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
 
   async function load(): Promise<DirectorySnapshot> {
     const [webhooks, orgs, quietHours] = await Promise.all([
-      deps.prisma.webhook.findMany({ where: { enabled: true, disabledReason: null } }),
-      deps.prisma.organization.findMany({ where: { enterprise: true }, select: { id: true } }),
-      deps.prisma.quietHoursSetting.findMany(),
+      deps.sql.query<WebhookRow>(ENABLED_WEBHOOKS_SQL),
+      deps.sql.query<{ id: number }>('SELECT id FROM organizations WHERE enterprise'),
+      deps.sql.query<QuietHoursRow>(QUIET_HOURS_SQL),
     ]);
     const resolved: ResolvedWebhook[] = [];
     const undecryptable: string[] = [];
@@ -93,10 +122,10 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
     }
     if (undecryptable.length > 0) {
       deps.logger.error({ webhookIds: undecryptable }, 'webhook secrets cannot be decrypted with the configured keys: disabling them');
-      await deps.prisma.webhook.updateMany({
-        where: { id: { in: undecryptable } },
-        data: { disabledReason: 'undecryptable', disabledAt: new Date(now()) },
-      });
+      await deps.sql.query(
+        `UPDATE webhooks SET disabled_reason = 'undecryptable', disabled_at = $2, updated_at = now() WHERE id = ANY($1::uuid[])`,
+        [undecryptable, new Date(now())],
+      );
     }
     const quietHoursByOrg = new Map<number, QuietHoursSetting>();
     let systemQuietHours: QuietHoursSetting | null = null;

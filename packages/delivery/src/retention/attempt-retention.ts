@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@herald/config';
-import type { PrismaClient } from '@herald/db';
+import type { SqlSession } from '@herald/db';
 import type { Redis } from 'ioredis';
 
 const DAY_MS = 86_400_000;
 
 export interface PruneAttemptsOptions {
-  prisma: PrismaClient;
+  sql: SqlSession;
   nowMs: number;
   retentionDays: number;
   /** Rows deleted per statement, so no statement holds locks or builds WAL for long. */
@@ -27,9 +27,14 @@ export async function pruneDeliveryAttempts(options: PruneAttemptsOptions): Prom
   let deleted = 0;
   let batches = 0;
   for (;;) {
-    const count = await options.prisma.$executeRaw`
-      DELETE FROM delivery_attempts
-      WHERE id IN (SELECT id FROM delivery_attempts WHERE started_at < ${cutoff} LIMIT ${batchSize})`;
+    const [row] = await options.sql.query<{ count: number }>(
+      `WITH pruned AS (
+         DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts WHERE started_at < $1 LIMIT $2) RETURNING 1
+       )
+       SELECT count(*)::int AS count FROM pruned`,
+      [cutoff, batchSize],
+    );
+    const count = row?.count ?? 0;
     batches += 1;
     deleted += count;
     if (count < batchSize || options.shouldStop?.()) return { deleted, batches };
@@ -39,7 +44,7 @@ export async function pruneDeliveryAttempts(options: PruneAttemptsOptions): Prom
 }
 
 export interface AttemptRetentionDeps {
-  prisma: PrismaClient;
+  sql: SqlSession;
   redis: Redis;
   prefix: string;
   logger: Logger;
@@ -77,7 +82,7 @@ export function startAttemptRetention(deps: AttemptRetentionDeps): AttemptRetent
     let result: PruneResult;
     try {
       result = await pruneDeliveryAttempts({
-        prisma: deps.prisma,
+        sql: deps.sql,
         nowMs: deps.now(),
         retentionDays: deps.retentionDays,
         batchSize: deps.batchSize,

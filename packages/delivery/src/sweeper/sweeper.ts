@@ -1,5 +1,5 @@
 import type { Logger } from '@herald/config';
-import type { PrismaClient, SqlSession } from '@herald/db';
+import type { DeliveryKind, SqlSession } from '@herald/db';
 import { alertJobId, deliveryJob, deliveryJobId, fanOutJob, type HeraldQueues } from '@herald/queue';
 import { settleAlertStatuses } from '../deliver/delivery-recorder';
 
@@ -11,7 +11,6 @@ export interface SweepResult {
 }
 
 export interface SweeperDeps {
-  prisma: PrismaClient;
   sql: SqlSession;
   queues: HeraldQueues;
   logger: Logger;
@@ -35,12 +34,10 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
   const batchSize = deps.batchSize ?? 1000;
   const staleBefore = new Date(deps.now() - deps.staleAfterMs);
 
-  const queuedAlerts = await deps.prisma.alert.findMany({
-    where: { status: 'queued', receivedAt: { lt: staleBefore } },
-    select: { id: true },
-    orderBy: { receivedAt: 'asc' },
-    take: batchSize,
-  });
+  const queuedAlerts = await deps.sql.query<{ id: string }>(
+    `SELECT id FROM alerts WHERE status = 'queued' AND received_at < $1 ORDER BY received_at LIMIT $2`,
+    [staleBefore, batchSize],
+  );
   const lostAlerts = await missingJobIds(
     deps.queues.alerts,
     queuedAlerts.map((a) => alertJobId(a.id)),
@@ -49,12 +46,11 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     await deps.queues.alerts.addBulk(lostAlerts.map(fanOutJob));
   }
 
-  const openDeliveries = await deps.prisma.delivery.findMany({
-    where: { status: { in: ['pending', 'retrying'] }, updatedAt: { lt: staleBefore } },
-    select: { id: true, webhookId: true, kind: true, nextAttemptAt: true },
-    orderBy: { updatedAt: 'asc' },
-    take: batchSize,
-  });
+  const openDeliveries = await deps.sql.query<{ id: string; webhookId: string; kind: DeliveryKind; nextAttemptAt: Date | null }>(
+    `SELECT id, webhook_id AS "webhookId", kind, next_attempt_at AS "nextAttemptAt" FROM deliveries
+     WHERE status IN ('pending', 'retrying') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+    [staleBefore, batchSize],
+  );
   const lostDeliveryIds = new Set(
     await missingJobIds(
       deps.queues.deliveries,
@@ -66,12 +62,14 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     const nowMs = deps.now();
     await deps.queues.deliveries.addBulk(lostDeliveries.map((d) => deliveryJob(d, (d.nextAttemptAt?.getTime() ?? 0) - nowMs)));
   }
-  const unsettled = await deps.prisma.$queryRaw<{ id: string }[]>`
-    SELECT a.id::text AS id FROM alerts a
-    WHERE a.status = 'dispatched' AND a.received_at < ${staleBefore}
-      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status IN ('pending', 'retrying'))
-      AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status <> 'cancelled')
-    LIMIT ${batchSize}`;
+  const unsettled = await deps.sql.query<{ id: string }>(
+    `SELECT a.id FROM alerts a
+     WHERE a.status = 'dispatched' AND a.received_at < $1
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status IN ('pending', 'retrying'))
+       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status <> 'cancelled')
+     LIMIT $2`,
+    [staleBefore, batchSize],
+  );
   await settleAlertStatuses(
     deps.sql,
     unsettled.map((row) => row.id),
