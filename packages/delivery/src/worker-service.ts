@@ -122,7 +122,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   const fanOut = createBatchLoader<string, FanOutOutcome>({
     maxSize: 200,
     maxWaitMs: 2,
-    load: (alertIds) => fanOutAlerts({ prisma, sql, queues, directory, logger, now }, alertIds),
+    load: (alertIds) => fanOutAlerts({ sql, queues, directory, logger, now }, alertIds),
   });
   const loadDelivery = createDeliveryLoader(sql);
   const attemptWriter = createBatchedAttemptWriter(sql);

@@ -1,4 +1,4 @@
-import { type FieldError, type NormalizedAlertInput, parseAlertBatch, parseAlertInput } from '@herald/core';
+import { type AlertRecord, type FieldError, type NormalizedAlertInput, parseAlertBatch, parseAlertInput } from '@herald/core';
 import type { SqlSession } from '@herald/db';
 import type { HeraldQueues } from '@herald/queue';
 import type { Logger } from '@herald/config';
@@ -17,7 +17,7 @@ export interface AlertIngestorDeps {
    * jobs created before the request is answered). Without it, or when it fails, the alerts go to
    * the fan-out queue for a worker to route.
    */
-  dispatch?(alertIds: string[]): Promise<void>;
+  dispatch?(alerts: AlertRecord[]): Promise<void>;
 }
 
 export interface AlertIngestor {
@@ -34,11 +34,11 @@ export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
 
   async function ingestNormalized(alerts: NormalizedAlertInput[], source: IngestSource): Promise<SavedAlertRef[]> {
     const nowMs = now();
-    const refs = await saveAlerts(deps.sql, alerts, source, nowMs);
-    const createdIds = refs.filter((ref) => ref.created).map((ref) => ref.id);
-    if (createdIds.length > 0 && deps.dispatch) {
+    const { refs, created } = await saveAlerts(deps.sql, alerts, source, nowMs);
+    const createdIds = created.map((alert) => alert.id);
+    if (created.length > 0 && deps.dispatch) {
       try {
-        await deps.dispatch(createdIds);
+        await deps.dispatch(created);
         return refs;
       } catch (error) {
         // Saved either way: a worker routes them from the fan-out queue, or the sweeper re-enqueues.

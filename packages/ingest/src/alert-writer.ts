@@ -1,4 +1,4 @@
-import type { NormalizedAlertInput } from '@herald/core';
+import type { AlertRecord, NormalizedAlertInput } from '@herald/core';
 import { type SqlSession, uuidv7 } from '@herald/db';
 import { AlertRejectedError } from './ingest-errors';
 import type { IngestSource } from './ingest-source';
@@ -9,16 +9,13 @@ export interface SavedAlertRef {
   created: boolean;
 }
 
-interface AlertRow {
-  id: string;
-  type: string;
-  severity: string;
-  title: string;
-  message: string;
-  printerId: number;
-  printerName: string | null;
-  orgId: number | null;
-  occurredAt: Date;
+/** What one save did: a ref per input (in input order), and the alerts it newly created. */
+export interface SavedAlerts {
+  refs: SavedAlertRef[];
+  created: AlertRecord[];
+}
+
+interface AlertRow extends AlertRecord {
   /** JSON text, or null. */
   data: string | null;
   dedupeKey: string | null;
@@ -37,14 +34,14 @@ const INSERT_ALERTS_SQL = `
 
 /**
  * Saves validated alerts in one insert. The alert's organization is its printer's at ingest time;
- * an unknown printer has none. Returns one ref per input, in input order.
+ * an unknown printer has none.
  */
 export async function saveAlerts(
   sql: SqlSession,
   inputs: NormalizedAlertInput[],
   source: IngestSource,
   nowMs: number,
-): Promise<SavedAlertRef[]> {
+): Promise<SavedAlerts> {
   const printerIds = [...new Set(inputs.map((input) => input.printerId))];
   const printers = await sql.query<{ id: number; orgId: number | null; name: string }>(
     'SELECT id, org_id AS "orgId", name FROM printers WHERE id = ANY($1::int[])',
@@ -96,7 +93,7 @@ export async function saveAlerts(
       dedupeKey: key,
     });
   }
-  if (rows.length === 0) return refs;
+  if (rows.length === 0) return { refs, created: [] };
 
   const col = <K extends keyof AlertRow>(key: K) => rows.map((row) => row[key]);
   await sql.query(INSERT_ALERTS_SQL, [
@@ -114,15 +111,17 @@ export async function saveAlerts(
     new Date(nowMs),
     source.id,
   ]);
-  if (newIdByKey.size === 0) return refs;
+  if (newIdByKey.size === 0) return { refs, created: rows };
 
   // A concurrent request may have won a dedupe key between our read and insert: answer with its id.
   const winners = await findExistingByDedupeKey(sql, inputs, source);
-  return refs.map((ref, index) => {
+  const settledRefs = refs.map((ref, index) => {
     const key = inputs[index]?.dedupeKey;
     const winner = key ? winners.get(key) : undefined;
     return winner !== undefined && winner !== ref.id ? { id: winner, created: false } : ref;
   });
+  const createdIds = new Set(settledRefs.filter((ref) => ref.created).map((ref) => ref.id));
+  return { refs: settledRefs, created: rows.filter((row) => createdIds.has(row.id)) };
 }
 
 async function findExistingByDedupeKey(

@@ -1,4 +1,4 @@
-import { createWebhookDirectory, fanOutAlerts } from '@herald/delivery';
+import { createWebhookDirectory, routeNewAlerts } from '@herald/delivery';
 import { buildServer, type RouteGroup } from '@herald/http';
 import { createAlertIngestor } from '@herald/ingest';
 import { instrumentIngestor, metricsFor, type HeraldMetrics } from '@herald/metrics';
@@ -28,22 +28,15 @@ export async function startApi(
     queuePrefix: config.queuePrefix,
     now: options.now,
   });
-  const fanOutDeps = {
-    prisma: database.prisma,
-    sql: database.sql,
-    queues: context.queues,
-    directory,
-    logger,
-    now: options.now ?? Date.now,
-  };
+  const fanOutDeps = { sql: database.sql, queues: context.queues, directory, logger, now: options.now ?? Date.now };
   const ingestor = instrumentIngestor(
     createAlertIngestor({
       sql: database.sql,
       queues: context.queues,
       logger,
       now: options.now,
-      dispatch: async (alertIds) => {
-        await fanOutAlerts(fanOutDeps, alertIds);
+      dispatch: async (alerts) => {
+        await routeNewAlerts(fanOutDeps, alerts);
       },
     }),
     metrics,
@@ -57,11 +50,8 @@ export async function startApi(
       ingestor,
       cipher: context.codec,
       logger,
-      announceDirectoryChange: () => {
-        // This process's cache first, so the next alert it routes sees the change.
-        directory.invalidate();
-        return context.announceDirectoryChange();
-      },
+      // Drops this process's cache at once (the next alert it routes sees the change), then tells the others.
+      announceDirectoryChange: () => directory.announceChange(),
       databaseKind: database.kind,
       metrics,
       now: options.now,

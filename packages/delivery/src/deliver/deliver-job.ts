@@ -62,7 +62,6 @@ async function delayJob(job: Job<DeliveryJobState>, token: string | undefined, d
  */
 export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, token: string | undefined): Promise<string> {
   const deliveryId = deliveryIdOfJob(job);
-  const log = deps.logger.child({ deliveryId, webhookId: job.data.webhookId });
   const delivery = await deps.loadDelivery(deliveryId);
   if (!delivery) return 'missing';
   if (FINAL_STATUSES.has(delivery.status)) {
@@ -143,11 +142,21 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
         latencyMs: nowMs - (delivery.alert?.receivedAt.getTime() ?? delivery.createdAt.getTime()),
       });
       // The attempt writer also ended the webhook's failure streak, if it had one.
-      log.debug({ alertId: delivery.alertId, statusCode: result.statusCode, durationMs: result.durationMs }, 'delivered');
+      deps.logger.debug(
+        { deliveryId, webhookId: webhook.id, alertId: delivery.alertId, statusCode: result.statusCode, durationMs: result.durationMs },
+        'delivered',
+      );
       return 'delivered';
     case 'retry':
-      log.info(
-        { alertId: delivery.alertId, attempt: attemptNumber, delayMs: outcome.delayMs, reason: outcome.reason },
+      deps.logger.info(
+        {
+          deliveryId,
+          webhookId: webhook.id,
+          alertId: delivery.alertId,
+          attempt: attemptNumber,
+          delayMs: outcome.delayMs,
+          reason: outcome.reason,
+        },
         'delivery will be retried',
       );
       await job.updateData({
@@ -159,7 +168,10 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
     case 'dead':
     case 'failed':
       deps.onDeliveryFinished?.({ webhookId: webhook.id, webhookType: webhook.type, outcome: outcome.kind, latencyMs: null });
-      log.warn({ alertId: delivery.alertId, attempt: attemptNumber, reason: outcome.reason }, `delivery ${outcome.kind}`);
+      deps.logger.warn(
+        { deliveryId, webhookId: webhook.id, alertId: delivery.alertId, attempt: attemptNumber, reason: outcome.reason },
+        `delivery ${outcome.kind}`,
+      );
       if (outcome.kind === 'failed' && outcome.gone) await deps.health.disable(webhook, 'gone', 'gone');
       else await deps.health.recordFailure(webhook);
       throw new UnrecoverableError(outcome.reason);

@@ -1,7 +1,7 @@
 import { buildRoutingTable, toQuietHoursSetting, type QuietHoursSetting, type WebhookRoutingTable } from '@herald/core';
 import type { Logger } from '@herald/config';
 import type { SqlSession, WebhookType } from '@herald/db';
-import { directoryChangesChannel, createRedisConnection } from '@herald/queue';
+import { announceDirectoryChange, directoryChangesChannel, createRedisConnection } from '@herald/queue';
 import type { Redis } from 'ioredis';
 import type { ResolvedWebhook, EndpointRateLimit } from './resolved-webhook';
 
@@ -20,7 +20,6 @@ export interface WebhookDirectory {
   snapshot(): Promise<DirectorySnapshot>;
   /** Drops the cached snapshot here and, through Redis, in every other process. */
   announceChange(): Promise<void>;
-  invalidate(): void;
   close(): Promise<void>;
 }
 
@@ -170,12 +169,11 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
       // Queued while the connection is still being made: the first announcement must not be dropped.
       publisher ??= createRedisConnection(deps.redisUrl, 'producer', { enableOfflineQueue: true });
       try {
-        await publisher.publish(channel, String(now()));
+        await announceDirectoryChange(publisher, deps.queuePrefix);
       } catch (error) {
         deps.logger.warn({ err: error }, 'could not announce a webhook change; other workers reload within a minute');
       }
     },
-    invalidate,
     async close() {
       await Promise.all([subscriber?.quit().catch(() => undefined), publisher?.quit().catch(() => undefined)]);
       subscriber = null;

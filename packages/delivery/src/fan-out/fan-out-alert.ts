@@ -1,11 +1,10 @@
 import { decideDelivery, selectWebhooksForAlert, toAlertView, type AlertRecord } from '@herald/core';
 import type { Logger } from '@herald/config';
-import { type AlertStatus, type PrismaClient, type SqlSession, uuidv7 } from '@herald/db';
+import { type AlertStatus, type SqlSession, uuidv7 } from '@herald/db';
 import { deliveryJob, type HeraldQueues } from '@herald/queue';
 import type { WebhookDirectory } from '../directory/webhook-directory';
 
 export interface FanOutDeps {
-  prisma: PrismaClient;
   sql: SqlSession;
   queues: HeraldQueues;
   directory: WebhookDirectory;
@@ -20,26 +19,35 @@ export type FanOutOutcome =
   | { outcome: 'dispatched'; deliveryIds: string[] };
 
 /**
- * Decides once per alert whether it is delivered now or held for the quiet-hours digest,
- * then creates one delivery (record and job) per matching webhook. Safe to run twice:
- * deliveries are unique per (alert, webhook) and their job ids are the delivery ids.
+ * Routes saved alerts by id (the fan-out queue's path: alerts whose routing at ingest failed, or
+ * that the sweeper found unrouted). See `routeAlerts`.
  */
-export async function fanOutAlert(deps: FanOutDeps, alertId: string): Promise<FanOutOutcome> {
-  return (await fanOutAlerts(deps, [alertId])).get(alertId) ?? { outcome: 'missing' };
+export async function fanOutAlerts(deps: FanOutDeps, alertIds: string[]): Promise<Map<string, FanOutOutcome>> {
+  return routeAlerts(deps, await deps.sql.query<RoutableAlert>(LOAD_ALERTS_SQL, [alertIds]));
+}
+
+/** Routes alerts just saved (status `queued`), from the rows in hand: the API's path at ingest. */
+export function routeNewAlerts(deps: FanOutDeps, alerts: readonly AlertRecord[]): Promise<Map<string, FanOutOutcome>> {
+  return routeAlerts(
+    deps,
+    alerts.map((alert) => ({ ...alert, status: 'queued', statusReason: null })),
+  );
 }
 
 /**
- * fanOutAlert for many alerts at once, in a fixed number of round trips whatever their number:
- * concurrent fan-out jobs share one read, one insert of deliveries, one enqueue and one update.
+ * Decides once per alert whether it is delivered now or held for the quiet-hours digest, then
+ * creates one delivery (record and job) per matching webhook, in a fixed number of round trips
+ * whatever the number of alerts. Safe to run twice: deliveries are unique per (alert, webhook)
+ * and their job ids are the delivery ids.
  */
-export async function fanOutAlerts(deps: FanOutDeps, alertIds: string[]): Promise<Map<string, FanOutOutcome>> {
+async function routeAlerts(deps: FanOutDeps, rows: readonly RoutableAlert[]): Promise<Map<string, FanOutOutcome>> {
   const outcomes = new Map<string, FanOutOutcome>();
-  const rows = await deps.sql.query<FanOutAlertRow>(LOAD_ALERTS_SQL, [alertIds]);
+  const digestClaimed = digestClaimChecker(deps);
   const snapshot = await deps.directory.snapshot();
   const nowMs = deps.now();
   const suppressed: { id: string; reason: string; scope: string }[] = [];
   const noTargets: string[] = [];
-  const toDispatch: { row: (typeof rows)[number]; webhookIds: string[] }[] = [];
+  const toDispatch: { row: RoutableAlert; webhookIds: string[] }[] = [];
 
   for (const row of rows) {
     if (row.status === 'suppressed') {
@@ -53,7 +61,7 @@ export async function fanOutAlerts(deps: FanOutDeps, alertIds: string[]): Promis
         systemQuietHours: snapshot.systemQuietHours,
         orgQuietHours: alert.orgId === null ? null : (snapshot.quietHoursByOrg.get(alert.orgId) ?? null),
       });
-      if (decision.action === 'suppress' && !(await digestAlreadyClaimed(deps, decision.scope, decision.window))) {
+      if (decision.action === 'suppress' && !(await digestClaimed(decision.scope, decision.window))) {
         suppressed.push({ id: row.id, reason: decision.reason, scope: decision.scope });
         outcomes.set(row.id, { outcome: 'suppressed', reason: decision.reason });
         continue;
@@ -100,13 +108,15 @@ export async function fanOutAlerts(deps: FanOutDeps, alertIds: string[]): Promis
   if (open.length > 0) {
     await deps.queues.deliveries.addBulk(open.map((d) => deliveryJob({ ...d, kind: 'alert' })));
   }
-  for (const id of dispatchIds) {
-    outcomes.set(id, { outcome: 'dispatched', deliveryIds: open.filter((d) => d.alertId === id).map((d) => d.id) });
+  for (const id of dispatchIds) outcomes.set(id, { outcome: 'dispatched', deliveryIds: [] });
+  for (const delivery of open) {
+    const outcome = outcomes.get(delivery.alertId);
+    if (outcome?.outcome === 'dispatched') outcome.deliveryIds.push(delivery.id);
   }
   return outcomes;
 }
 
-type FanOutAlertRow = AlertRecord & { status: AlertStatus; statusReason: string | null };
+type RoutableAlert = AlertRecord & { status: AlertStatus; statusReason: string | null };
 
 const LOAD_ALERTS_SQL = `
   SELECT id, type, severity, title, message, printer_id AS "printerId", printer_name AS "printerName", org_id AS "orgId",
@@ -116,7 +126,8 @@ const LOAD_ALERTS_SQL = `
 /**
  * One statement: insert the new deliveries (an alert fanned out twice keeps its first ones), mark
  * the queued alerts dispatched, and return every pending delivery of these alerts (new or not)
- * so that each gets its job.
+ * so that each gets its job. The second SELECT reads the statement's snapshot, which does not
+ * hold the rows inserted above, so the two halves never overlap.
  */
 const DISPATCH_SQL = `
   WITH inserted AS (
@@ -130,18 +141,30 @@ const DISPATCH_SQL = `
     UPDATE alerts SET status = 'dispatched', dispatched_at = $6 WHERE id = ANY($5::uuid[]) AND status = 'queued'
   )
   SELECT id, webhook_id AS "webhookId", alert_id AS "alertId" FROM inserted
-  UNION
+  UNION ALL
   SELECT id, webhook_id, alert_id FROM deliveries WHERE alert_id = ANY($4::uuid[]) AND status = 'pending'`;
 
 /**
  * An alert that reaches the worker after its quiet window's digest was claimed (a late
  * arrival or a backlog) is delivered now rather than held for a digest that has gone.
+ * Asked once per (scope, window) for a whole batch of alerts.
  */
-async function digestAlreadyClaimed(deps: FanOutDeps, scopeKey: string, window: { startMs: number; endMs: number }): Promise<boolean> {
-  if (window.endMs > deps.now()) return false;
-  const digest = await deps.prisma.digest.findUnique({
-    where: { scopeKey_windowStart_windowEnd: { scopeKey, windowStart: new Date(window.startMs), windowEnd: new Date(window.endMs) } },
-    select: { id: true },
-  });
-  return digest !== null;
+function digestClaimChecker(deps: FanOutDeps): (scopeKey: string, window: { startMs: number; endMs: number }) => Promise<boolean> {
+  const answers = new Map<string, Promise<boolean>>();
+  return (scopeKey, window) => {
+    if (window.endMs > deps.now()) return Promise.resolve(false);
+    const key = `${scopeKey} ${window.startMs} ${window.endMs}`;
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      answer = deps.sql
+        .query('SELECT 1 FROM digests WHERE scope_key = $1 AND window_start = $2 AND window_end = $3', [
+          scopeKey,
+          new Date(window.startMs),
+          new Date(window.endMs),
+        ])
+        .then((rows) => rows.length > 0);
+      answers.set(key, answer);
+    }
+    return answer;
+  };
 }
