@@ -77,6 +77,19 @@ async function stop(proc: Proc): Promise<void> {
   if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
 }
 
+/** CPU used so far (µs) by each part of the pipeline, for the steady phase's per-process shares. */
+function steadyCpu(api: Proc, workers: Proc[], receiver: Proc) {
+  const usage = process.cpuUsage();
+  return {
+    api: cpuMicros(api.child.pid as number),
+    worker: workers.reduce((sum, w) => sum + cpuMicros(w.child.pid as number), 0),
+    postgres: cpuMicrosByName(/^postgres/),
+    redis: cpuMicrosByName(/^redis-server/),
+    receiver: cpuMicros(receiver.child.pid as number),
+    loadGenerator: usage.user + usage.system,
+  };
+}
+
 async function main(): Promise<void> {
   const runId = randomBytes(4).toString('hex');
   const database = `herald_bench_${runId}`;
@@ -211,18 +224,24 @@ async function main(): Promise<void> {
     log(`steady: ${STEADY_RATE} alerts/s for ${STEADY_SECONDS} s`);
     await fetch(receiverUrl('/reset'), { method: 'POST' });
     const steadyTotal = STEADY_RATE * STEADY_SECONDS;
+    const cpuBefore = steadyCpu(api, first.workers, receiver);
     const steadyStart = performance.now();
     const inFlight: Promise<unknown>[] = [];
+    const responseMs: number[] = [];
     for (let i = 0; i < steadyTotal; i++) {
       const due = steadyStart + (i * 1000) / STEADY_RATE;
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
-      inFlight.push(call('POST', '/v1/alerts', makeAlert()));
+      const sentAt = performance.now();
+      inFlight.push(call('POST', '/v1/alerts', makeAlert()).then(() => responseMs.push(performance.now() - sentAt)));
     }
     await Promise.all(inFlight);
     await waitFor(async () => (await receiverStats()).received >= steadyTotal * ENDPOINTS.length, 120_000, 'steady deliveries');
+    const steadySeconds = (performance.now() - steadyStart) / 1000;
+    const cpuAfter = steadyCpu(api, first.workers, receiver);
     await sleep(500);
     const steadyStats = await receiverStats();
+    responseMs.sort((a, b) => a - b);
     const sorted = [...steadyStats.latencies].sort((a, b) => a - b);
     const steady = {
       alertsPerSecond: STEADY_RATE,
@@ -236,6 +255,18 @@ async function main(): Promise<void> {
         p99: percentile(sorted, 99),
         max: sorted[sorted.length - 1] ?? 0,
       },
+      // How long POST /v1/alerts took to answer, as the load generator saw it.
+      ingestResponseMs: {
+        p50: Math.round(percentile(responseMs, 50)),
+        p99: Math.round(percentile(responseMs, 99)),
+      },
+      // Share of one core each process used from the first post to the last receipt.
+      cpuPercent: Object.fromEntries(
+        Object.entries(cpuAfter).map(([name, micros]) => [
+          name,
+          Math.round((micros - (cpuBefore[name as keyof typeof cpuBefore] as number)) / (steadySeconds * 10_000)),
+        ]),
+      ),
     };
     const rss = {
       api: peakRssMiB(api.child.pid as number),
@@ -255,7 +286,7 @@ async function main(): Promise<void> {
       REDIS_URL,
     });
     await new Promise((resolve) => raw.child.once('exit', resolve));
-    const rawResult = JSON.parse(raw.output().trim().split('\n').pop() as string) as { perSecond: number };
+    const rawResult = JSON.parse(raw.output().trim().split('\n').pop() as string) as { perSecond: number; workerCpuMicrosPerJob: number };
 
     const results = {
       runId,
@@ -273,6 +304,7 @@ async function main(): Promise<void> {
       steady,
       limit: {
         deliveriesPerSecond: Math.round(rawResult.perSecond),
+        workerCpuMicrosPerJob: Math.round(rawResult.workerCpuMicrosPerJob),
         heraldRatio: Number((first.result.deliveriesPerSecond / rawResult.perSecond).toFixed(2)),
       },
       cost: {
@@ -301,10 +333,20 @@ async function main(): Promise<void> {
         'drain delivery',
         `${results.drain.deliveriesPerSecond} deliveries/s (lost ${results.drain.lost}, duplicates ${results.drain.duplicates})`,
       ],
-      ['raw limit (no DB)', `${results.limit.deliveriesPerSecond} deliveries/s; Herald = ${results.limit.heraldRatio} × limit`],
+      [
+        'raw limit (no DB)',
+        `${results.limit.deliveriesPerSecond} deliveries/s, worker ${results.limit.workerCpuMicrosPerJob} µs per job; Herald = ${results.limit.heraldRatio} × limit`,
+      ],
       [
         'steady latency',
         `p50 ${steady.latencyMs.p50} ms, p95 ${steady.latencyMs.p95} ms, p99 ${steady.latencyMs.p99} ms, max ${steady.latencyMs.max} ms (lost ${steady.lost})`,
+      ],
+      ['steady ingest answer', `p50 ${steady.ingestResponseMs.p50} ms, p99 ${steady.ingestResponseMs.p99} ms`],
+      [
+        'steady CPU (% of a core)',
+        Object.entries(steady.cpuPercent)
+          .map(([name, share]) => `${name} ${share}`)
+          .join(', '),
       ],
       [
         'CPU per delivery',

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const body = (seq: number) => JSON.stringify({ type: 'print_complete', title: `bench ${seq} ${Date.now()}`, message: 'raw' });
   let done = 0;
   let firstMs = 0;
+  const cpuBefore = process.cpuUsage();
   let resolveFinished: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
   const worker = new Worker(
@@ -46,12 +47,13 @@ async function main(): Promise<void> {
   );
   worker.on('error', () => undefined);
   await finished;
+  const cpu = process.cpuUsage(cpuBefore);
   await worker.close();
   const seconds = (performance.now() - firstMs) / 1000;
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
   await dispatcher.close();
-  process.stdout.write(`${JSON.stringify({ jobs, seconds, perSecond: jobs / seconds })}\n`);
+  process.stdout.write(`${JSON.stringify({ jobs, seconds, perSecond: jobs / seconds, workerCpuMicrosPerJob: (cpu.user + cpu.system) / jobs })}\n`);
   process.exit(0);
 }
 

@@ -2,6 +2,7 @@ export * from './worker-service';
 export * from './directory/resolved-webhook';
 export * from './directory/webhook-directory';
 export * from './fan-out/fan-out-alert';
+export * from './fan-out/ingest-router';
 export * from './deliver/deliver-job';
 export * from './deliver/attempt-outcome';
 export * from './deliver/delivery-recorder';

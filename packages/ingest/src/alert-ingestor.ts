@@ -1,10 +1,11 @@
-import { type AlertRecord, type FieldError, type NormalizedAlertInput, parseAlertBatch, parseAlertInput } from '@herald/core';
+import { type AlertRouter, type FieldError, type NormalizedAlertInput, parseAlertBatch, parseAlertInput } from '@herald/core';
 import type { SqlSession } from '@herald/db';
-import type { HeraldQueues } from '@herald/queue';
+import { deliveryJob, type HeraldQueues } from '@herald/queue';
 import type { Logger } from '@herald/config';
-import { saveAlerts, type SavedAlertRef } from './alert-writer';
+import { saveAlerts, saveRoutedAlerts, type RoutedAlerts, type SavedAlertRef } from './alert-writer';
 import { enqueueSavedAlerts } from './alert-dispatch';
 import { AlertRejectedError } from './ingest-errors';
+import { createGroupCommit } from './group-commit';
 import type { IngestSource } from './ingest-source';
 
 export interface AlertIngestorDeps {
@@ -13,11 +14,11 @@ export interface AlertIngestorDeps {
   logger: Logger;
   now?: () => number;
   /**
-   * Routes newly saved alerts to their webhooks at once (fan-out at ingest: delivery records and
-   * jobs created before the request is answered). Without it, or when it fails, the alerts go to
-   * the fan-out queue for a worker to route.
+   * Routes new alerts as they are saved (delivery records and jobs created before the request is
+   * answered), from the router's cache. Without it, when it fails, or when its cache is found
+   * stale, the alerts are saved as `queued` and go to the fan-out queue for a worker to route.
    */
-  dispatch?(alerts: AlertRecord[]): Promise<void>;
+  router?: AlertRouter;
 }
 
 export interface AlertIngestor {
@@ -29,35 +30,78 @@ export interface AlertIngestor {
   ingestNormalized(alerts: NormalizedAlertInput[], source: IngestSource): Promise<SavedAlertRef[]>;
 }
 
+const SINGLES_PER_SAVE = 200;
+
 export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
   const now = deps.now ?? Date.now;
 
   async function ingestNormalized(alerts: NormalizedAlertInput[], source: IngestSource): Promise<SavedAlertRef[]> {
     const nowMs = now();
+    const routed = deps.router ? await saveRouted(deps.router, alerts, source, nowMs) : null;
+    if (routed) {
+      await enqueueDeliveries(routed);
+      return routed.refs;
+    }
     const { refs, created } = await saveAlerts(deps.sql, alerts, source, nowMs);
-    const createdIds = created.map((alert) => alert.id);
-    if (created.length > 0 && deps.dispatch) {
-      try {
-        await deps.dispatch(created);
-        return refs;
-      } catch (error) {
-        // Saved either way: a worker routes them from the fan-out queue, or the sweeper re-enqueues.
-        deps.logger.warn({ err: error, count: createdIds.length }, 'routing at ingest failed: alerts handed to the fan-out queue');
-      }
-    }
-    const enqueued = await enqueueSavedAlerts(deps.queues, createdIds);
-    if (!enqueued) {
-      deps.logger.warn({ count: createdIds.length }, 'redis unavailable: alerts saved, the sweeper will enqueue them');
-    }
+    await enqueueForFanOut(created.map((alert) => alert.id));
     return refs;
+  }
+
+  async function saveRouted(router: AlertRouter, alerts: NormalizedAlertInput[], source: IngestSource, nowMs: number) {
+    try {
+      return await saveRoutedAlerts(deps.sql, alerts, source, nowMs, router);
+    } catch (error) {
+      // Nothing was saved: the careful path saves them (or fails the same way, and the client retries).
+      deps.logger.warn({ err: error, count: alerts.length }, 'routing at ingest failed: alerts go to the fan-out queue');
+      return null;
+    }
+  }
+
+  async function enqueueDeliveries(routed: RoutedAlerts): Promise<void> {
+    if (routed.deliveries.length === 0) return;
+    try {
+      await deps.queues.deliveries.addBulk(routed.deliveries.map((delivery) => deliveryJob({ ...delivery, kind: 'alert' })));
+    } catch {
+      // The deliveries are saved as pending: a worker re-enqueues them from the fan-out queue, or the sweeper does.
+      await enqueueForFanOut(routed.refs.filter((ref) => ref.created).map((ref) => ref.id));
+    }
+  }
+
+  async function enqueueForFanOut(alertIds: string[]): Promise<void> {
+    if (!(await enqueueSavedAlerts(deps.queues, alertIds))) {
+      deps.logger.warn({ count: alertIds.length }, 'redis unavailable: alerts saved, the sweeper will enqueue them');
+    }
+  }
+
+  // Concurrent single-alert requests of one source share a save (group commit); keyed by source
+  // because dedupe keys and the organization check are a source's own.
+  const singleWriters = new Map<string, (alert: NormalizedAlertInput) => Promise<SavedAlertRef>>();
+  function singleAlertWriter(source: IngestSource) {
+    const key = `${source.id} ${source.orgId ?? ''}`;
+    let writer = singleWriters.get(key);
+    if (!writer) {
+      writer = createGroupCommit((alerts: NormalizedAlertInput[]) => saveSingles(alerts, source), SINGLES_PER_SAVE);
+      singleWriters.set(key, writer);
+    }
+    return writer;
+  }
+
+  /** When a shared save is refused (say, one foreign printer), each alert is tried alone: only its own request fails. */
+  async function saveSingles(alerts: NormalizedAlertInput[], source: IngestSource): Promise<PromiseSettledResult<SavedAlertRef>[]> {
+    try {
+      const refs = await ingestNormalized(alerts, source);
+      return refs.map((value) => ({ status: 'fulfilled', value }));
+    } catch (error) {
+      if (alerts.length === 1 || !(error instanceof AlertRejectedError)) throw error;
+      return Promise.allSettled(alerts.map(async (alert) => (await ingestNormalized([alert], source))[0] as SavedAlertRef));
+    }
   }
 
   return {
     async ingestOne(input, source) {
       const parsed = parseAlertInput(input, { nowMs: now() });
       if (!parsed.ok) throw new AlertRejectedError(400, parsed.errors);
-      const [ref] = await ingestNormalized([parsed.alert], source);
-      return ref as SavedAlertRef;
+      return singleAlertWriter(source)(parsed.alert);
     },
     async ingestBatch(input, source) {
       const parsed = parseAlertBatch(input, { nowMs: now() });

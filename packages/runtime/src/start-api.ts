@@ -1,4 +1,4 @@
-import { createWebhookDirectory, routeNewAlerts } from '@herald/delivery';
+import { createIngestRouter, createWebhookDirectory } from '@herald/delivery';
 import { buildServer, type RouteGroup } from '@herald/http';
 import { createAlertIngestor } from '@herald/ingest';
 import { instrumentIngestor, metricsFor, type HeraldMetrics } from '@herald/metrics';
@@ -19,7 +19,7 @@ export async function startApi(
   const { config, database, logger } = context;
   // Shared with a worker started on the same context, so single-node serves one /metrics.
   const metrics = options.metrics ?? metricsFor(context);
-  // The API routes alerts as it saves them, from its own cache of webhooks and quiet hours.
+  // The API routes alerts as it saves them, from its own cache of printers, webhooks and quiet hours.
   const directory = createWebhookDirectory({
     sql: database.sql,
     codec: context.codec,
@@ -28,16 +28,13 @@ export async function startApi(
     queuePrefix: config.queuePrefix,
     now: options.now,
   });
-  const fanOutDeps = { sql: database.sql, queues: context.queues, directory, logger, now: options.now ?? Date.now };
   const ingestor = instrumentIngestor(
     createAlertIngestor({
       sql: database.sql,
       queues: context.queues,
       logger,
       now: options.now,
-      dispatch: async (alerts) => {
-        await routeNewAlerts(fanOutDeps, alerts);
-      },
+      router: createIngestRouter({ sql: database.sql, directory, now: options.now ?? Date.now }),
     }),
     metrics,
   );

@@ -1,1 +1,2 @@
 export * from './select-webhooks';
+export * from './route-plan';

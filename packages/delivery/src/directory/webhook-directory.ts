@@ -13,11 +13,15 @@ export interface DirectorySnapshot extends WebhookRoutingTable<ResolvedWebhook> 
   webhookById: Map<string, ResolvedWebhook>;
   systemQuietHours: QuietHoursSetting | null;
   quietHoursByOrg: Map<number, QuietHoursSetting>;
+  /** Registered printers: their organization and name. */
+  printerById: Map<number, { orgId: number | null; name: string }>;
   loadedAtMs: number;
 }
 
 export interface WebhookDirectory {
   snapshot(): Promise<DirectorySnapshot>;
+  /** Drops this process's cached snapshot: the next `snapshot()` reads the database. */
+  refresh(): void;
   /** Drops the cached snapshot here and, through Redis, in every other process. */
   announceChange(): Promise<void>;
   close(): Promise<void>;
@@ -64,8 +68,8 @@ const QUIET_HOURS_SQL = `
   FROM quiet_hours_settings`;
 
 /**
- * The worker's cache of webhooks (decrypted once, not per delivery), organizations and
- * quiet-hours settings. Changes are published on a Redis channel so every worker reloads.
+ * The cache of webhooks (decrypted once, not per delivery), organizations, printers and
+ * quiet-hours settings that routing and delivery read. Changes are published on a Redis channel so every worker reloads.
  */
 export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirectory {
   const now = deps.now ?? Date.now;
@@ -91,10 +95,11 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
   }
 
   async function load(): Promise<DirectorySnapshot> {
-    const [webhooks, orgs, quietHours] = await Promise.all([
+    const [webhooks, orgs, quietHours, printers] = await Promise.all([
       deps.sql.query<WebhookRow>(ENABLED_WEBHOOKS_SQL),
       deps.sql.query<{ id: number }>('SELECT id FROM organizations WHERE enterprise'),
       deps.sql.query<QuietHoursRow>(QUIET_HOURS_SQL),
+      deps.sql.query<{ id: number; orgId: number | null; name: string }>('SELECT id, org_id AS "orgId", name FROM printers'),
     ]);
     const resolved: ResolvedWebhook[] = [];
     const undecryptable: string[] = [];
@@ -141,6 +146,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
       webhookById: new Map(resolved.map((w) => [w.id, w])),
       systemQuietHours,
       quietHoursByOrg,
+      printerById: new Map(printers.map(({ id, orgId, name }) => [id, { orgId, name }])),
       loadedAtMs: now(),
     };
   }
@@ -164,6 +170,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
       if (generation !== loadingGeneration && current === loading) current = null;
       return snap;
     },
+    refresh: invalidate,
     async announceChange() {
       invalidate();
       // Queued while the connection is still being made: the first announcement must not be dropped.

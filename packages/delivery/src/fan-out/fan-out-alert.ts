@@ -1,8 +1,9 @@
-import { decideDelivery, selectWebhooksForAlert, toAlertView, type AlertRecord } from '@herald/core';
+import { toAlertView, type AlertRecord } from '@herald/core';
 import type { Logger } from '@herald/config';
 import { type AlertStatus, type SqlSession, uuidv7 } from '@herald/db';
 import { deliveryJob, type HeraldQueues } from '@herald/queue';
 import type { WebhookDirectory } from '../directory/webhook-directory';
+import { digestClaimChecker, planRoute } from './plan-route';
 
 export interface FanOutDeps {
   sql: SqlSession;
@@ -19,19 +20,11 @@ export type FanOutOutcome =
   | { outcome: 'dispatched'; deliveryIds: string[] };
 
 /**
- * Routes saved alerts by id (the fan-out queue's path: alerts whose routing at ingest failed, or
- * that the sweeper found unrouted). See `routeAlerts`.
+ * Routes saved alerts by id: the fan-out queue's path, for alerts whose routing at ingest failed,
+ * or that the sweeper found unrouted. See `routeAlerts`.
  */
 export async function fanOutAlerts(deps: FanOutDeps, alertIds: string[]): Promise<Map<string, FanOutOutcome>> {
   return routeAlerts(deps, await deps.sql.query<RoutableAlert>(LOAD_ALERTS_SQL, [alertIds]));
-}
-
-/** Routes alerts just saved (status `queued`), from the rows in hand: the API's path at ingest. */
-export function routeNewAlerts(deps: FanOutDeps, alerts: readonly AlertRecord[]): Promise<Map<string, FanOutOutcome>> {
-  return routeAlerts(
-    deps,
-    alerts.map((alert) => ({ ...alert, status: 'queued', statusReason: null })),
-  );
 }
 
 /**
@@ -54,26 +47,16 @@ async function routeAlerts(deps: FanOutDeps, rows: readonly RoutableAlert[]): Pr
       outcomes.set(row.id, { outcome: 'suppressed', reason: row.statusReason ?? '' });
       continue;
     }
-    const alert = toAlertView(row);
-    if (row.status === 'queued') {
-      const decision = decideDelivery({
-        alert,
-        systemQuietHours: snapshot.systemQuietHours,
-        orgQuietHours: alert.orgId === null ? null : (snapshot.quietHoursByOrg.get(alert.orgId) ?? null),
-      });
-      if (decision.action === 'suppress' && !(await digestClaimed(decision.scope, decision.window))) {
-        suppressed.push({ id: row.id, reason: decision.reason, scope: decision.scope });
-        outcomes.set(row.id, { outcome: 'suppressed', reason: decision.reason });
-        continue;
-      }
-    }
-    const targets = selectWebhooksForAlert(alert, snapshot);
-    if (targets.length === 0 && row.status === 'queued') {
+    const plan = await planRoute(toAlertView(row), snapshot, digestClaimed, row.status === 'queued');
+    if (plan.action === 'suppress') {
+      suppressed.push({ id: row.id, reason: plan.reason, scope: plan.scope });
+      outcomes.set(row.id, { outcome: 'suppressed', reason: plan.reason });
+    } else if (plan.action === 'no_targets') {
       noTargets.push(row.id);
       outcomes.set(row.id, { outcome: 'no_targets' });
-      continue;
+    } else {
+      toDispatch.push({ row, webhookIds: plan.webhookIds });
     }
-    toDispatch.push({ row, webhookIds: targets.map((webhook) => webhook.id) });
   }
 
   if (suppressed.length > 0) {
@@ -143,28 +126,3 @@ const DISPATCH_SQL = `
   SELECT id, webhook_id AS "webhookId", alert_id AS "alertId" FROM inserted
   UNION ALL
   SELECT id, webhook_id, alert_id FROM deliveries WHERE alert_id = ANY($4::uuid[]) AND status = 'pending'`;
-
-/**
- * An alert that reaches the worker after its quiet window's digest was claimed (a late
- * arrival or a backlog) is delivered now rather than held for a digest that has gone.
- * Asked once per (scope, window) for a whole batch of alerts.
- */
-function digestClaimChecker(deps: FanOutDeps): (scopeKey: string, window: { startMs: number; endMs: number }) => Promise<boolean> {
-  const answers = new Map<string, Promise<boolean>>();
-  return (scopeKey, window) => {
-    if (window.endMs > deps.now()) return Promise.resolve(false);
-    const key = `${scopeKey} ${window.startMs} ${window.endMs}`;
-    let answer = answers.get(key);
-    if (answer === undefined) {
-      answer = deps.sql
-        .query('SELECT 1 FROM digests WHERE scope_key = $1 AND window_start = $2 AND window_end = $3', [
-          scopeKey,
-          new Date(window.startMs),
-          new Date(window.endMs),
-        ])
-        .then((rows) => rows.length > 0);
-      answers.set(key, answer);
-    }
-    return answer;
-  };
-}

@@ -121,6 +121,8 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
       create: { id, name: input.name, orgId: input.org_id },
       update: { name: input.name, orgId: input.org_id },
     });
+    // Routing at ingest reads printers' organizations from the cached directory.
+    await deps.announceDirectoryChange();
     return { id: printer.id, name: printer.name, org_id: printer.orgId };
   });
 }

@@ -1,0 +1,68 @@
+import { createGroupCommit } from '../src/group-commit';
+
+/** A write that holds until released, recording each batch it was given. */
+function heldWrites() {
+  const batches: string[][] = [];
+  const releases: (() => void)[] = [];
+  const write = (items: string[]) => {
+    batches.push(items);
+    return new Promise<PromiseSettledResult<string>[]>((resolve) =>
+      releases.push(() =>
+        resolve(
+          items.map((item) =>
+            item.startsWith('bad')
+              ? { status: 'rejected', reason: new Error(`refused ${item}`) }
+              : { status: 'fulfilled', value: item.toUpperCase() },
+          ),
+        ),
+      ),
+    );
+  };
+  return { batches, write, release: () => releases.shift()?.() };
+}
+
+test('an item that finds nothing in flight is written at once, alone', async () => {
+  const held = heldWrites();
+  const commit = createGroupCommit(held.write, 10);
+  const first = commit('a');
+  expect(held.batches).toEqual([['a']]);
+  held.release();
+  await expect(first).resolves.toBe('A');
+});
+
+test('items arriving during a write go together in the next one, each answered with its own result', async () => {
+  const held = heldWrites();
+  const commit = createGroupCommit(held.write, 10);
+  const first = commit('a');
+  const waiting = [commit('b'), commit('bad-c'), commit('d')];
+  expect(held.batches).toEqual([['a']]);
+  held.release();
+  await first;
+  expect(held.batches).toEqual([['a'], ['b', 'bad-c', 'd']]);
+  held.release();
+  const settled = await Promise.allSettled(waiting);
+  expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['B', 'refused bad-c', 'D']);
+});
+
+test('a batch holds at most maxSize items; the rest go in the following write', async () => {
+  const held = heldWrites();
+  const commit = createGroupCommit(held.write, 2);
+  const all = [commit('a'), commit('b'), commit('c'), commit('d')];
+  for (let i = 0; i < 3; i++) {
+    held.release();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(all);
+  expect(held.batches).toEqual([['a'], ['b', 'c'], ['d']]);
+});
+
+test('a write that throws fails every item of its batch, and the next items are still written', async () => {
+  let calls = 0;
+  const commit = createGroupCommit(async (items: string[]) => {
+    calls += 1;
+    if (calls === 1) throw new Error('database down');
+    return items.map((value) => ({ status: 'fulfilled' as const, value }));
+  }, 10);
+  await expect(commit('a')).rejects.toThrow('database down');
+  await expect(commit('b')).resolves.toBe('b');
+});
