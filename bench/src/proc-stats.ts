@@ -28,14 +28,25 @@ export function nodeChildPid(pid: number): number {
   }
 }
 
-/** Total CPU (µs) of every running process whose command name matches, e.g. all PostgreSQL backends. */
+/** CPU (µs) a process's children used after they ended (cutime + cstime, counted once reaped). */
+function reapedChildrenCpuMicros(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1_000_000) / CLOCK_TICKS;
+}
+
+/**
+ * Total CPU (µs) of every process whose command name matches, e.g. all of PostgreSQL: the running
+ * ones, plus what ended ones used (a backend that closes hands its time to the postmaster's
+ * children count), so the figure only grows.
+ */
 export function cpuMicrosByName(pattern: RegExp): number {
   let total = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const comm = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      if (pattern.test(comm)) total += cpuMicros(Number(entry));
+      if (pattern.test(comm)) total += cpuMicros(Number(entry)) + reapedChildrenCpuMicros(Number(entry));
     } catch {
       // The process ended while we looked.
     }

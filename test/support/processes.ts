@@ -29,7 +29,9 @@ export interface HeraldProcess {
 /** Starts one of Herald's apps as a real separate process (as production runs it). */
 export function spawnApp(app: 'api' | 'worker' | 'digest', env: Record<string, string>): HeraldProcess {
   // `node --import tsx`, not the `tsx` wrapper: a signal must reach the worker itself, not a parent shim.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', app, 'src', 'main.ts')], {
+  // The worker with the young-generation limit `npm run start:worker` gives it.
+  const nodeFlags = app === 'worker' ? ['--max-semi-space-size=8'] : [];
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(ROOT, 'apps', app, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

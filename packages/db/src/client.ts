@@ -59,7 +59,9 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
 function createPostgresDatabase(connectionString: string, options: CreateDatabaseOptions): Database {
   const connectionTimeoutMillis = options.connectTimeoutMs ?? 10_000;
   // One pool for Prisma and plain SQL alike: a process holds poolSize connections, not twice that.
-  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis });
+  // Idle connections are kept for a minute (pg's default is 10 s): reopening one under load costs
+  // a backend start and re-preparing the hot statements, which shows as tail latency.
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis, idleTimeoutMillis: 60_000 });
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
