@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
   await dispatcher.close();
-  process.stdout.write(`${JSON.stringify({ jobs, seconds, perSecond: jobs / seconds, workerCpuMicrosPerJob: (cpu.user + cpu.system) / jobs })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ jobs, seconds, perSecond: jobs / seconds, workerCpuMicrosPerJob: (cpu.user + cpu.system) / jobs })}\n`,
+  );
   process.exit(0);
 }
 

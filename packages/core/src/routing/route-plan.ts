@@ -2,9 +2,7 @@ import type { AlertRecord } from '../alerts/alert-types';
 
 /** Where one alert goes now: to these webhooks, into a quiet-hours digest, or nowhere. */
 export type RoutePlan =
-  | { action: 'dispatch'; webhookIds: string[] }
-  | { action: 'suppress'; reason: string; scope: string }
-  | { action: 'no_targets' };
+  { action: 'dispatch'; webhookIds: string[] } | { action: 'suppress'; reason: string; scope: string } | { action: 'no_targets' };
 
 /** A new alert's route, decided from a cache: the organization it took for the alert's printer, and the plan. */
 export interface AlertRoute {
