@@ -1,9 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client';
 import { migrate, type MigrateOptions, type MigrateResult } from './migrator';
 import { pgExecutor, pgliteExecutor, poolExecutor, type SqlExecutor } from './sql-executor';
@@ -89,6 +87,11 @@ function createPostgresDatabase(connectionString: string, options: CreateDatabas
 async function createPGliteDatabase(options: CreateDatabaseOptions): Promise<Database> {
   const dir = path.join(options.dataDir, 'pglite');
   await fs.mkdir(dir, { recursive: true });
+  // Required only here, so processes on PostgreSQL never load the embedded database's modules.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
+  const { PrismaPGlite } = require('pglite-prisma-adapter') as typeof import('pglite-prisma-adapter');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const pglite = await PGlite.create(dir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
