@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 import { generateFernetKey } from '@herald/crypto';
-import { cpuMicros, cpuMicrosByName, peakRssMiB } from './proc-stats';
+import { cpuMicros, cpuMicrosByName, peakRssMiB, waitForQuietMachine } from './proc-stats';
 import { latencyHistogramSvg, percentile } from './percentiles';
 
 /**
@@ -223,7 +223,9 @@ async function main(): Promise<void> {
     log(`drain: ${ALERTS} alerts × ${ENDPOINTS.length} webhooks, ${WORKERS} worker(s)`);
     const first = await drain(WORKERS);
 
-    log(`steady: ${STEADY_RATE} alerts/s for ${STEADY_SECONDS} s`);
+    // The drain's aftermath (PostgreSQL writing back 60,000 updated rows, queues trimming) is not steady load.
+    const quietAfterMs = await waitForQuietMachine(30_000);
+    log(`steady: ${STEADY_RATE} alerts/s for ${STEADY_SECONDS} s (machine quiet after ${quietAfterMs} ms)`);
     await fetch(receiverUrl('/reset'), { method: 'POST' });
     const steadyTotal = STEADY_RATE * STEADY_SECONDS;
     const cpuBefore = steadyCpu(api, first.workers, receiver);
@@ -248,6 +250,8 @@ async function main(): Promise<void> {
     const steady = {
       alertsPerSecond: STEADY_RATE,
       seconds: STEADY_SECONDS,
+      // How long after the drain the machine went quiet (the steady load starts then).
+      quietAfterMs,
       deliveries: steadyStats.received,
       duplicates: steadyStats.duplicates,
       lost: steadyTotal * ENDPOINTS.length - steadyStats.received,

@@ -53,3 +53,27 @@ export function cpuMicrosByName(pattern: RegExp): number {
   }
   return total;
 }
+
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+function machineJiffies(): { busy: number; total: number } {
+  const fields = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * Waits until the machine has been quiet (under `busyShare` of all cores busy) for one `sampleMs`
+ * window, or `maxMs` passed, so one phase's aftermath (PostgreSQL writing back, queues trimming)
+ * is not measured as the next phase. Returns how long it waited.
+ */
+export async function waitForQuietMachine(maxMs: number, busyShare = 0.15, sampleMs = 1_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const before = machineJiffies();
+    await new Promise((resolve) => setTimeout(resolve, sampleMs));
+    const after = machineJiffies();
+    const share = (after.busy - before.busy) / Math.max(1, after.total - before.total);
+    if (share < busyShare || Date.now() - started >= maxMs) return Date.now() - started;
+  }
+}
