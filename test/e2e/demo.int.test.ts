@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -9,7 +10,17 @@ jest.setTimeout(120_000);
 
 // `npm run demo` is the newcomer's first contact: single-node Herald on embedded PGlite, a local
 // inspector, all 14 types to discord, slack and generic. It must exit 0 with every delivery in.
-test('npm run demo delivers all 14 alert types to all three endpoints and exits 0', async () => {
+const demoKeys = async () => {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    return (await redis.keys('{herald-demo-*')).length;
+  } finally {
+    redis.disconnect();
+  }
+};
+
+test('npm run demo delivers all 14 alert types to all three endpoints, exits 0 and leaves no keys in Redis', async () => {
+  const keysBefore = await demoKeys();
   const env = { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn' };
   const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', 'demo', 'src', 'main.ts')], {
     cwd: ROOT,
@@ -23,4 +34,5 @@ test('npm run demo delivers all 14 alert types to all three endpoints and exits 
     expect(summary).toMatch(new RegExp(`${type}\\s+delivered \\d+ ms\\s+delivered \\d+ ms\\s+delivered \\d+ ms`));
   }
   expect(stdout).not.toMatch(/MISSING/);
+  expect(await demoKeys()).toBe(keysBefore);
 });

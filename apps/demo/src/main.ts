@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ALERT_TYPES, DEFAULT_SEVERITY_BY_TYPE } from '@herald/core';
 import { loadConfig } from '@herald/config';
 import { startSingleNode } from '@herald/runtime';
+import { Redis } from 'ioredis';
 import { startInspector, type Arrival } from './inspector';
 import { renderArrival, renderSummary } from './render';
 
@@ -96,8 +97,28 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await node.stop();
+    await removeDemoKeys(config.redisUrl, config.queuePrefix);
     await inspector.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The demo's queues live under their own prefix in the user's Redis: gone when it ends. */
+async function removeDemoKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // A Redis that single-node started for itself is gone already, and its keys with it.
+  } finally {
+    redis.disconnect();
   }
 }
 
