@@ -121,7 +121,6 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   // Concurrent jobs share database round trips: fan-outs, delivery reads and attempt writes are batched.
   const fanOut = createBatchLoader<string, FanOutOutcome>({
     maxSize: 200,
-    maxWaitMs: 2,
     load: (alertIds) => fanOutAlerts({ sql, queues, directory, logger, now }, alertIds),
   });
   const loadDelivery = createDeliveryLoader(sql);

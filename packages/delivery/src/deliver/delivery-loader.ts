@@ -55,10 +55,9 @@ export async function loadDeliveries(sql: SqlSession, ids: string[]): Promise<Lo
 }
 
 /** Reads the deliveries of concurrent jobs together: one query for a whole batch. */
-export function createDeliveryLoader(sql: SqlSession, options: { maxSize?: number; maxWaitMs?: number } = {}) {
+export function createDeliveryLoader(sql: SqlSession, options: { maxSize?: number } = {}) {
   return createBatchLoader<string, LoadedDelivery>({
     maxSize: options.maxSize ?? 200,
-    maxWaitMs: options.maxWaitMs ?? 2,
     load: async (ids) => new Map((await loadDeliveries(sql, ids)).map((row) => [row.id, row])),
   });
 }
