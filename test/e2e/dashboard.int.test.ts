@@ -27,9 +27,16 @@ beforeAll(async () => {
   receiver.on('/rejecting', () => ({ status: 400 }));
   herald = await startHarness();
   await createWebhook(herald, '/v1/webhooks', { name: 'ok', url: receiver.url('/ok'), type: 'generic' });
-  await createWebhook(herald, '/v1/webhooks', { name: 'rejecting', url: receiver.url('/rejecting'), type: 'generic' });
-  // Two alerts: each gives one completed and one failed delivery job.
+  await createWebhook(herald, '/v1/webhooks', {
+    name: 'rejecting',
+    url: receiver.url('/rejecting'),
+    type: 'generic',
+    alert_types: ['print_failed'],
+  });
+  // An alert's first attempts are one job: two print_failed alerts (one delivery rejected) give two
+  // failed jobs, two spool_low alerts (the accepting webhook only) two completed ones.
   for (const printer of [1, 2]) await deliveriesOnceSettled(herald, await postAlert(herald, { printer_id: printer }));
+  for (const printer of [1, 2]) await deliveriesOnceSettled(herald, await postAlert(herald, { printer_id: printer, type: 'spool_low' }));
 
   profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-chromium-'));
   browser = await chromium.launchPersistentContext(profileDir, {

@@ -1,4 +1,5 @@
 import { createAlertIngestor } from '@herald/ingest';
+import { firstAttemptsJobId } from '@herald/queue';
 import { startWorker } from '@herald/runtime';
 import { createOrg, createToken, createWebhook, deliveriesOnceSettled, postAlert } from '../support/admin-fixtures';
 import { startHarness, type Harness } from '../support/herald-harness';
@@ -25,7 +26,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-test('POST /v1/alerts answers with the alert already routed: one pending delivery job per webhook, no fan-out job', async () => {
+test('POST /v1/alerts answers with the alert already routed: its deliveries pending in one first-attempts job, no fan-out job', async () => {
   const alertId = await postAlert(herald, { type: 'print_failed', printer_id: 3 });
 
   const alert = await herald.request('GET', `/v1/alerts/${alertId}`);
@@ -35,7 +36,10 @@ test('POST /v1/alerts answers with the alert already routed: one pending deliver
   const [delivery] = deliveries.body.data as { id: string; status: string }[];
   expect(deliveries.body.data).toHaveLength(1);
   expect(delivery?.status).toBe('pending');
-  expect(await herald.context.queues.deliveries.getJobState(delivery?.id ?? '')).toBe('waiting');
+  const job = await herald.context.queues.deliveries.getJob(firstAttemptsJobId(alertId));
+  expect(await job?.getState()).toBe('waiting');
+  expect(job?.data).toEqual({ deliveries: [[delivery?.id, expect.any(String)]] });
+  expect(await herald.context.queues.deliveries.getJobState(delivery?.id ?? '')).toBe('unknown');
   expect(await herald.context.queues.alerts.getJobState(alertId)).toBe('unknown');
 });
 
@@ -138,4 +142,34 @@ test('concurrent single alerts are saved together, yet each request gets its own
   expect(twice[0]?.body.id).toBe(twice[1]?.body.id);
   const saved = await herald.request('GET', `/v1/alerts?printer_id=61&limit=100`);
   expect(saved.body.data).toHaveLength(21);
+});
+
+test('a delivery that has to wait leaves its alert’s job for a job of its own; the others are done at once', async () => {
+  const quick = await startHarness({ env: { HERALD_RETRY_SCHEDULE: '1' } });
+  try {
+    let flakyCalls = 0;
+    receiver.on('/flaky', () => (++flakyCalls === 1 ? { status: 503 } : { status: 204 }));
+    await createWebhook(quick, '/v1/webhooks', { name: 'steady', url: receiver.url('/steady'), type: 'generic' });
+    await createWebhook(quick, '/v1/webhooks', { name: 'flaky', url: receiver.url('/flaky'), type: 'generic' });
+
+    const alertId = await postAlert(quick, { type: 'spool_low', title: 'Wait for me', printer_id: 9 });
+    const deliveries = (await deliveriesOnceSettled(quick, alertId)) as {
+      id: string;
+      status: string;
+      attempt_count: number;
+      webhook: { name: string };
+    }[];
+
+    const byName = Object.fromEntries(deliveries.map((d) => [d.webhook.name, d]));
+    expect(byName.steady).toEqual(expect.objectContaining({ status: 'delivered', attempt_count: 1 }));
+    expect(byName.flaky).toEqual(expect.objectContaining({ status: 'delivered', attempt_count: 2 }));
+    const { deliveries: queue } = quick.context.queues;
+    expect(await queue.getJobState(firstAttemptsJobId(alertId))).toBe('completed');
+    expect(await queue.getJobState(byName.flaky?.id ?? '')).toBe('completed');
+    expect(await queue.getJobState(byName.steady?.id ?? '')).toBe('unknown');
+    expect(receiver.requests.filter((r) => r.path === '/steady' && r.body.includes('Wait for me'))).toHaveLength(1);
+    expect(receiver.requests.filter((r) => r.path === '/flaky' && r.body.includes('Wait for me'))).toHaveLength(2);
+  } finally {
+    await quick.close();
+  }
 });

@@ -7,8 +7,10 @@ import {
   FINISHED_JOB_RETENTION,
   QUEUE_NAMES,
   workerConnectionOptions,
+  FIRST_ATTEMPTS_JOB,
   type AlertJobData,
   type DeliveryJobData,
+  type FirstAttemptsJobData,
 } from '@herald/queue';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { createWebhookDirectory, type SecretCodec, type WebhookDirectory } from './directory/webhook-directory';
@@ -16,7 +18,9 @@ import { fanOutAlerts, type FanOutOutcome } from './fan-out/fan-out-alert';
 import { createBatchLoader } from './batching/batch-loader';
 import { createDeliveryLoader } from './deliver/delivery-loader';
 import { createBatchedAttemptWriter } from './deliver/batched-attempt-writer';
-import { deliverJob, type DeliveryFinishedEvent } from './deliver/deliver-job';
+import { deliverJob, jobCarrier, type DeliveryFinishedEvent } from './deliver/deliver-job';
+import { deliverFirstAttempts } from './deliver/first-attempts';
+import type { RecordAttemptInput } from './deliver/delivery-recorder';
 import type { EndpointLimiter } from './deliver/endpoint-limiter';
 import { createRedisEndpointLimiter } from './deliver/redis-endpoint-limiter';
 import { createHttpSender, type HttpSender, type HttpSenderOptions } from './sender/http-sender';
@@ -24,6 +28,10 @@ import { sweepOnce } from './sweeper/sweeper';
 import { createDatabaseGate } from './database-gate';
 import { createEndpointHealth, type WebhookDisabledEvent } from './health/endpoint-health';
 import { startAttemptRetention } from './retention/attempt-retention';
+
+function isFirstAttempts(job: Job<DeliveryJobData | FirstAttemptsJobData>): job is Job<FirstAttemptsJobData> {
+  return job.name === FIRST_ATTEMPTS_JOB;
+}
 
 export interface DeliveryWorkerDeps {
   config: HeraldConfig;
@@ -138,29 +146,29 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
       stalledInterval: config.worker.jobLockMs,
     },
   );
-  const deliveryWorker = new Worker<DeliveryJobData>(
+  const deliverDeps = {
+    sql,
+    queues,
+    directory,
+    sender,
+    limiter,
+    health,
+    logger,
+    now,
+    random,
+    retryScheduleSeconds:
+      config.worker.retryScheduleSeconds.length > 0 ? config.worker.retryScheduleSeconds : [...DEFAULT_RETRY_SCHEDULE_SECONDS],
+    loadDelivery,
+    writeAttempt: (input: RecordAttemptInput) => attemptWriter.add(input),
+    onDeliveryFinished: deps.onDeliveryFinished,
+  };
+  const deliveryWorker = new Worker<DeliveryJobData | FirstAttemptsJobData>(
     QUEUE_NAMES.deliveries,
     (job, token) =>
       guarded(job, token, () =>
-        deliverJob(
-          {
-            sql,
-            directory,
-            sender,
-            limiter,
-            health,
-            logger,
-            now,
-            random,
-            retryScheduleSeconds:
-              config.worker.retryScheduleSeconds.length > 0 ? config.worker.retryScheduleSeconds : [...DEFAULT_RETRY_SCHEDULE_SECONDS],
-            loadDelivery,
-            writeAttempt: (input) => attemptWriter.add(input),
-            onDeliveryFinished: deps.onDeliveryFinished,
-          },
-          job,
-          token,
-        ),
+        isFirstAttempts(job)
+          ? deliverFirstAttempts(deliverDeps, job)
+          : deliverJob(deliverDeps, jobCarrier(job as Job<DeliveryJobData>, token)),
       ),
     {
       connection: workerConnectionOptions(config.redisUrl),

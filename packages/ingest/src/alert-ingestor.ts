@@ -1,6 +1,6 @@
 import { type AlertRouter, type FieldError, type NormalizedAlertInput, parseAlertBatch, parseAlertInput } from '@herald/core';
 import type { SqlSession } from '@herald/db';
-import { deliveryJob, type HeraldQueues } from '@herald/queue';
+import { firstAttemptsJob, type HeraldQueues } from '@herald/queue';
 import type { Logger } from '@herald/config';
 import { saveAlerts, saveRoutedAlerts, type RoutedAlerts, type SavedAlertRef } from './alert-writer';
 import { enqueueSavedAlerts } from './alert-dispatch';
@@ -60,7 +60,10 @@ export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
   async function enqueueDeliveries(routed: RoutedAlerts): Promise<void> {
     if (routed.deliveries.length === 0) return;
     try {
-      await deps.queues.deliveries.addBulk(routed.deliveries.map((delivery) => deliveryJob({ ...delivery, kind: 'alert' })));
+      const byAlert = new Map<string, RoutedAlerts['deliveries']>();
+      for (const delivery of routed.deliveries) byAlert.set(delivery.alertId, [...(byAlert.get(delivery.alertId) ?? []), delivery]);
+      // One job per alert carries its first attempts; a delivery that has to wait gets a job of its own then.
+      await deps.queues.deliveries.addBulk([...byAlert].map(([alertId, deliveries]) => firstAttemptsJob(alertId, deliveries)));
     } catch {
       // The deliveries are saved as pending: a worker re-enqueues them from the fan-out queue, or the sweeper does.
       await enqueueForFanOut(routed.refs.filter((ref) => ref.created).map((ref) => ref.id));

@@ -36,7 +36,7 @@ const INSERT_ALERTS_SQL = `
  * One statement for a routed batch: the alerts with their final status (an organization check
  * first: a printer whose organization is not the one routing assumed makes it insert nothing),
  * then the deliveries of the alerts actually inserted (a dedupe key already taken inserts
- * neither). Answers whether the check passed and the created deliveries as [id, webhook id].
+ * neither). Answers whether the check passed and the created deliveries as [id, webhook id, alert id].
  */
 const INSERT_ROUTED_ALERTS_SQL = `
   WITH n AS (
@@ -63,9 +63,9 @@ const INSERT_ROUTED_ALERTS_SQL = `
     SELECT d.id, 'alert', d.alert_id, d.webhook_id, 'pending', now()
     FROM unnest($17::uuid[], $18::uuid[], $19::uuid[]) AS d(id, alert_id, webhook_id)
     WHERE d.alert_id IN (SELECT id FROM inserted)
-    RETURNING id, webhook_id
+    RETURNING id, webhook_id, alert_id
   )
-  SELECT checked.consistent, (SELECT json_agg(json_build_array(id, webhook_id)) FROM created) AS deliveries FROM checked`;
+  SELECT checked.consistent, (SELECT json_agg(json_build_array(id, webhook_id, alert_id)) FROM created) AS deliveries FROM checked`;
 
 /**
  * Saves validated alerts in one insert. The alert's organization is its printer's at ingest time;
@@ -128,7 +128,7 @@ export async function saveAlerts(
 /** What a routed save did: a ref per input, and the deliveries it created (each needs its job). */
 export interface RoutedAlerts {
   refs: SavedAlertRef[];
-  deliveries: { id: string; webhookId: string }[];
+  deliveries: { id: string; webhookId: string; alertId: string }[];
 }
 
 /**
@@ -157,7 +157,7 @@ export async function saveRoutedAlerts(
   });
   const plans = routes.map((route) => route.plan);
   const col = columnsOf(rows);
-  const [outcome] = await sql.query<{ consistent: boolean; deliveries: [string, string][] | null }>(INSERT_ROUTED_ALERTS_SQL, [
+  const [outcome] = await sql.query<{ consistent: boolean; deliveries: [string, string, string][] | null }>(INSERT_ROUTED_ALERTS_SQL, [
     col('id'),
     col('type'),
     col('severity'),
@@ -182,7 +182,7 @@ export async function saveRoutedAlerts(
     router.refresh();
     return null;
   }
-  const deliveries = (outcome.deliveries ?? []).map(([id, webhookId]) => ({ id, webhookId }));
+  const deliveries = (outcome.deliveries ?? []).map(([id, webhookId, alertId]) => ({ id, webhookId, alertId }));
   return { refs: newIdByKey.size === 0 ? refs : await settleDedupeRaces(sql, inputs, source, refs), deliveries };
 }
 

@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_NAMES } from './queue-names';
-import type { AlertJobData, DeliveryJobData } from './job-contracts';
+import type { AlertJobData, DeliveryJobData, FirstAttemptsJobData } from './job-contracts';
 
 const DAY_SECONDS = 86_400;
 
@@ -25,7 +25,7 @@ export const DELIVERY_JOB_OPTIONS: JobsOptions = { attempts: 8 };
 
 export interface HeraldQueues {
   alerts: Queue<AlertJobData>;
-  deliveries: Queue<DeliveryJobData>;
+  deliveries: Queue<DeliveryJobData | FirstAttemptsJobData>;
   close(): Promise<void>;
 }
 
@@ -35,7 +35,7 @@ export function createHeraldQueues(connection: Redis, prefix: string): HeraldQue
     prefix,
     defaultJobOptions: ALERT_JOB_OPTIONS,
   });
-  const deliveries = new Queue<DeliveryJobData>(QUEUE_NAMES.deliveries, {
+  const deliveries = new Queue<DeliveryJobData | FirstAttemptsJobData>(QUEUE_NAMES.deliveries, {
     connection,
     prefix,
     defaultJobOptions: DELIVERY_JOB_OPTIONS,

@@ -43,6 +43,31 @@ export function deliveryJob(delivery: { id: string; webhookId: string; kind: Del
   };
 }
 
+/**
+ * The first attempts of one alert's deliveries, sent by one job: one job to add, fetch and finish
+ * per alert instead of one per webhook. A delivery that has to wait (a retry, Retry-After, a rate
+ * limit, a busy endpoint) goes on in a delivery job of its own (`deliveryJob`).
+ */
+export interface FirstAttemptsJobData {
+  /** [delivery id, webhook id] pairs. */
+  deliveries: [string, string][];
+}
+
+export const FIRST_ATTEMPTS_JOB = 'first-attempts';
+
+/** BullMQ refuses ':' in custom job ids. */
+export function firstAttemptsJobId(alertId: string): string {
+  return `first-${alertId}`;
+}
+
+export function firstAttemptsJob(alertId: string, deliveries: { id: string; webhookId: string }[]) {
+  return {
+    name: FIRST_ATTEMPTS_JOB,
+    data: { deliveries: deliveries.map((delivery): [string, string] => [delivery.id, delivery.webhookId]) } satisfies FirstAttemptsJobData,
+    opts: { jobId: firstAttemptsJobId(alertId) },
+  };
+}
+
 /** The job that routes one saved alert to its webhooks. */
 export function fanOutJob(alertId: string) {
   return { name: 'fan-out', data: { alertId } satisfies AlertJobData, opts: { jobId: alertJobId(alertId) } };

@@ -107,7 +107,9 @@ export function createBatchedAttemptWriter(
 ): MicroBatcher<RecordAttemptInput> {
   const batcher = createMicroBatcher<AttemptRow>({
     maxSize: options.maxSize ?? 200,
-    maxWaitMs: options.maxWaitMs ?? 5,
+    // The endpoint has answered already: waiting here delays only the record, and gathers the
+    // attempts of several alerts into one statement.
+    maxWaitMs: options.maxWaitMs ?? 20,
     flush: (rows) => writeAttemptRows(sql, rows),
   });
   return { add: (input) => batcher.add(toAttemptRow(input)), drain: () => batcher.drain() };

@@ -38,30 +38,56 @@ export interface DeliveryFinishedEvent {
 }
 
 /** Job data Herald adds while a delivery waits: throttled attempts do not use up the retry schedule. */
-interface DeliveryJobState extends DeliveryJobData {
+export interface DeliveryJobState extends DeliveryJobData {
   throttledAttempts?: number;
   /** A rate-limit slot already reserved for this delivery (epoch ms): on waking, send without reserving again. */
   slotAtMs?: number;
+}
+
+/**
+ * What carries one delivery through an attempt: its own BullMQ job (`jobCarrier`), or its alert's
+ * first-attempts job, which hands a delivery that has to wait to a job of its own.
+ */
+export interface DeliveryCarrier {
+  readonly deliveryId: string;
+  readonly state: DeliveryJobState;
+  /** Looks at the delivery again after `delayMs`, keeping `state` (a retry, Retry-After, a rate limit, a busy endpoint). */
+  wait(delayMs: number, state: DeliveryJobState): Promise<string>;
+  /** The delivery ended failed or dead (already recorded). */
+  end(reason: string): Promise<string>;
+  /** A reason not to attempt this delivery here (someone else carries it), or null. */
+  skip?(delivery: LoadedDelivery): Promise<string | null>;
 }
 
 const SLOT_TOLERANCE_MS = 50;
 const FINAL_STATUSES = new Set(['delivered', 'failed', 'dead', 'cancelled']);
 
 /**
- * Parks the job for delayMs. BullMQ measures delays on its own clock, so the due time is taken
- * from the wall clock whatever clock Herald was given: a delay is a duration.
+ * A delivery's own job. Waiting parks the job (`moveToDelayed` + DelayedError; BullMQ measures
+ * delays on its own clock, so the due time is taken from the wall clock whatever clock Herald was
+ * given: a delay is a duration); an ended delivery fails the job for good.
  */
-async function delayJob(job: Job<DeliveryJobState>, token: string | undefined, delayMs: number): Promise<never> {
-  await job.moveToDelayed(Date.now() + delayMs, token);
-  throw new DelayedError();
+export function jobCarrier(job: Job<DeliveryJobState>, token: string | undefined): DeliveryCarrier {
+  return {
+    deliveryId: deliveryIdOfJob(job),
+    state: job.data,
+    async wait(delayMs, state) {
+      if (state.slotAtMs !== job.data.slotAtMs || state.throttledAttempts !== job.data.throttledAttempts) await job.updateData(state);
+      await job.moveToDelayed(Date.now() + delayMs, token);
+      throw new DelayedError();
+    },
+    end(reason) {
+      throw new UnrecoverableError(reason);
+    },
+  };
 }
 
 /**
  * One HTTP attempt of one delivery. Waiting (retry delay, Retry-After, rate limit, a busy
- * endpoint) is a BullMQ delayed job (`moveToDelayed` + DelayedError), never a sleep in the worker.
+ * endpoint) is a BullMQ delayed job (the carrier's `wait`), never a sleep in the worker.
  */
-export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, token: string | undefined): Promise<string> {
-  const deliveryId = deliveryIdOfJob(job);
+export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): Promise<string> {
+  const deliveryId = carrier.deliveryId;
   const delivery = await deps.loadDelivery(deliveryId);
   if (!delivery) return 'missing';
   if (FINAL_STATUSES.has(delivery.status)) {
@@ -69,6 +95,8 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
     if (delivery.alertId !== null) await settleAlertStatuses(deps.sql, [delivery.alertId]);
     return `already ${delivery.status}`;
   }
+  const skipped = (await carrier.skip?.(delivery)) ?? null;
+  if (skipped !== null) return skipped;
 
   const snapshot = await deps.directory.snapshot();
   const webhook = snapshot.webhookById.get(delivery.webhookId);
@@ -82,15 +110,14 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
     return 'cancelled';
   }
 
-  const holdsSlot = job.data.slotAtMs !== undefined && deps.now() >= job.data.slotAtMs - SLOT_TOLERANCE_MS;
+  const holdsSlot = carrier.state.slotAtMs !== undefined && deps.now() >= carrier.state.slotAtMs - SLOT_TOLERANCE_MS;
   const reservation = await deps.limiter.reserve(webhook, { leaseId: deliveryId, holdsSlot });
   if (reservation.waitMs > 0 && 'reason' in reservation) {
     // A rate slot is ours to keep; after a pause or a busy endpoint the delivery reserves afresh.
     const slotAtMs = reservation.reason === 'rate' ? deps.now() + reservation.waitMs : undefined;
-    if (slotAtMs !== job.data.slotAtMs) await job.updateData({ ...job.data, slotAtMs });
     // Deliveries waiting for a busy endpoint look again spread out, not all at once.
     const waitMs = reservation.reason === 'busy' ? Math.round(reservation.waitMs * (0.5 + deps.random())) : reservation.waitMs;
-    return delayJob(job, token, waitMs);
+    return carrier.wait(waitMs, { ...carrier.state, slotAtMs });
   }
 
   const startedAtMs = deps.now();
@@ -103,7 +130,7 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
   }
   const nowMs = deps.now();
   const attemptNumber = delivery.attemptCount + 1;
-  const throttledAttempts = job.data.throttledAttempts ?? 0;
+  const throttledAttempts = carrier.state.throttledAttempts ?? 0;
   const schedule = webhook.retryScheduleSeconds.length > 0 ? webhook.retryScheduleSeconds : deps.retryScheduleSeconds;
   let outcome = decideAttemptOutcome(result, {
     webhookType: webhook.type,
@@ -159,12 +186,11 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
         },
         'delivery will be retried',
       );
-      await job.updateData({
-        ...job.data,
+      return carrier.wait(outcome.delayMs, {
+        ...carrier.state,
         slotAtMs: undefined,
         throttledAttempts: throttledAttempts + (outcome.throttled ? 1 : 0),
       });
-      return delayJob(job, token, outcome.delayMs);
     case 'dead':
     case 'failed':
       deps.onDeliveryFinished?.({ webhookId: webhook.id, webhookType: webhook.type, outcome: outcome.kind, latencyMs: null });
@@ -174,6 +200,6 @@ export async function deliverJob(deps: DeliverDeps, job: Job<DeliveryJobState>, 
       );
       if (outcome.kind === 'failed' && outcome.gone) await deps.health.disable(webhook, 'gone', 'gone');
       else await deps.health.recordFailure(webhook);
-      throw new UnrecoverableError(outcome.reason);
+      return carrier.end(outcome.reason);
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@herald/config';
 import type { DeliveryKind, SqlSession } from '@herald/db';
-import { alertJobId, deliveryJob, deliveryJobId, fanOutJob, type HeraldQueues } from '@herald/queue';
+import { alertJobId, deliveryJob, deliveryJobId, fanOutJob, firstAttemptsJobId, type HeraldQueues } from '@herald/queue';
 import { settleAlertStatuses } from '../deliver/delivery-recorder';
 
 export interface SweepResult {
@@ -20,6 +20,13 @@ export interface SweeperDeps {
   batchSize?: number;
 }
 
+const UNFINISHED_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
+async function unfinishedJobIds(queue: HeraldQueues['deliveries'], ids: string[]): Promise<Set<string>> {
+  const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+  return new Set(ids.filter((_, index) => UNFINISHED_STATES.has(states[index] as string)));
+}
+
 async function missingJobIds(queue: HeraldQueues['alerts'] | HeraldQueues['deliveries'], ids: string[]): Promise<string[]> {
   const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
   return ids.filter((_, index) => states[index] === 'unknown');
@@ -28,7 +35,8 @@ async function missingJobIds(queue: HeraldQueues['alerts'] | HeraldQueues['deliv
 /**
  * The database is the record of work; Redis may lose it (down at ingest, restarted without
  * persistence). Re-adds the jobs of saved alerts and open deliveries that Redis no longer holds.
- * Job ids are the alert and delivery ids, so a re-add never doubles work that Redis still has.
+ * Job ids are the alert and delivery ids, so a re-add never doubles work that Redis still has; a
+ * delivery not yet attempted counts as held while its alert's first-attempts job is unfinished.
  */
 export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
   const batchSize = deps.batchSize ?? 1000;
@@ -46,16 +54,40 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     await deps.queues.alerts.addBulk(lostAlerts.map(fanOutJob));
   }
 
-  const openDeliveries = await deps.sql.query<{ id: string; webhookId: string; kind: DeliveryKind; nextAttemptAt: Date | null }>(
-    `SELECT id, webhook_id AS "webhookId", kind, next_attempt_at AS "nextAttemptAt" FROM deliveries
-     WHERE status IN ('pending', 'retrying') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+  const openDeliveries = await deps.sql.query<{
+    id: string;
+    webhookId: string;
+    kind: DeliveryKind;
+    nextAttemptAt: Date | null;
+    alertId: string | null;
+    attemptCount: number;
+  }>(
+    `SELECT id, webhook_id AS "webhookId", kind, next_attempt_at AS "nextAttemptAt", alert_id AS "alertId",
+            attempt_count AS "attemptCount"
+     FROM deliveries WHERE status IN ('pending', 'retrying') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
     [staleBefore, batchSize],
   );
-  const lostDeliveryIds = new Set(
+  const withoutOwnJob = new Set(
     await missingJobIds(
       deps.queues.deliveries,
       openDeliveries.map((d) => deliveryJobId(d.id)),
     ),
+  );
+  // An alert delivery not yet attempted may still wait in its alert's first-attempts job.
+  const awaitingFirstAttempt = openDeliveries.filter(
+    (d) => withoutOwnJob.has(deliveryJobId(d.id)) && d.kind === 'alert' && d.alertId !== null && d.attemptCount === 0,
+  );
+  const firstJobAlive = await unfinishedJobIds(
+    deps.queues.deliveries,
+    [...new Set(awaitingFirstAttempt.map((d) => d.alertId as string))].map(firstAttemptsJobId),
+  );
+  const lostDeliveryIds = new Set(
+    openDeliveries
+      .filter((d) => withoutOwnJob.has(deliveryJobId(d.id)))
+      .filter(
+        (d) => !(d.kind === 'alert' && d.alertId !== null && d.attemptCount === 0 && firstJobAlive.has(firstAttemptsJobId(d.alertId))),
+      )
+      .map((d) => deliveryJobId(d.id)),
   );
   const lostDeliveries = openDeliveries.filter((d) => lostDeliveryIds.has(deliveryJobId(d.id)));
   if (lostDeliveries.length > 0) {

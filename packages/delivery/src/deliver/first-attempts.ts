@@ -1,0 +1,63 @@
+import { deliveryJob, type FirstAttemptsJobData, type HeraldQueues } from '@herald/queue';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { deliverJob, type DeliverDeps, type DeliveryCarrier, type DeliveryJobState } from './deliver-job';
+
+/** A delivery whose attempt here threw (not an HTTP outcome) retries in its own job this soon. */
+const RETRY_ALONE_AFTER_MS = 1_000;
+
+/**
+ * An alert's deliveries inside its first-attempts job. One that has to wait is handed to a job of
+ * its own, which BullMQ parks as usual; one that ended failed or dead is simply done.
+ */
+function handOffCarrier(
+  queues: HeraldQueues,
+  delivery: { deliveryId: string; webhookId: string; rerun: boolean },
+  ended: string[],
+): DeliveryCarrier {
+  const { deliveryId, webhookId, rerun } = delivery;
+  return {
+    deliveryId,
+    state: { webhookId },
+    async wait(delayMs, state: DeliveryJobState) {
+      const job = deliveryJob({ id: deliveryId, webhookId, kind: 'alert' }, delayMs);
+      await queues.deliveries.add(job.name, state, job.opts);
+      return 'waits in its own job';
+    },
+    async end(reason) {
+      ended.push(`${deliveryId}: ${reason}`);
+      return reason;
+    },
+    async skip(delivery) {
+      // Attempted before: its own job carries it on. On a re-run (a crash, a stall), so does a job
+      // it was handed to before any attempt (a rate limit, a busy endpoint).
+      if (delivery.attemptCount > 0) return 'carried by its own job';
+      if (rerun && (await queues.deliveries.getJobState(deliveryId)) !== 'unknown') return 'carried by its own job';
+      return null;
+    },
+  };
+}
+
+/**
+ * Sends the first attempt of each of an alert's deliveries, concurrently. A delivery whose attempt
+ * threw (the database unreachable, say) goes on in its own job, which BullMQ retries; if even that
+ * cannot be added, the whole job fails and its re-run skips what was done. When a delivery ended
+ * failed or dead, the job ends failed for good, naming it, so operators see it in the dashboard
+ * as they see a delivery job that failed.
+ */
+export async function deliverFirstAttempts(deps: DeliverDeps & { queues: HeraldQueues }, job: Job<FirstAttemptsJobData>): Promise<string> {
+  const rerun = job.attemptsStarted > 1;
+  const ended: string[] = [];
+  const settled = await Promise.allSettled(
+    job.data.deliveries.map(([deliveryId, webhookId]) =>
+      deliverJob(deps, handOffCarrier(deps.queues, { deliveryId, webhookId, rerun }, ended)),
+    ),
+  );
+  const threw = job.data.deliveries.filter((_, index) => settled[index]?.status === 'rejected');
+  if (threw.length > 0) {
+    await deps.queues.deliveries.addBulk(
+      threw.map(([id, webhookId]) => deliveryJob({ id, webhookId, kind: 'alert' }, RETRY_ALONE_AFTER_MS)),
+    );
+  }
+  if (ended.length > 0) throw new UnrecoverableError(`${ended.length} of ${job.data.deliveries.length} ended: ${ended.join('; ')}`);
+  return `${job.data.deliveries.length - threw.length} attempted, ${threw.length} handed on`;
+}
