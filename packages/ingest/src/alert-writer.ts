@@ -103,19 +103,11 @@ export async function saveAlerts(
   const { refs, rows, newIdByKey } = newAlertRows(inputs, existingByKey, nowMs, (printerId) => printerById.get(printerId));
   if (rows.length === 0) return { refs, created: [] };
 
-  const col = columnsOf(rows);
   await sql.query(INSERT_ALERTS_SQL, [
-    col('id'),
-    col('type'),
-    col('severity'),
-    col('title'),
-    col('message'),
-    col('printerId'),
-    col('printerName'),
-    col('orgId'),
-    col('occurredAt'),
-    col('data'),
-    col('dedupeKey'),
+    ...alertColumns(
+      rows,
+      rows.map((row) => row.orgId),
+    ),
     new Date(nowMs),
     source.id,
   ]);
@@ -156,19 +148,11 @@ export async function saveRoutedAlerts(
     return plan?.action === 'dispatch' ? plan.webhookIds.map((webhookId) => ({ id: uuidv7(nowMs), alertId: row.id, webhookId })) : [];
   });
   const plans = routes.map((route) => route.plan);
-  const col = columnsOf(rows);
   const [outcome] = await sql.query<{ consistent: boolean; deliveries: [string, string, string][] | null }>(INSERT_ROUTED_ALERTS_SQL, [
-    col('id'),
-    col('type'),
-    col('severity'),
-    col('title'),
-    col('message'),
-    col('printerId'),
-    col('printerName'),
-    routes.map((route) => route.orgId),
-    col('occurredAt'),
-    col('data'),
-    col('dedupeKey'),
+    ...alertColumns(
+      rows,
+      routes.map((route) => route.orgId),
+    ),
     plans.map(alertStatusOf),
     plans.map((plan) => (plan.action === 'suppress' ? plan.reason : null)),
     plans.map((plan) => (plan.action === 'suppress' ? plan.scope : null)),
@@ -232,8 +216,22 @@ function newAlertRows(
   return { refs, rows, newIdByKey };
 }
 
-function columnsOf(rows: AlertRow[]) {
-  return <K extends keyof AlertRow>(key: K) => rows.map((row) => row[key]);
+/** The alert columns both inserts unnest, as parameters $1–$11 (the organization given apart). */
+function alertColumns(rows: AlertRow[], orgIds: (number | null)[]): unknown[] {
+  const col = <K extends keyof AlertRow>(key: K) => rows.map((row) => row[key]);
+  return [
+    col('id'),
+    col('type'),
+    col('severity'),
+    col('title'),
+    col('message'),
+    col('printerId'),
+    col('printerName'),
+    orgIds,
+    col('occurredAt'),
+    col('data'),
+    col('dedupeKey'),
+  ];
 }
 
 /** A concurrent request may have won a dedupe key between our read and insert: answer with its id. */
