@@ -6,3 +6,4 @@ export * from './quiet-hours';
 export * from './delivery-policy';
 export * from './formatters/digest';
 export * from './routing';
+export * from './batching';

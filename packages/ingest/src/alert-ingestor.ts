@@ -1,11 +1,17 @@
-import { type AlertRouter, type FieldError, type NormalizedAlertInput, parseAlertBatch, parseAlertInput } from '@herald/core';
+import {
+  createGroupCommit,
+  type AlertRouter,
+  type FieldError,
+  type NormalizedAlertInput,
+  parseAlertBatch,
+  parseAlertInput,
+} from '@herald/core';
 import type { SqlSession } from '@herald/db';
 import { firstAttemptsJob, type HeraldQueues } from '@herald/queue';
 import type { Logger } from '@herald/config';
 import { saveAlerts, saveRoutedAlerts, type RoutedAlerts, type SavedAlertRef } from './alert-writer';
 import { enqueueSavedAlerts } from './alert-dispatch';
 import { AlertRejectedError } from './ingest-errors';
-import { createGroupCommit } from './group-commit';
 import type { IngestSource } from './ingest-source';
 
 export interface AlertIngestorDeps {
@@ -32,6 +38,8 @@ export interface AlertIngestor {
 
 const SINGLES_PER_SAVE = 200;
 
+const createdIds = (refs: SavedAlertRef[]) => refs.filter((ref) => ref.created).map((ref) => ref.id);
+
 export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
   const now = deps.now ?? Date.now;
 
@@ -42,8 +50,8 @@ export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
       await enqueueDeliveries(routed);
       return routed.refs;
     }
-    const { refs, created } = await saveAlerts(deps.sql, alerts, source, nowMs);
-    await enqueueForFanOut(created.map((alert) => alert.id));
+    const refs = await saveAlerts(deps.sql, alerts, source, nowMs);
+    await enqueueForFanOut(createdIds(refs));
     return refs;
   }
 
@@ -61,12 +69,16 @@ export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
     if (routed.deliveries.length === 0) return;
     try {
       const byAlert = new Map<string, RoutedAlerts['deliveries']>();
-      for (const delivery of routed.deliveries) byAlert.set(delivery.alertId, [...(byAlert.get(delivery.alertId) ?? []), delivery]);
+      for (const delivery of routed.deliveries) {
+        const siblings = byAlert.get(delivery.alertId);
+        if (siblings) siblings.push(delivery);
+        else byAlert.set(delivery.alertId, [delivery]);
+      }
       // One job per alert carries its first attempts; a delivery that has to wait gets a job of its own then.
       await deps.queues.deliveries.addBulk([...byAlert].map(([alertId, deliveries]) => firstAttemptsJob(alertId, deliveries)));
     } catch {
       // The deliveries are saved as pending: a worker re-enqueues them from the fan-out queue, or the sweeper does.
-      await enqueueForFanOut(routed.refs.filter((ref) => ref.created).map((ref) => ref.id));
+      await enqueueForFanOut(createdIds(routed.refs));
     }
   }
 
@@ -83,7 +95,7 @@ export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
     const key = `${source.id} ${source.orgId ?? ''}`;
     let writer = singleWriters.get(key);
     if (!writer) {
-      writer = createGroupCommit((alerts: NormalizedAlertInput[]) => saveSingles(alerts, source), SINGLES_PER_SAVE);
+      writer = createGroupCommit((alerts: NormalizedAlertInput[]) => saveSingles(alerts, source), { maxSize: SINGLES_PER_SAVE });
       singleWriters.set(key, writer);
     }
     return writer;

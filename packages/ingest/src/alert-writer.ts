@@ -9,12 +9,6 @@ export interface SavedAlertRef {
   created: boolean;
 }
 
-/** What one save did: a ref per input (in input order), and the alerts it newly created. */
-export interface SavedAlerts {
-  refs: SavedAlertRef[];
-  created: AlertRecord[];
-}
-
 interface AlertRow extends AlertRecord {
   /** JSON text, or null. */
   data: string | null;
@@ -76,7 +70,7 @@ export async function saveAlerts(
   inputs: NormalizedAlertInput[],
   source: IngestSource,
   nowMs: number,
-): Promise<SavedAlerts> {
+): Promise<SavedAlertRef[]> {
   const printerIds = [...new Set(inputs.map((input) => input.printerId))];
   const printers = await sql.query<{ id: number; orgId: number | null; name: string }>(
     'SELECT id, org_id AS "orgId", name FROM printers WHERE id = ANY($1::int[])',
@@ -101,7 +95,7 @@ export async function saveAlerts(
 
   const existingByKey = await findExistingByDedupeKey(sql, inputs, source);
   const { refs, rows, newIdByKey } = newAlertRows(inputs, existingByKey, nowMs, (printerId) => printerById.get(printerId));
-  if (rows.length === 0) return { refs, created: [] };
+  if (rows.length === 0) return refs;
 
   await sql.query(INSERT_ALERTS_SQL, [
     ...alertColumns(
@@ -111,10 +105,7 @@ export async function saveAlerts(
     new Date(nowMs),
     source.id,
   ]);
-  if (newIdByKey.size === 0) return { refs, created: rows };
-  const settledRefs = await settleDedupeRaces(sql, inputs, source, refs);
-  const createdIds = new Set(settledRefs.filter((ref) => ref.created).map((ref) => ref.id));
-  return { refs: settledRefs, created: rows.filter((row) => createdIds.has(row.id)) };
+  return newIdByKey.size === 0 ? refs : settleDedupeRaces(sql, inputs, source, refs);
 }
 
 /** What a routed save did: a ref per input, and the deliveries it created (each needs its job). */

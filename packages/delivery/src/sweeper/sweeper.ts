@@ -22,14 +22,16 @@ export interface SweeperDeps {
 
 const UNFINISHED_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
-async function unfinishedJobIds(queue: HeraldQueues['deliveries'], ids: string[]): Promise<Set<string>> {
-  const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
-  return new Set(ids.filter((_, index) => UNFINISHED_STATES.has(states[index] as string)));
+/** Each job's BullMQ state ('unknown' when Redis does not hold it), by job id. */
+async function jobStates(queue: HeraldQueues['alerts'] | HeraldQueues['deliveries'], ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const states = await Promise.all(unique.map((id) => queue.getJobState(id)));
+  return new Map(unique.map((id, index) => [id, states[index] as string]));
 }
 
 async function missingJobIds(queue: HeraldQueues['alerts'] | HeraldQueues['deliveries'], ids: string[]): Promise<string[]> {
-  const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
-  return ids.filter((_, index) => states[index] === 'unknown');
+  const states = await jobStates(queue, ids);
+  return ids.filter((id) => states.get(id) === 'unknown');
 }
 
 /**
@@ -67,29 +69,18 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
      FROM deliveries WHERE status IN ('pending', 'retrying') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
     [staleBefore, batchSize],
   );
-  const withoutOwnJob = new Set(
-    await missingJobIds(
-      deps.queues.deliveries,
-      openDeliveries.map((d) => deliveryJobId(d.id)),
-    ),
-  );
-  // An alert delivery not yet attempted may still wait in its alert's first-attempts job.
-  const awaitingFirstAttempt = openDeliveries.filter(
-    (d) => withoutOwnJob.has(deliveryJobId(d.id)) && d.kind === 'alert' && d.alertId !== null && d.attemptCount === 0,
-  );
-  const firstJobAlive = await unfinishedJobIds(
-    deps.queues.deliveries,
-    [...new Set(awaitingFirstAttempt.map((d) => d.alertId as string))].map(firstAttemptsJobId),
-  );
-  const lostDeliveryIds = new Set(
-    openDeliveries
-      .filter((d) => withoutOwnJob.has(deliveryJobId(d.id)))
-      .filter(
-        (d) => !(d.kind === 'alert' && d.alertId !== null && d.attemptCount === 0 && firstJobAlive.has(firstAttemptsJobId(d.alertId))),
-      )
-      .map((d) => deliveryJobId(d.id)),
-  );
-  const lostDeliveries = openDeliveries.filter((d) => lostDeliveryIds.has(deliveryJobId(d.id)));
+  // A delivery not yet attempted may still wait in its alert's first-attempts job instead of one of its own.
+  const firstAttemptsJobOf = (d: (typeof openDeliveries)[number]) =>
+    d.kind === 'alert' && d.alertId !== null && d.attemptCount === 0 ? firstAttemptsJobId(d.alertId) : null;
+  const states = await jobStates(deps.queues.deliveries, [
+    ...openDeliveries.map((d) => deliveryJobId(d.id)),
+    ...openDeliveries.flatMap((d) => firstAttemptsJobOf(d) ?? []),
+  ]);
+  const held = (d: (typeof openDeliveries)[number]) => {
+    const firstJob = firstAttemptsJobOf(d);
+    return states.get(deliveryJobId(d.id)) !== 'unknown' || (firstJob !== null && UNFINISHED_STATES.has(states.get(firstJob) ?? ''));
+  };
+  const lostDeliveries = openDeliveries.filter((d) => !held(d));
   if (lostDeliveries.length > 0) {
     const nowMs = deps.now();
     await deps.queues.deliveries.addBulk(lostDeliveries.map((d) => deliveryJob(d, (d.nextAttemptAt?.getTime() ?? 0) - nowMs)));

@@ -1,4 +1,4 @@
-import { createGroupCommit } from '../src/group-commit';
+import { createGroupCommit } from '../src/batching/group-commit';
 
 /** A write that holds until released, recording each batch it was given. */
 function heldWrites() {
@@ -23,7 +23,7 @@ function heldWrites() {
 
 test('an item that finds nothing in flight is written at once, alone', async () => {
   const held = heldWrites();
-  const commit = createGroupCommit(held.write, 10);
+  const commit = createGroupCommit(held.write, { maxSize: 10 });
   const first = commit('a');
   expect(held.batches).toEqual([['a']]);
   held.release();
@@ -32,7 +32,7 @@ test('an item that finds nothing in flight is written at once, alone', async () 
 
 test('items arriving during a write go together in the next one, each answered with its own result', async () => {
   const held = heldWrites();
-  const commit = createGroupCommit(held.write, 10);
+  const commit = createGroupCommit(held.write, { maxSize: 10 });
   const first = commit('a');
   const waiting = [commit('b'), commit('bad-c'), commit('d')];
   expect(held.batches).toEqual([['a']]);
@@ -46,7 +46,7 @@ test('items arriving during a write go together in the next one, each answered w
 
 test('a batch holds at most maxSize items; the rest go in the following write', async () => {
   const held = heldWrites();
-  const commit = createGroupCommit(held.write, 2);
+  const commit = createGroupCommit(held.write, { maxSize: 2 });
   const all = [commit('a'), commit('b'), commit('c'), commit('d')];
   for (let i = 0; i < 3; i++) {
     held.release();
@@ -58,11 +58,14 @@ test('a batch holds at most maxSize items; the rest go in the following write', 
 
 test('a write that throws fails every item of its batch, and the next items are still written', async () => {
   let calls = 0;
-  const commit = createGroupCommit(async (items: string[]) => {
-    calls += 1;
-    if (calls === 1) throw new Error('database down');
-    return items.map((value) => ({ status: 'fulfilled' as const, value }));
-  }, 10);
+  const commit = createGroupCommit(
+    async (items: string[]) => {
+      calls += 1;
+      if (calls === 1) throw new Error('database down');
+      return items.map((value) => ({ status: 'fulfilled' as const, value }));
+    },
+    { maxSize: 10 },
+  );
   await expect(commit('a')).rejects.toThrow('database down');
   await expect(commit('b')).resolves.toBe('b');
 });
