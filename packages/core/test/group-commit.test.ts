@@ -69,3 +69,49 @@ test('a write that throws fails every item of its batch, and the next items are 
   await expect(commit('a')).rejects.toThrow('database down');
   await expect(commit('b')).resolves.toBe('b');
 });
+
+test('with holdMs, an idle item waits for company for that long, then goes with what came meanwhile', async () => {
+  jest.useFakeTimers();
+  try {
+    const held = heldWrites();
+    const commit = createGroupCommit(held.write, { maxSize: 10, holdMs: () => 20 });
+    const all = [commit('a'), commit('b')];
+    jest.advanceTimersByTime(19);
+    expect(held.batches).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(held.batches).toEqual([['a', 'b']]);
+    held.release();
+    await expect(Promise.all(all)).resolves.toEqual(['A', 'B']);
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
+test('a hold ends at once when holdMs turns 0 or the batch is full', async () => {
+  jest.useFakeTimers();
+  try {
+    let holdMs = 20;
+    const held = heldWrites();
+    const commit = createGroupCommit(held.write, { maxSize: 3, holdMs: () => holdMs });
+    const first = [commit('a'), commit('b')];
+    expect(held.batches).toEqual([]);
+    holdMs = 0;
+    first.push(commit('c'));
+    expect(held.batches).toEqual([['a', 'b', 'c']]);
+    held.release();
+    await Promise.all(first);
+
+    holdMs = 20;
+    const second = [commit('d'), commit('e'), commit('f')];
+    expect(held.batches).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e', 'f'],
+    ]);
+    held.release();
+    await expect(Promise.all(second)).resolves.toEqual(['D', 'E', 'F']);
+    jest.advanceTimersByTime(100);
+    expect(held.batches).toHaveLength(2);
+  } finally {
+    jest.useRealTimers();
+  }
+});

@@ -18,5 +18,4 @@ export * from './retention/attempt-retention';
 export * from './database-gate';
 export * from './deliver/delivery-loader';
 export * from './deliver/batched-attempt-writer';
-export * from './batching/micro-batcher';
 export * from './batching/batch-loader';

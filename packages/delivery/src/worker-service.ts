@@ -20,7 +20,6 @@ import { createDeliveryLoader } from './deliver/delivery-loader';
 import { createBatchedAttemptWriter } from './deliver/batched-attempt-writer';
 import { deliverJob, jobCarrier, type DeliveryFinishedEvent } from './deliver/deliver-job';
 import { deliverFirstAttempts } from './deliver/first-attempts';
-import type { RecordAttemptInput } from './deliver/delivery-recorder';
 import type { EndpointLimiter } from './deliver/endpoint-limiter';
 import { createRedisEndpointLimiter } from './deliver/redis-endpoint-limiter';
 import { createHttpSender, type HttpSender, type HttpSenderOptions } from './sender/http-sender';
@@ -62,6 +61,8 @@ export interface DeliveryWorker {
 
 /** How long a job that met an unreachable database waits before it is tried again. */
 const DATABASE_RETRY_MS = 2_000;
+/** While most job slots are free, attempt records wait this long for company (fewer statements; the endpoints have answered already). */
+const ATTEMPT_HOLD_MS = 20;
 
 /** The delivery worker process: fan-out and delivery consumers plus the sweeper, sharing one webhook cache. */
 export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<DeliveryWorker> {
@@ -132,7 +133,10 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     load: (alertIds) => fanOutAlerts({ sql, queues, directory, logger, now }, alertIds),
   });
   const loadDelivery = createDeliveryLoader(sql);
-  const attemptWriter = createBatchedAttemptWriter(sql);
+  let activeDeliveryJobs = 0;
+  const attemptWriter = createBatchedAttemptWriter(sql, {
+    holdMs: () => (activeDeliveryJobs * 2 < config.worker.concurrency ? ATTEMPT_HOLD_MS : 0),
+  });
 
   const fanOutWorker = new Worker<AlertJobData>(
     QUEUE_NAMES.alerts,
@@ -159,17 +163,23 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     retryScheduleSeconds:
       config.worker.retryScheduleSeconds.length > 0 ? config.worker.retryScheduleSeconds : [...DEFAULT_RETRY_SCHEDULE_SECONDS],
     loadDelivery,
-    writeAttempt: (input: RecordAttemptInput) => attemptWriter.add(input),
+    writeAttempt: attemptWriter,
     onDeliveryFinished: deps.onDeliveryFinished,
   };
   const deliveryWorker = new Worker<DeliveryJobData | FirstAttemptsJobData>(
     QUEUE_NAMES.deliveries,
-    (job, token) =>
-      guarded(job, token, () =>
-        isFirstAttempts(job)
-          ? deliverFirstAttempts(deliverDeps, job)
-          : deliverJob(deliverDeps, jobCarrier(job as Job<DeliveryJobData>, token)),
-      ),
+    async (job, token) => {
+      activeDeliveryJobs += 1;
+      try {
+        return await guarded(job, token, () =>
+          isFirstAttempts(job)
+            ? deliverFirstAttempts(deliverDeps, job)
+            : deliverJob(deliverDeps, jobCarrier(job as Job<DeliveryJobData>, token)),
+        );
+      } finally {
+        activeDeliveryJobs -= 1;
+      }
+    },
     {
       connection: workerConnectionOptions(config.redisUrl),
       prefix: config.queuePrefix,

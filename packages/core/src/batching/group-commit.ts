@@ -3,16 +3,22 @@ export interface GroupCommitOptions {
   maxSize: number;
   /**
    * Start an idle write at the end of the current event-loop turn rather than at once, so items
-   * asked for together (say, the deliveries of one job) go in one write. No timer either way.
+   * asked for together (say, the deliveries of one job) go in one write.
    */
   gatherTurn?: boolean;
+  /**
+   * How long an idle write may wait for company, asked whenever an item arrives with nothing in
+   * flight (0: no wait). A caller that answers 0 once the wait stops being free (say, when
+   * callers hold scarce slots) ends the wait at once.
+   */
+  holdMs?: () => number;
 }
 
 /**
- * Group commit without a timer: an item that finds nothing in flight is written at once (or at the
- * end of this turn, with `gatherTurn`); items arriving while a write is in flight wait for it and
- * then go together, up to `maxSize`. Idle, nothing waits; busy, many callers share one database
- * statement and one Redis call.
+ * Group commit: an item that finds nothing in flight is written at once (or at the end of this
+ * turn, with `gatherTurn`, or after `holdMs`); items arriving while a write is in flight wait for it
+ * and then go together, up to `maxSize`. Busy, many callers share one database statement and one
+ * Redis call, and batches grow with the write's own duration.
  */
 export function createGroupCommit<Item, Result>(
   write: (items: Item[]) => Promise<PromiseSettledResult<Result>[]>,
@@ -21,8 +27,12 @@ export function createGroupCommit<Item, Result>(
   const { maxSize } = options;
   let waiting: { item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }[] = [];
   let writing = false;
+  let hold: NodeJS.Timeout | undefined;
 
   async function writeWaiting(): Promise<void> {
+    writing = true;
+    clearTimeout(hold);
+    hold = undefined;
     while (waiting.length > 0) {
       const batch = waiting.slice(0, maxSize);
       waiting = waiting.slice(batch.length);
@@ -40,12 +50,22 @@ export function createGroupCommit<Item, Result>(
     writing = false;
   }
 
+  function startIdleWrite(): void {
+    const holdMs = options.holdMs?.() ?? 0;
+    if (holdMs > 0 && waiting.length < maxSize) {
+      hold ??= setTimeout(() => void writeWaiting(), holdMs);
+      return;
+    }
+    writing = true;
+    clearTimeout(hold);
+    hold = undefined;
+    if (options.gatherTurn) setImmediate(() => void writeWaiting());
+    else void writeWaiting();
+  }
+
   return (item) =>
     new Promise<Result>((resolve, reject) => {
       waiting.push({ item, resolve, reject });
-      if (writing) return;
-      writing = true;
-      if (options.gatherTurn) setImmediate(() => void writeWaiting());
-      else void writeWaiting();
+      if (!writing) startIdleWrite();
     });
 }

@@ -1,5 +1,5 @@
+import { createGroupCommit } from '@herald/core';
 import type { SqlSession } from '@herald/db';
-import { createMicroBatcher, type MicroBatcher } from '../batching/micro-batcher';
 import { settleAlertStatuses, type RecordAttemptInput } from './delivery-recorder';
 
 /** One row of work for the batched writer, already reduced to column values. */
@@ -100,17 +100,30 @@ const WRITE_ATTEMPTS_SQL = `
     updated_at = now()
   FROM u WHERE d.id = u.delivery_id`;
 
-/** Group commit: concurrent deliveries finishing together share one write; each caller waits for it. */
+export interface AttemptWriterOptions {
+  maxSize?: number;
+  /**
+   * How long an idle write may wait for more attempts (see GroupCommitOptions.holdMs). The worker
+   * holds only while most of its job slots are free: the endpoints have answered already, so the
+   * wait delays just the record and saves statements; near the slot limit it would cost throughput.
+   */
+  holdMs?: () => number;
+}
+
+/**
+ * Group commit: concurrent attempts share one write; each caller waits for its record, so a
+ * completed job always has one. Attempts finishing while a write is in flight go in the next.
+ */
 export function createBatchedAttemptWriter(
   sql: SqlSession,
-  options: { maxSize?: number; maxWaitMs?: number } = {},
-): MicroBatcher<RecordAttemptInput> {
-  const batcher = createMicroBatcher<AttemptRow>({
-    maxSize: options.maxSize ?? 200,
-    // The endpoint has answered already: waiting here delays only the record, and gathers the
-    // attempts of several alerts into one statement.
-    maxWaitMs: options.maxWaitMs ?? 20,
-    flush: (rows) => writeAttemptRows(sql, rows),
-  });
-  return { add: (input) => batcher.add(toAttemptRow(input)), drain: () => batcher.drain() };
+  options: AttemptWriterOptions = {},
+): (input: RecordAttemptInput) => Promise<void> {
+  const write = createGroupCommit<AttemptRow, void>(
+    async (rows) => {
+      await writeAttemptRows(sql, rows);
+      return rows.map(() => ({ status: 'fulfilled', value: undefined }));
+    },
+    { maxSize: options.maxSize ?? 200, gatherTurn: true, holdMs: options.holdMs },
+  );
+  return (input) => write(toAttemptRow(input));
 }
