@@ -271,6 +271,15 @@ test('410 from Discord: the webhook is disabled as "gone", its waiting deliverie
   expect(second.status).toBe('cancelled');
   expect(second.attempts).toEqual([]);
   expect(Date.now() - started).toBeLessThan(9_000);
+  // Its only delivery was cancelled: the alert reached no one, and says so.
+  const secondAlert = await eventually('the second alert to settle', async () => {
+    const { body } = await herald.request('GET', `/v1/alerts/${secondId}`);
+    return body.status === 'dispatched' ? undefined : body;
+  });
+  expect({ status: secondAlert.status, status_reason: secondAlert.status_reason }).toEqual({
+    status: 'no_targets',
+    status_reason: 'every delivery cancelled',
+  });
 
   const third = await postAlert(herald, { type: 'spool_low', title: 'third' });
   await eventually('the alert to find no target', async () =>

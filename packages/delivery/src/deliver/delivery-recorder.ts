@@ -17,12 +17,15 @@ export interface RecordAttemptInput {
 }
 
 /**
- * Once no delivery of an alert is open, its status becomes delivered, partially_failed or failed.
+ * Once no delivery of an alert is open, its status becomes delivered, partially_failed or failed;
+ * no_targets if every delivery was cancelled (each webhook disabled or deleted before it was sent).
  * One statement for many alerts; concurrent writers agree because it reads the deliveries as they are.
  */
 const SETTLE_ALERTS_SQL = `
   UPDATE alerts AS a
-  SET status = (CASE WHEN s.delivered = s.total THEN 'delivered' WHEN s.delivered = 0 THEN 'failed' ELSE 'partially_failed' END)::"AlertStatus"
+  SET status = (CASE WHEN s.total = 0 THEN 'no_targets' WHEN s.delivered = s.total THEN 'delivered'
+                     WHEN s.delivered = 0 THEN 'failed' ELSE 'partially_failed' END)::"AlertStatus",
+      status_reason = CASE WHEN s.total = 0 THEN 'every delivery cancelled' ELSE a.status_reason END
   FROM (
     SELECT alert_id,
            count(*) FILTER (WHERE status <> 'cancelled') AS total,
@@ -30,7 +33,7 @@ const SETTLE_ALERTS_SQL = `
            count(*) FILTER (WHERE status IN ('pending', 'retrying')) AS open
     FROM deliveries WHERE alert_id = ANY($1::uuid[]) GROUP BY alert_id
   ) AS s
-  WHERE a.id = s.alert_id AND s.open = 0 AND s.total > 0
+  WHERE a.id = s.alert_id AND s.open = 0
     AND a.status IN ('dispatched', 'queued', 'delivered', 'partially_failed', 'failed')`;
 
 /** Settles the status of every given alert whose deliveries have all ended; the others are left as they are. */
