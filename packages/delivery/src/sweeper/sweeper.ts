@@ -21,6 +21,7 @@ export interface SweeperDeps {
 }
 
 const UNFINISHED_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+const FINISHED_STATES = new Set(['completed', 'failed']);
 
 /** Each job's BullMQ state ('unknown' when Redis does not hold it), by job id. */
 async function jobStates(queue: HeraldQueues['alerts'] | HeraldQueues['deliveries'], ids: string[]): Promise<Map<string, string>> {
@@ -38,7 +39,8 @@ async function missingJobIds(queue: HeraldQueues['alerts'] | HeraldQueues['deliv
  * The database is the record of work; Redis may lose it (down at ingest, restarted without
  * persistence). Re-adds the jobs of saved alerts and open deliveries that Redis no longer holds.
  * Job ids are the alert and delivery ids, so a re-add never doubles work that Redis still has; a
- * delivery not yet attempted counts as held while its alert's first-attempts job is unfinished.
+ * delivery not yet attempted counts as held while its alert's first-attempts job is unfinished. A
+ * delivery whose own job finished (failed, say, on errors of Herald's own) but left it open gets a new job.
  */
 export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
   const batchSize = deps.batchSize ?? 1000;
@@ -78,10 +80,17 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
   ]);
   const held = (d: (typeof openDeliveries)[number]) => {
     const firstJob = firstAttemptsJobOf(d);
-    return states.get(deliveryJobId(d.id)) !== 'unknown' || (firstJob !== null && UNFINISHED_STATES.has(states.get(firstJob) ?? ''));
+    return (
+      UNFINISHED_STATES.has(states.get(deliveryJobId(d.id)) ?? '') ||
+      (firstJob !== null && UNFINISHED_STATES.has(states.get(firstJob) ?? ''))
+    );
   };
   const lostDeliveries = openDeliveries.filter((d) => !held(d));
   if (lostDeliveries.length > 0) {
+    // A job that ended (its own attempts used up by Herald's own errors, say) while its delivery is
+    // still open would keep the id taken for as long as BullMQ keeps finished jobs: make way for a new one.
+    const ended = lostDeliveries.map((d) => deliveryJobId(d.id)).filter((id) => FINISHED_STATES.has(states.get(id) ?? ''));
+    await Promise.all(ended.map((id) => deps.queues.deliveries.remove(id)));
     const nowMs = deps.now();
     await deps.queues.deliveries.addBulk(lostDeliveries.map((d) => deliveryJob(d, (d.nextAttemptAt?.getTime() ?? 0) - nowMs)));
   }
@@ -89,7 +98,7 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     `SELECT a.id FROM alerts a
      WHERE a.status = 'dispatched' AND a.received_at < $1
        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status IN ('pending', 'retrying'))
-       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status <> 'cancelled')
+       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id)
      LIMIT $2`,
     [staleBefore, batchSize],
   );
