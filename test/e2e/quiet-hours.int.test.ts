@@ -244,3 +244,56 @@ describe('organization windows and crashed digest processes', () => {
     expect(digest.alerts.slice(0, 30).every((a: { severity: string }) => a.severity === 'critical')).toBe(true);
   });
 });
+
+describe('a window that held nothing', () => {
+  test('sends an "all quiet" digest where digest_when_empty is set, and nothing where it is not', async () => {
+    const prisma = herald.context.database.prisma;
+    const quietFarm = (await herald.request('POST', '/v1/orgs', { name: 'All quiet farm', enterprise: true })).body;
+    const silentFarm = (await herald.request('POST', '/v1/orgs', { name: 'Silent farm', enterprise: true })).body;
+    for (const [org, path] of [
+      [quietFarm, '/qh/all-quiet'],
+      [silentFarm, '/qh/silent'],
+    ] as const) {
+      await herald.request('POST', `/v1/orgs/${org.id}/webhooks`, { name: path, url: receiver.url(path), type: 'generic' });
+      const put = await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, {
+        enabled: true,
+        start: '03:00',
+        end: '04:00',
+        timezone: 'UTC',
+        digest_when_empty: org === quietFarm,
+      });
+      expect(put.status).toBe(200);
+      expect(put.body.digest_when_empty).toBe(org === quietFarm);
+    }
+    clockMs = utc('2026-10-28T04:01:00Z');
+    const dispatched = (await tick('empty-windows')).dispatched.filter((d) =>
+      [`org:${quietFarm.id}`, `org:${silentFarm.id}`].includes(d.scopeKey),
+    );
+    expect(dispatched.map((d) => ({ scopeKey: d.scopeKey, alertCount: d.alertCount }))).toEqual(
+      expect.arrayContaining([
+        { scopeKey: `org:${quietFarm.id}`, alertCount: 0 },
+        { scopeKey: `org:${silentFarm.id}`, alertCount: 0 },
+      ]),
+    );
+
+    await receiver.waitFor((r) => r.some((x) => x.path === '/qh/all-quiet'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const allQuiet = receiver.requestsFor('/qh/all-quiet');
+    expect(allQuiet).toHaveLength(1);
+    expect(allQuiet[0]?.json).toMatchObject({
+      type: 'quiet_hours_digest',
+      scope: 'organization',
+      org_id: quietFarm.id,
+      window_start: seconds('2026-10-28T03:00:00Z'),
+      window_end: seconds('2026-10-28T04:00:00Z'),
+      alert_count: 0,
+      alerts: [],
+    });
+    expect(receiver.requestsFor('/qh/silent')).toHaveLength(0);
+    const windows = await prisma.digest.findMany({ where: { orgId: { in: [quietFarm.id, silentFarm.id] } } });
+    expect(Object.fromEntries(windows.map((d) => [d.scopeKey, d.status]))).toEqual({
+      [`org:${quietFarm.id}`]: 'dispatched',
+      [`org:${silentFarm.id}`]: 'empty',
+    });
+  });
+});
