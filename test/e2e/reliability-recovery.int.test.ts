@@ -44,3 +44,27 @@ test('a delivery whose job failed for good on a database error gets a new job on
   // Every request carried the same delivery id, so the receiver can drop the repeats.
   expect(new Set(receiver.requestsFor('/records').map((r) => r.headers['webhook-id']))).toEqual(new Set([deliveryId]));
 });
+
+test('a webhook deleted while its request is in flight does not make the other endpoints of the same write receive the alert again', async () => {
+  // Both endpoints answer after a second, together, so both attempts land in one write.
+  receiver.on('/deleted-meanwhile', () => ({ status: 204, delayMs: 1_000 }));
+  receiver.on('/stays', () => ({ status: 204, delayMs: 1_000 }));
+  const deleted = await createWebhook(herald, '/v1/webhooks', {
+    name: 'deleted meanwhile',
+    url: receiver.url('/deleted-meanwhile'),
+    type: 'generic',
+    alert_types: ['spool_low'],
+  });
+  await createWebhook(herald, '/v1/webhooks', { name: 'stays', url: receiver.url('/stays'), type: 'generic', alert_types: ['spool_low'] });
+  const alertId = await postAlert(herald, { type: 'spool_low', printer_id: 1 });
+  await receiver.waitFor((r) => r.some((x) => x.path === '/deleted-meanwhile') && r.some((x) => x.path === '/stays'));
+  expect((await herald.request('DELETE', `/v1/webhooks/${deleted.id}`)).status).toBe(204);
+
+  const [stays] = await deliveriesOnceSettled(herald, alertId);
+  expect(stays.status).toBe('delivered');
+  expect(stays.attempts).toHaveLength(1);
+  // A handed-on delivery would be sent again a second later.
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  expect(receiver.requestsFor('/stays')).toHaveLength(1);
+  expect((await herald.request('GET', `/v1/alerts/${alertId}`)).body.status).toBe('delivered');
+});

@@ -136,6 +136,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   let activeDeliveryJobs = 0;
   const attemptWriter = createBatchedAttemptWriter(sql, {
     holdMs: () => (activeDeliveryJobs * 2 < config.worker.concurrency ? ATTEMPT_HOLD_MS : 0),
+    logger,
   });
 
   const fanOutWorker = new Worker<AlertJobData>(

@@ -1,5 +1,6 @@
 import { createGroupCommit } from '@herald/core';
-import type { SqlSession } from '@herald/db';
+import type { Logger } from '@herald/config';
+import { isDatabaseUnavailable, type SqlSession } from '@herald/db';
 import { settleAlertStatuses, type RecordAttemptInput } from './delivery-recorder';
 
 /** One row of work for the batched writer, already reduced to column values. */
@@ -39,19 +40,24 @@ export function toAttemptRow(input: RecordAttemptInput): AttemptRow {
     nextAttemptAt: outcome.kind === 'retry' ? new Date(input.nowMs + outcome.delayMs).toISOString() : null,
     deliveredAt: outcome.kind === 'delivered' ? new Date(input.nowMs).toISOString() : null,
     latencyMs:
-      outcome.kind === 'delivered' && input.receivedAtMs !== null ? Math.max(0, Math.round(input.nowMs - input.receivedAtMs)) : null,
+      outcome.kind === 'delivered' && input.receivedAtMs !== null
+        ? Math.min(MAX_INT4, Math.max(0, Math.round(input.nowMs - input.receivedAtMs)))
+        : null,
   };
 }
+
+/** The latency column is a 32-bit integer: a delivery retried weeks after its alert still fits (about 24.8 days). */
+const MAX_INT4 = 2_147_483_647;
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /**
  * Writes many attempts in one statement whatever the batch size (arrays unnested server-side):
  * insert the attempts, update their deliveries, end the failure streak of webhooks that delivered.
- * Then, after that commit, settles the alerts whose last delivery ended.
+ * The statement is all or nothing; it throws only if nothing was written.
  */
 export async function writeAttemptRows(sql: SqlSession, rows: AttemptRow[]): Promise<void> {
   if (rows.length === 0) return;
   const col = <K extends keyof AttemptRow>(key: K) => rows.map((row) => row[key]);
-  const settled = [...new Set(rows.filter((r) => r.status !== 'retrying' && r.alertId !== null).map((r) => r.alertId as string))];
   const healthy = [...new Set(rows.filter((r) => r.status === 'delivered' && r.webhookId !== null).map((r) => r.webhookId as string))];
   await sql.query(WRITE_ATTEMPTS_SQL, [
     col('deliveryId'),
@@ -68,10 +74,45 @@ export async function writeAttemptRows(sql: SqlSession, rows: AttemptRow[]): Pro
     col('latencyMs'),
     healthy,
   ]);
-  // After the commit, not inside it: two batches finishing the last deliveries of one alert
-  // concurrently would each miss the other's uncommitted rows and neither would settle it.
-  // Whichever commits last sees both here.
-  await settleAlertStatuses(sql, settled);
+}
+
+/** Alerts whose last delivery ended in these rows. */
+function endedAlertIds(rows: AttemptRow[]): string[] {
+  return [...new Set(rows.filter((r) => r.status !== 'retrying' && r.alertId !== null).map((r) => r.alertId as string))];
+}
+
+type RowResult = PromiseSettledResult<void>;
+const WRITTEN: RowResult = { status: 'fulfilled', value: undefined };
+
+/**
+ * One row alone. A delivery deleted meanwhile (its webhook deleted during the request) has
+ * nothing left to record: that is not a failure of the job.
+ */
+async function writeOneRow(sql: SqlSession, row: AttemptRow): Promise<RowResult> {
+  try {
+    await writeAttemptRows(sql, [row]);
+    return WRITTEN;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) return WRITTEN;
+    return { status: 'rejected', reason: error };
+  }
+}
+
+/**
+ * The batch in one statement; if the database refuses it (and is reachable), each row on its own,
+ * so one row it refuses does not fail the jobs of the others, whose endpoints have answered
+ * already and would otherwise be sent again.
+ */
+async function writeBatch(sql: SqlSession, rows: AttemptRow[]): Promise<RowResult[]> {
+  try {
+    await writeAttemptRows(sql, rows);
+    return rows.map(() => WRITTEN);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw error;
+    const results: RowResult[] = [];
+    for (const row of rows) results.push(await writeOneRow(sql, row));
+    return results;
+  }
 }
 
 const WRITE_ATTEMPTS_SQL = `
@@ -108,11 +149,13 @@ export interface AttemptWriterOptions {
    * wait delays just the record and saves statements; near the slot limit it would cost throughput.
    */
   holdMs?: () => number;
+  logger?: Logger;
 }
 
 /**
  * Group commit: concurrent attempts share one write; each caller waits for its record, so a
  * completed job always has one. Attempts finishing while a write is in flight go in the next.
+ * After the write commits, the alerts whose last delivery ended are settled.
  */
 export function createBatchedAttemptWriter(
   sql: SqlSession,
@@ -120,8 +163,16 @@ export function createBatchedAttemptWriter(
 ): (input: RecordAttemptInput) => Promise<void> {
   const write = createGroupCommit<AttemptRow, void>(
     async (rows) => {
-      await writeAttemptRows(sql, rows);
-      return rows.map(() => ({ status: 'fulfilled', value: undefined }));
+      const results = await writeBatch(sql, rows);
+      // After the commit, not inside it: two batches finishing the last deliveries of one alert
+      // concurrently would each miss the other's uncommitted rows and neither would settle it.
+      // Whichever commits last sees both here. The records are written whatever happens now: a
+      // settle that fails is left to the sweeper rather than failing (and re-sending) the jobs.
+      const written = rows.filter((_, index) => results[index]?.status === 'fulfilled');
+      await settleAlertStatuses(sql, endedAlertIds(written)).catch((error: unknown) =>
+        options.logger?.warn({ errorName: (error as { name?: unknown }).name ?? null }, 'settling alert statuses failed; the sweeper will'),
+      );
+      return results;
     },
     { maxSize: options.maxSize ?? 200, gatherTurn: true, holdMs: options.holdMs },
   );
