@@ -19,7 +19,12 @@ afterAll(async () => {
 });
 
 test('a delivery whose job failed for good on a database error gets a new job once the error is gone, and is delivered', async () => {
-  await createWebhook(herald, '/v1/webhooks', { name: 'records', url: receiver.url('/records'), type: 'generic' });
+  await createWebhook(herald, '/v1/webhooks', {
+    name: 'records',
+    url: receiver.url('/records'),
+    type: 'generic',
+    alert_types: ['print_complete'],
+  });
   // Attempt records cannot be written (an error of the database's, not an outage): every attempt
   // the worker makes throws after sending, until its job has used up its attempts.
   await herald.database.sql.query('ALTER TABLE delivery_attempts RENAME TO delivery_attempts_away');
@@ -67,4 +72,75 @@ test('a webhook deleted while its request is in flight does not make the other e
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   expect(receiver.requestsFor('/stays')).toHaveLength(1);
   expect((await herald.request('GET', `/v1/alerts/${alertId}`)).body.status).toBe('delivered');
+});
+
+test('an alert whose only delivery was cancelled is no_targets; retried once the webhook is enabled again, it is delivered', async () => {
+  const webhook = await createWebhook(herald, '/v1/webhooks', {
+    name: 'paused',
+    url: receiver.url('/paused'),
+    type: 'generic',
+    alert_types: ['bed_cooled'],
+    rate_limit: { limit: 1, interval_ms: 2_000 },
+  });
+  await postAlert(herald, { type: 'bed_cooled', printer_id: 1, title: 'first' });
+  await receiver.waitFor((r) => r.some((x) => x.path === '/paused'));
+  // The second waits for the next rate slot; the webhook is disabled before it comes.
+  const secondId = await postAlert(herald, { type: 'bed_cooled', printer_id: 1, title: 'second' });
+  expect((await herald.request('PATCH', `/v1/webhooks/${webhook.id}`, { enabled: false })).status).toBe(200);
+  const deliveries = await deliveriesOnceSettled(herald, secondId);
+  expect(deliveries.map((d: { webhook_id: string; status: string }) => [d.webhook_id, d.status])).toEqual([[webhook.id, 'cancelled']]);
+  const cancelled = deliveries[0];
+  const noTargets = await eventually('the alert to settle', async () => {
+    const { body } = await herald.request('GET', `/v1/alerts/${secondId}`);
+    return body.status === 'dispatched' ? undefined : body;
+  });
+  expect({ status: noTargets.status, status_reason: noTargets.status_reason }).toEqual({
+    status: 'no_targets',
+    status_reason: 'every delivery cancelled',
+  });
+
+  expect((await herald.request('PATCH', `/v1/webhooks/${webhook.id}`, { enabled: true })).status).toBe(200);
+  expect((await herald.request('POST', `/v1/deliveries/${cancelled.id}/retry`)).status).toBeLessThan(300);
+  const delivered = await eventually('the retried delivery to settle the alert again', async () => {
+    const { body } = await herald.request('GET', `/v1/alerts/${secondId}`);
+    return body.status === 'delivered' ? body : undefined;
+  });
+  expect(delivered.status_reason).toBeNull();
+  expect(receiver.requestsFor('/paused').map((r) => (r.json as { title: string }).title)).toEqual(['first', 'second']);
+});
+
+test('a delivery whose job keeps failing on errors of Herald’s own ends dead after five more rounds, with the error, instead of looping', async () => {
+  await createWebhook(herald, '/v1/webhooks', {
+    name: 'never recorded',
+    url: receiver.url('/never-recorded'),
+    type: 'generic',
+    alert_types: ['queue_skipped'],
+  });
+  await herald.database.sql.query('ALTER TABLE delivery_attempts RENAME TO delivery_attempts_away');
+  try {
+    const alertId = await postAlert(herald, { type: 'queue_skipped', printer_id: 1 });
+    const [row] = await herald.database.sql.query<{ id: string }>('SELECT id FROM deliveries WHERE alert_id = $1::uuid', [alertId]);
+    const deliveryId = (row as { id: string }).id;
+    const dead = await eventually(
+      'the delivery to end dead',
+      async () => {
+        const [delivery] = await herald.database.sql.query<{ status: string; lastError: string | null }>(
+          'SELECT status::text, last_error AS "lastError" FROM deliveries WHERE id = $1::uuid',
+          [deliveryId],
+        );
+        return delivery?.status === 'dead' ? delivery : undefined;
+      },
+      30_000,
+    );
+    expect(dead.lastError).toMatch(/^gave up after 6 rounds of Herald's own errors: .*delivery_attempts/);
+    const sent = receiver.requestsFor('/never-recorded').length;
+    // The first attempt, then six rounds of at most eight BullMQ attempts each; nothing after.
+    expect(sent).toBeLessThanOrEqual(1 + 6 * 8);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(receiver.requestsFor('/never-recorded')).toHaveLength(sent);
+    const [alert] = await herald.database.sql.query<{ status: string }>('SELECT status::text FROM alerts WHERE id = $1::uuid', [alertId]);
+    expect(alert?.status).toBe('failed');
+  } finally {
+    await herald.database.sql.query('ALTER TABLE delivery_attempts_away RENAME TO delivery_attempts');
+  }
 });

@@ -200,16 +200,16 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     });
   }
 
-  let sweeping = false;
+  let sweep: Promise<void> | null = null;
   const sweepTimer = setInterval(() => {
-    if (sweeping || gate.closed) return;
-    sweeping = true;
-    sweepOnce({ sql, queues, logger, now, staleAfterMs: config.sweeper.staleAfterMs })
+    if (sweep || gate.closed) return;
+    sweep = sweepOnce({ sql, queues, logger, now, staleAfterMs: config.sweeper.staleAfterMs })
+      .then(() => undefined)
       .catch((error: unknown) => {
         if (!gate.noteError(error)) logger.warn({ err: error }, 'sweep failed; will try again');
       })
       .finally(() => {
-        sweeping = false;
+        sweep = null;
       });
   }, config.sweeper.intervalMs);
   sweepTimer.unref();
@@ -228,6 +228,11 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     sender,
     async close() {
       clearInterval(sweepTimer);
+      // A sweep under way finishes first (it may be between reading a job and giving it back), but
+      // a database that does not answer does not hold the shutdown: the next sweep redoes it.
+      if (sweep) {
+        await Promise.race([sweep, new Promise((resolve) => setTimeout(resolve, config.worker.shutdownGraceMs).unref())]);
+      }
       gate.stop();
       await retention.stop();
       const closing = Promise.all([fanOutWorker.close(), deliveryWorker.close()]);

@@ -2,10 +2,14 @@ import type { Logger } from '@herald/config';
 import type { DeliveryKind, SqlSession } from '@herald/db';
 import { alertJobId, deliveryJob, deliveryJobId, fanOutJob, firstAttemptsJobId, type HeraldQueues } from '@herald/queue';
 import { settleAlertStatuses } from '../deliver/delivery-recorder';
+import type { DeliveryJobState } from '../deliver/deliver-job';
+import type { Job } from 'bullmq';
 
 export interface SweepResult {
   alertsRequeued: number;
   deliveriesRequeued: number;
+  /** Open deliveries whose job kept failing on errors of Herald's own: ended dead. */
+  deliveriesGivenUp: number;
   /** Dispatched alerts with no open delivery left whose status had not been settled (a worker died in between). */
   alertsSettled: number;
 }
@@ -21,7 +25,47 @@ export interface SweeperDeps {
 }
 
 const UNFINISHED_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
-const FINISHED_STATES = new Set(['completed', 'failed']);
+type FinishedState = 'completed' | 'failed';
+const FINISHED_STATES = new Set<string>(['completed', 'failed'] satisfies FinishedState[]);
+/** Rounds of BullMQ attempts an open delivery gets after its job ended on errors of Herald's own. */
+export const MAX_JOB_REVIVALS = 5;
+
+/**
+ * A delivery's own job ended (failed, its BullMQ attempts used up by errors of Herald's own, say a
+ * database error that is not an outage) while the delivery is still open. The job is run again in
+ * place: `retry` checks atomically that it is still finished, so a job someone else moved on
+ * meanwhile (another sweeper, an admin retry) is left alone. After MAX_JOB_REVIVALS rounds the
+ * delivery ends dead with the job's last error, where operators see it and can retry it.
+ */
+async function reviveEndedJob(
+  deps: SweeperDeps,
+  delivery: { id: string; alertId: string | null },
+  state: FinishedState,
+): Promise<'revived' | 'given up' | 'moved on'> {
+  // A delivery's own job (not a first-attempts job): its id is the delivery id.
+  const job = (await deps.queues.deliveries.getJob(deliveryJobId(delivery.id))) as Job<DeliveryJobState> | undefined;
+  if (!job) return 'moved on';
+  const data = job.data;
+  const revivals = data.revivals ?? 0;
+  if (revivals >= MAX_JOB_REVIVALS) {
+    const reason = `gave up after ${revivals + 1} rounds of Herald's own errors: ${(job.failedReason ?? 'job ended').slice(0, 300)}`;
+    await deps.sql.query(
+      `UPDATE deliveries SET status = 'dead', last_error = $2, next_attempt_at = NULL, updated_at = now()
+       WHERE id = $1::uuid AND status IN ('pending', 'retrying')`,
+      [delivery.id, reason],
+    );
+    if (delivery.alertId !== null) await settleAlertStatuses(deps.sql, [delivery.alertId]);
+    deps.logger.error({ deliveryId: delivery.id, revivals }, "delivery dead: its job kept failing on errors of Herald's own");
+    return 'given up';
+  }
+  try {
+    await job.updateData({ ...data, revivals: revivals + 1 });
+    await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return 'revived';
+  } catch {
+    return 'moved on';
+  }
+}
 
 /** Each job's BullMQ state ('unknown' when Redis does not hold it), by job id. */
 async function jobStates(queue: HeraldQueues['alerts'] | HeraldQueues['deliveries'], ids: string[]): Promise<Map<string, string>> {
@@ -68,7 +112,9 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
   }>(
     `SELECT id, webhook_id AS "webhookId", kind, next_attempt_at AS "nextAttemptAt", alert_id AS "alertId",
             attempt_count AS "attemptCount"
-     FROM deliveries WHERE status IN ('pending', 'retrying') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+     FROM deliveries
+     WHERE status IN ('pending', 'retrying') AND updated_at < $1 AND (next_attempt_at IS NULL OR next_attempt_at < $1)
+     ORDER BY updated_at LIMIT $2`,
     [staleBefore, batchSize],
   );
   // A delivery not yet attempted may still wait in its alert's first-attempts job instead of one of its own.
@@ -86,14 +132,13 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     );
   };
   const lostDeliveries = openDeliveries.filter((d) => !held(d));
-  if (lostDeliveries.length > 0) {
-    // A job that ended (its own attempts used up by Herald's own errors, say) while its delivery is
-    // still open would keep the id taken for as long as BullMQ keeps finished jobs: make way for a new one.
-    const ended = lostDeliveries.map((d) => deliveryJobId(d.id)).filter((id) => FINISHED_STATES.has(states.get(id) ?? ''));
-    await Promise.all(ended.map((id) => deps.queues.deliveries.remove(id)));
+  const ended = lostDeliveries.filter((d) => FINISHED_STATES.has(states.get(deliveryJobId(d.id)) ?? ''));
+  const missing = lostDeliveries.filter((d) => !ended.includes(d));
+  if (missing.length > 0) {
     const nowMs = deps.now();
-    await deps.queues.deliveries.addBulk(lostDeliveries.map((d) => deliveryJob(d, (d.nextAttemptAt?.getTime() ?? 0) - nowMs)));
+    await deps.queues.deliveries.addBulk(missing.map((d) => deliveryJob(d, (d.nextAttemptAt?.getTime() ?? 0) - nowMs)));
   }
+  const revived = await Promise.all(ended.map((d) => reviveEndedJob(deps, d, states.get(deliveryJobId(d.id)) as FinishedState)));
   const unsettled = await deps.sql.query<{ id: string }>(
     `SELECT a.id FROM alerts a
      WHERE a.status = 'dispatched' AND a.received_at < $1
@@ -107,8 +152,14 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     unsettled.map((row) => row.id),
   );
 
-  const result = { alertsRequeued: lostAlerts.length, deliveriesRequeued: lostDeliveries.length, alertsSettled: unsettled.length };
-  if (result.alertsRequeued + result.deliveriesRequeued > 0) deps.logger.warn(result, 'sweeper re-enqueued work Redis did not hold');
-  else if (result.alertsSettled > 0) deps.logger.warn(result, 'sweeper settled alerts a stopped worker left open');
+  const result = {
+    alertsRequeued: lostAlerts.length,
+    deliveriesRequeued: missing.length + revived.filter((r) => r === 'revived').length,
+    deliveriesGivenUp: revived.filter((r) => r === 'given up').length,
+    alertsSettled: unsettled.length,
+  };
+  if (result.alertsRequeued + result.deliveriesRequeued + result.deliveriesGivenUp > 0) {
+    deps.logger.warn(result, 'sweeper re-enqueued work Redis did not hold');
+  } else if (result.alertsSettled > 0) deps.logger.warn(result, 'sweeper settled alerts a stopped worker left open');
   return result;
 }

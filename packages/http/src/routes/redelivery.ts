@@ -39,6 +39,8 @@ async function reopenAlerts(prisma: PrismaClient, alertIds: (string | null)[]): 
     where: { id: { in: ids }, status: { in: ['delivered', 'partially_failed', 'failed'] } },
     data: { status: 'dispatched' },
   });
+  // Every delivery had been cancelled ('every delivery cancelled'); one is being sent after all.
+  await prisma.alert.updateMany({ where: { id: { in: ids }, status: 'no_targets' }, data: { status: 'dispatched', statusReason: null } });
 }
 
 /**
