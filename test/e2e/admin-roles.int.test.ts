@@ -471,3 +471,38 @@ describe('tokens', () => {
     expect(response.status).toBe(403);
   });
 });
+
+describe('printers: only an admin registers them or moves them between organizations', () => {
+  const asA = (method: string, path: string, body?: unknown) => herald.request(method, path, body, tokens.orgA);
+  const allPrinters = async () =>
+    (await herald.request('GET', '/v1/printers')).body.data as { id: number; name: string; org_id: number | null }[];
+  const onlyAdmins = { error: 'forbidden', message: expect.stringContaining('only an admin') };
+
+  test("an org admin cannot claim a printer no one registered yet, so it never gets that printer's alerts", async () => {
+    const claim = await asA('PUT', '/v1/printers/4242', { name: 'Claimed', org_id: orgA });
+    expect(claim.status).toBe(403);
+    expect(claim.body).toEqual(onlyAdmins);
+    expect((await allPrinters()).map((printer) => printer.id)).not.toContain(4242);
+
+    const alertId = await postAlert(herald, { printer_id: 4242 });
+    expect((await herald.request('GET', `/v1/alerts/${alertId}`)).body.org_id).toBeNull();
+    expect((await asA('GET', `/v1/alerts/${alertId}`)).status).toBe(404);
+  });
+
+  test('once an admin registers a printer in its organization, the org admin may rename it but not move it', async () => {
+    expect((await herald.request('PUT', '/v1/printers/4243', { name: 'A-2', org_id: orgA })).status).toBe(200);
+    const renamed = await asA('PUT', '/v1/printers/4243', { name: 'A-2 by the door', org_id: orgA });
+    expect(renamed).toMatchObject({ status: 200, body: { id: 4243, name: 'A-2 by the door', org_id: orgA } });
+
+    for (const elsewhere of [null, orgB]) {
+      const moved = await asA('PUT', '/v1/printers/4243', { name: 'A-2 by the door', org_id: elsewhere });
+      expect({ elsewhere, status: moved.status, body: moved.body }).toEqual({ elsewhere, status: 403, body: onlyAdmins });
+    }
+    expect(await allPrinters()).toContainEqual({ id: 4243, name: 'A-2 by the door', org_id: orgA });
+
+    // The admin moves it; from then on A's admin can no longer touch it.
+    expect((await herald.request('PUT', '/v1/printers/4243', { name: 'B-2', org_id: orgB })).status).toBe(200);
+    expect((await asA('PUT', '/v1/printers/4243', { name: 'back', org_id: orgA })).status).toBe(404);
+    expect(await allPrinters()).toContainEqual({ id: 4243, name: 'B-2', org_id: orgB });
+  });
+});

@@ -337,3 +337,67 @@ describe('header and query injection', () => {
     expect(list.status).toBe(200);
   });
 });
+
+// ---- ids past PostgreSQL's integer -------------------------------------------------------------
+
+describe('ids that do not fit a PostgreSQL integer (int4) are 400s naming the field, never 500s', () => {
+  const INT4_MAX = 2_147_483_647;
+  const tooBig = (field: string) => ({
+    error: 'validation_failed',
+    message: `${field}: must be at most ${INT4_MAX}`,
+    errors: [{ field, message: `must be at most ${INT4_MAX}` }],
+  });
+  const alert = { type: 'print_failed', title: 'Failed', message: 'Layer shift' };
+
+  it.each([
+    ['POST', '/v1/tokens', { name: 'x', role: 'ingestor', org_id: 3_000_000_000 }, 'org_id'],
+    ['POST', '/v1/tokens', { name: 'x', role: 'org_admin', org_id: INT4_MAX + 1 }, 'org_id'],
+    ['PUT', '/v1/printers/1', { name: 'x', org_id: INT4_MAX + 1 }, 'org_id'],
+    ['PUT', `/v1/printers/${INT4_MAX + 1}`, { name: 'x', org_id: null }, 'id'],
+    ['PUT', '/v1/printers/99999999999999999999', { name: 'x', org_id: null }, 'id'],
+    ['POST', '/v1/alerts', { ...alert, printer_id: INT4_MAX + 1 }, 'printer_id'],
+    ['POST', '/v1/alerts/batch', { alerts: [{ ...alert, printer_id: 3_000_000_000 }] }, 'alerts.0.printer_id'],
+    ['GET', `/v1/alerts?printer_id=${INT4_MAX + 1}`, undefined, 'printer_id'],
+    ['GET', '/v1/alerts?org_id=3000000000', undefined, 'org_id'],
+  ])('%s %s %j → 400 naming %s', async (method, path, body, field) => {
+    const response = await herald.request(method, path, body);
+    expect({ status: response.status, body: response.body }).toEqual({ status: 400, body: tooBig(field) });
+  });
+
+  it('2147483647 itself is a usable id', async () => {
+    const printer = await herald.request('PUT', `/v1/printers/${INT4_MAX}`, { name: 'Last', org_id: orgId });
+    expect(printer).toMatchObject({ status: 200, body: { id: INT4_MAX, name: 'Last', org_id: orgId } });
+    const alerts = await herald.request('GET', `/v1/alerts?printer_id=${INT4_MAX}&org_id=${INT4_MAX}`);
+    expect(alerts).toMatchObject({ status: 200, body: { data: [] } });
+    const token = await herald.request('POST', '/v1/tokens', { name: 'x', role: 'ingestor', org_id: INT4_MAX });
+    expect(token.status).toBe(400);
+    expect(token.body.errors).toEqual([{ field: 'org_id', message: `no organization ${INT4_MAX}` }]);
+  });
+});
+
+// ---- masked webhook URLs -----------------------------------------------------------------------
+
+describe('masked webhook URLs', () => {
+  it('keep a secret subdomain out of every answer: only the last two host labels show', async () => {
+    const token = `eo${'0123456789abcdef'.repeat(2)}`;
+    // .example never resolves, so the save-time check accepts it without a network.
+    const url = `https://${token}.m.pipedream.example/alerts/herald-abcd`;
+    const masked = 'https://…pipedream.example/…/••••abcd';
+
+    const created = await herald.request('POST', '/v1/webhooks', { name: 'pipedream', url, type: 'generic' });
+    expect(created).toMatchObject({ status: 201, body: { url: masked } });
+    const setting = await herald.request('PUT', `/v1/orgs/${orgId}/settings`, { webhook_url: url });
+    expect(setting).toMatchObject({ status: 200, body: { webhook_url: masked, webhook: { url: masked } } });
+    const answers = [
+      created,
+      setting,
+      await herald.request('GET', `/v1/webhooks/${created.body.id}`),
+      await herald.request('GET', '/v1/webhooks'),
+      await herald.request('GET', `/v1/orgs/${orgId}/webhooks`),
+    ];
+    for (const answer of answers) expect(JSON.stringify(answer.body)).not.toContain(token.slice(0, 8));
+
+    await herald.request('DELETE', `/v1/webhooks/${created.body.id}`);
+    await herald.request('PUT', `/v1/orgs/${orgId}/settings`, { webhook_url: null });
+  });
+});

@@ -143,7 +143,8 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
     },
     digest: {
       cron: readString(env, 'HERALD_DIGEST_CRON', '* * * * *'),
-      catchUpHours: readInt(env, 'HERALD_DIGEST_CATCHUP_HOURS', 24, 0, 24 * 30),
+      // At least 1: with 0 no ended quiet window is ever looked at, so no digest is ever sent.
+      catchUpHours: readInt(env, 'HERALD_DIGEST_CATCHUP_HOURS', 24, 1, 24 * 30),
     },
     retention: { attemptDays: readInt(env, 'HERALD_ATTEMPT_RETENTION_DAYS', 30, 1, 3650) },
     api: {

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     [{ HERALD_RATE_LIMITS: 'maybe' }, 'HERALD_RATE_LIMITS'],
     [{ HERALD_ENV: 'production' }, 'HERALD_FERNET_KEYS'],
     [{ HERALD_ALLOWED_PRIVATE_TARGETS: '10.0.0.0/33' }, 'HERALD_ALLOWED_PRIVATE_TARGETS'],
+    [{ HERALD_DIGEST_CATCHUP_HOURS: '0' }, 'HERALD_DIGEST_CATCHUP_HOURS'],
   ])('%j fails naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -40,6 +41,13 @@ describe('loadConfig', () => {
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message.startsWith(`${variable}: `)).toBe(true);
     expect((error as ConfigError).message).not.toContain('\n');
+  });
+
+  test('HERALD_DIGEST_CATCHUP_HOURS is at least 1: with 0 the digest would look at no ended window and never send', () => {
+    expect(() => loadConfig({ HERALD_DIGEST_CATCHUP_HOURS: '0' })).toThrow(
+      new ConfigError('HERALD_DIGEST_CATCHUP_HOURS', 'must be between 1 and 720, got 0'),
+    );
+    expect(loadConfig({ HERALD_DIGEST_CATCHUP_HOURS: '1' }).digest.catchUpHours).toBe(1);
   });
 
   test('a bad Fernet key is reported without echoing it', () => {

@@ -7,12 +7,13 @@ describe('maskWebhookUrl', () => {
       'https://discord.com/api/webhooks/123456789012345678/aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789wxyz',
       'https://discord.com/…/••••wxyz',
     ],
-    ['a Slack webhook', 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXabcd', 'https://hooks.slack.com/…/••••abcd'],
-    [
-      'a generic webhook with a port',
-      'http://hooks.example.com:8443/herald/inbound/0123456789',
-      'http://hooks.example.com:8443/…/••••6789',
-    ],
+    ['a Slack webhook', 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXabcd', 'https://…slack.com/…/••••abcd'],
+    ['a generic webhook with a port', 'http://hooks.example.com:8443/herald/inbound/0123456789', 'http://…example.com:8443/…/••••6789'],
+    ['a secret subdomain', 'https://eo1a2b3c4d5e6f7g8h.m.pipedream.net/alerts/herald-abcd', 'https://…pipedream.net/…/••••abcd'],
+    ['an IPv4 literal', 'http://192.168.10.20:8080/hooks/herald-0123', 'http://192.168.10.20:8080/…/••••0123'],
+    ['an IPv4 literal in another notation', 'http://0xc0.0xa8.0x0a.0x14/hooks/herald-0123', 'http://192.168.10.20/…/••••0123'],
+    ['an IPv6 literal', 'https://[2001:db8::1]:8443/hooks/herald-0123', 'https://[2001:db8::1]:8443/…/••••0123'],
+    ['a host with a trailing dot', 'https://a.b.example.com./hooks/herald-0123', 'https://…example.com/…/••••0123'],
     ['a trailing slash', 'https://example.com/webhooks/abcdefgh1234/', 'https://example.com/…/••••1234'],
     ['a short path', 'https://example.com/hook/ab12', 'https://example.com/…/••••'],
     ['no path', 'https://example.com', 'https://example.com/…/••••'],
@@ -35,6 +36,12 @@ describe('maskWebhookUrl', () => {
 
   it('never shows the fragment', () => {
     expect(maskWebhookUrl('https://example.com/inbound/alerts-endpoint#key=abc')).toBe('https://example.com/…/••••oint');
+  });
+
+  it('never shows host labels but the last two', () => {
+    const masked = maskWebhookUrl('https://s3cr3t-token.hooks.pipedream.net/alerts');
+    expect(masked).toBe('https://…pipedream.net/…/••••');
+    expect(masked).not.toMatch(/s3cr3t|hooks/);
   });
 
   it('shows nothing of a URL it cannot parse', () => {

@@ -25,7 +25,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 0;
   }
-  if (values.org !== undefined && !/^\d{1,9}$/.test(values.org)) {
+  if (values.org !== undefined && !/^\d+$/.test(values.org)) {
     process.stderr.write(`token:create: --org must be an organization id (a positive integer)\n${USAGE}\n`);
     return 2;
   }

@@ -6,6 +6,7 @@ import { DELIVERY_STATUSES } from '../routes/delivery-routes';
 import { createOrgSchema, orgSettingsSchema, printerSchema, updateOrgSchema } from '../routes/org-routes';
 import { createTokenSchema, TOKEN_ROLES } from '../tokens/token-service';
 import { createWebhookSchema, updateWebhookSchema } from '../validation/webhook-input';
+import { MAX_INT4 } from '../validation/int4-ids';
 import type {
   OpenApiDocument,
   OperationObject,
@@ -70,8 +71,10 @@ const query = (name: string, description: string, schema: SchemaObject = { type:
   schema,
 });
 
-const ORG_ID = path('id', 'Organization id', { type: 'integer', minimum: 1 });
-const WEBHOOK_ORG_ID = path('orgId', 'Organization id', { type: 'integer', minimum: 1 });
+/** Organization and printer ids are PostgreSQL integers. */
+const INT4_ID: SchemaObject = { type: 'integer', minimum: 1, maximum: MAX_INT4 };
+const ORG_ID = path('id', 'Organization id', INT4_ID);
+const WEBHOOK_ORG_ID = path('orgId', 'Organization id', INT4_ID);
 const UUID_ID = (what: string) => path('id', `${what} id`, { type: 'string', format: 'uuid' });
 const CURSOR = query('cursor', 'Id of the last item of the previous page', { type: 'string', format: 'uuid' });
 const LIMIT = query('limit', 'Page size (default 50, at most 500)', { type: 'integer', minimum: 1, maximum: 500 });
@@ -257,7 +260,11 @@ const WEBHOOK: SchemaObject = obj(
   {
     id: { type: 'string', format: 'uuid' },
     name: { type: 'string' },
-    url: { type: 'string', description: 'Masked: scheme, host and the last four characters, e.g. `https://discord.com/…/••••wxyz`.' },
+    url: {
+      type: 'string',
+      description:
+        "Masked: scheme, the host's last two labels (IP addresses whole) and the last four characters, e.g. `https://discord.com/…/••••wxyz` or `https://…pipedream.net/…/••••wxyz`.",
+    },
     type: { type: 'string', enum: WEBHOOK_TYPES },
     alert_types: { type: 'array', items: { type: 'string', enum: ALERT_TYPES }, description: 'Empty: every type.' },
     enabled: { type: 'boolean' },
@@ -425,8 +432,8 @@ function buildDocument(): OpenApiDocument {
         parameters: [
           query('type', 'Alert type', { type: 'string', enum: ALERT_TYPES }),
           query('status', 'Alert status', { type: 'string', enum: ALERT_STATUSES }),
-          query('printer_id', 'Printer id', { type: 'integer', minimum: 1 }),
-          query('org_id', 'Organization id (admins)', { type: 'integer', minimum: 1 }),
+          query('printer_id', 'Printer id', INT4_ID),
+          query('org_id', 'Organization id (admins)', INT4_ID),
           query('since', 'Occurred at or after (epoch seconds or ISO 8601)'),
           query('until', 'Occurred before (epoch seconds or ISO 8601)'),
           CURSOR,
@@ -548,7 +555,7 @@ function buildDocument(): OpenApiDocument {
         tag: 'Organizations',
         summary: 'The organization\'s single "Webhook URL" setting',
         description:
-          'Kept as one managed webhook. Without `webhook_type` the type is inferred from the URL (discord.com → discord, hooks.slack.com → slack, else generic). `null` removes it. Needs the Enterprise licence.',
+          'Kept as one managed webhook. Without `webhook_type` the type is inferred from the URL (discord.com → discord, hooks.slack.com → slack, else generic), also when a new URL replaces the old one; a webhook that becomes generic is signed (rotate its secret to see one). `null` removes it. Needs the Enterprise licence.',
         roles: ['admin', 'org_admin'],
         parameters: [ORG_ID],
         body: fromZod(orgSettingsSchema),
@@ -613,9 +620,10 @@ function buildDocument(): OpenApiDocument {
         id: 'putPrinter',
         tag: 'Organizations',
         summary: 'Register a printer or move it to an organization',
-        description: "An org admin can only register printers into its own organization and cannot take another organization's.",
+        description:
+          "Only an admin registers a printer or moves it between organizations (its organization gets its alerts). An org admin may only rename a printer already in its own organization: registering one or moving it is 403, another organization's printer is 404.",
         roles: ['admin', 'org_admin'],
-        parameters: [path('id', "The print-farm manager's printer id", { type: 'integer', minimum: 1 })],
+        parameters: [path('id', "The print-farm manager's printer id", INT4_ID)],
         body: fromZod(printerSchema),
         responses: { '200': json(ref('Printer'), 'The printer'), ...notFound },
       }),

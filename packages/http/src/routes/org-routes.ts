@@ -5,8 +5,9 @@ import type { Organization } from '@herald/db';
 import { canSeeOrg, requireRole } from '../plugins/auth';
 import { forbidden, notFound } from '../http-errors';
 import { parseBody } from '../validation/zod-errors';
+import { int4IdOrUndefined, int4IdSchema, parseInt4Id } from '../validation/int4-ids';
 import type { ServerDeps } from '../server-deps';
-import { createWebhook, presentWebhook, updateWebhook } from './webhook-service';
+import { createWebhook, presentWebhook, typeForNewUrl, updateWebhook } from './webhook-service';
 
 export const createOrgSchema = z.strictObject({ name: z.string().trim().min(1).max(200), enterprise: z.boolean().default(false) });
 export const updateOrgSchema = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), enterprise: z.boolean().optional() });
@@ -16,16 +17,17 @@ export const orgSettingsSchema = z.strictObject({
 });
 export const printerSchema = z.strictObject({
   name: z.string().trim().min(1).max(128),
-  org_id: z.number().int().positive().nullable().default(null),
+  org_id: int4IdSchema.nullable().default(null),
 });
 
 export function presentOrg(org: Organization) {
   return { id: org.id, name: org.name, enterprise: org.enterprise, created_at: org.createdAt.toISOString() };
 }
 
-function parseId(raw: string, what: string): number {
-  if (!/^\d{1,9}$/.test(raw)) throw notFound(what);
-  return Number(raw);
+function parseOrgId(raw: string): number {
+  const id = int4IdOrUndefined(raw);
+  if (id === undefined) throw notFound('organization');
+  return id;
 }
 
 export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
@@ -48,7 +50,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   app.get<{ Params: { id: string } }>('/v1/orgs/:id', async (request) => {
     const principal = requireRole(request, 'admin', 'org_admin');
-    const id = parseId(request.params.id, 'organization');
+    const id = parseOrgId(request.params.id);
     const org = canSeeOrg(principal, id) ? await deps.prisma.organization.findUnique({ where: { id } }) : null;
     if (!org) throw notFound('organization');
     return presentOrg(org);
@@ -56,7 +58,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   app.patch<{ Params: { id: string } }>('/v1/orgs/:id', async (request) => {
     requireRole(request, 'admin');
-    const id = parseId(request.params.id, 'organization');
+    const id = parseOrgId(request.params.id);
     const input = parseBody(updateOrgSchema, request.body);
     const existing = await deps.prisma.organization.findUnique({ where: { id } });
     if (!existing) throw notFound('organization');
@@ -68,7 +70,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
   // The print-farm manager's single "Webhook URL" organization setting, kept as one managed webhook.
   app.put<{ Params: { id: string } }>('/v1/orgs/:id/settings', async (request) => {
     const principal = requireRole(request, 'admin', 'org_admin');
-    const id = parseId(request.params.id, 'organization');
+    const id = parseOrgId(request.params.id);
     const org = canSeeOrg(principal, id) ? await deps.prisma.organization.findUnique({ where: { id } }) : null;
     if (!org) throw notFound('organization');
     const input = parseBody(orgSettingsSchema, request.body);
@@ -82,13 +84,18 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
     }
     if (!org.enterprise) throw forbidden('organization webhooks need the Enterprise licence for this organization');
     const webhook = existing
-      ? await updateWebhook(deps, existing, { url: input.webhook_url, ...(input.webhook_type ? { type: input.webhook_type } : {}) })
+      ? await updateWebhook(
+          deps,
+          existing,
+          { url: input.webhook_url, type: input.webhook_type ?? typeForNewUrl(deps, existing, input.webhook_url) },
+          { urlField: 'webhook_url' },
+        )
       : (
           await createWebhook(
             deps,
             id,
             { name: `${org.name} webhook`, url: input.webhook_url, type: input.webhook_type, alert_types: [], enabled: true },
-            { isOrgSetting: true },
+            { isOrgSetting: true, urlField: 'webhook_url' },
           )
         ).webhook;
     return { webhook_url: webhook.urlMasked, webhook: presentWebhook(webhook) };
@@ -105,13 +112,14 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   app.put<{ Params: { id: string } }>('/v1/printers/:id', async (request) => {
     const principal = requireRole(request, 'admin', 'org_admin');
-    const id = parseId(request.params.id, 'printer');
+    const id = parseInt4Id('id', request.params.id);
     const input = parseBody(printerSchema, request.body);
     const existing = await deps.prisma.printer.findUnique({ where: { id } });
     if (principal.role === 'org_admin') {
-      // An org admin registers printers into its own organization only, and cannot take another's.
-      if (input.org_id !== principal.orgId) throw forbidden('org admins can only assign printers to their own organization');
-      if (existing && existing.orgId !== principal.orgId) throw notFound('printer');
+      // Whoever owns a printer gets its alerts: an org admin may only rename its own organization's printers.
+      if (!existing) throw forbidden("only an admin may register a printer; an org admin may rename its own organization's printers");
+      if (existing.orgId !== principal.orgId) throw notFound('printer');
+      if (input.org_id !== principal.orgId) throw forbidden('only an admin may move a printer to another organization or out of one');
     }
     if (input.org_id !== null && !(await deps.prisma.organization.findUnique({ where: { id: input.org_id } }))) {
       throw notFound('organization');

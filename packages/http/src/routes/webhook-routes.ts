@@ -11,20 +11,19 @@ import { createWebhookSchema, updateWebhookSchema } from '../validation/webhook-
 import type { ServerDeps } from '../server-deps';
 import { createWebhook, presentWebhook, updateWebhook } from './webhook-service';
 import { parseTime } from '../validation/query-params';
+import { int4IdOrUndefined } from '../validation/int4-ids';
 import { redeliver } from './redelivery';
 
 const REPLAY_BATCH = 200;
 const REPLAYABLE = ['failed', 'dead'] as const;
 
-const ORG_ID = /^\d{1,9}$/;
 const UUID = /^[0-9a-f-]{36}$/i;
 
 /** The organization a route under /v1/orgs/:orgId is about, after the caller's access to it is checked. */
 async function resolveOrg(deps: ServerDeps, request: FastifyRequest, rawOrgId: string) {
   const principal = requireRole(request, 'admin', 'org_admin');
-  if (!ORG_ID.test(rawOrgId)) throw notFound('organization');
-  const orgId = Number(rawOrgId);
-  if (!canSeeOrg(principal, orgId)) throw notFound('organization');
+  const orgId = int4IdOrUndefined(rawOrgId);
+  if (orgId === undefined || !canSeeOrg(principal, orgId)) throw notFound('organization');
   const org = await deps.prisma.organization.findUnique({ where: { id: orgId } });
   if (!org) throw notFound('organization');
   return org;

@@ -3,13 +3,14 @@ import { generateApiToken } from '@herald/crypto';
 import type { ApiToken, PrismaClient } from '@herald/db';
 import type { FieldError } from '@herald/core';
 import { badRequest } from '../http-errors';
+import { int4IdSchema } from '../validation/int4-ids';
 
 export const TOKEN_ROLES = ['admin', 'org_admin', 'ingestor'] as const;
 
 export const createTokenSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   role: z.enum(TOKEN_ROLES),
-  org_id: z.number().int().positive().nullable().default(null),
+  org_id: int4IdSchema.nullable().default(null),
 });
 
 export type CreateTokenInput = z.infer<typeof createTokenSchema>;

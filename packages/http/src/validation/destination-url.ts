@@ -4,11 +4,12 @@ import { badRequest } from '../http-errors';
 /**
  * Save-time check of a webhook URL without DNS: https (plain http only for targets listed in
  * HERALD_ALLOWED_PRIVATE_TARGETS), no credentials, no port below 1024 but 80/443, and IP literals
- * in any notation judged by address. Rejections are 422 naming the reason.
+ * in any notation judged by address. Rejections are 422 naming the reason, under the body's
+ * `field` that held the URL.
  */
-export function validateDestinationUrl(raw: string, allowedPrivateTargets: string[]): URL {
+export function validateDestinationUrl(raw: string, allowedPrivateTargets: string[], field = 'url'): URL {
   const verdict = checkDestinationSyntax(raw, allowedPrivateTargets);
-  if (!verdict.ok) throw badRequest([{ field: 'url', message: verdict.reason }], 422);
+  if (!verdict.ok) throw badRequest([{ field, message: verdict.reason }], 422);
   return verdict.url;
 }
 
@@ -17,11 +18,16 @@ export function validateDestinationUrl(raw: string, allowedPrivateTargets: strin
  * address of which must be public or allowed. A name that does not resolve now is accepted (the
  * worker resolves and checks again at every send, and connects only to checked addresses).
  */
-export async function validateDestination(raw: string, allowedPrivateTargets: string[], resolve?: HostResolver): Promise<URL> {
-  const verdict = await checkDestination(raw, { allowedPrivateTargets, resolve });
+export async function validateDestination(
+  raw: string,
+  allowedPrivateTargets: string[],
+  options: { field?: string; resolve?: HostResolver } = {},
+): Promise<URL> {
+  const field = options.field ?? 'url';
+  const verdict = await checkDestination(raw, { allowedPrivateTargets, resolve: options.resolve });
   if (verdict.ok) return verdict.url;
-  if (verdict.code === 'unresolvable') return validateDestinationUrl(raw, allowedPrivateTargets);
-  throw badRequest([{ field: 'url', message: verdict.reason }], 422);
+  if (verdict.code === 'unresolvable') return validateDestinationUrl(raw, allowedPrivateTargets, field);
+  throw badRequest([{ field, message: verdict.reason }], 422);
 }
 
 /** Host names match exactly; CIDRs (IPv4 and IPv6) match IP literals in any notation. */

@@ -1,4 +1,5 @@
 import { badRequest } from '../http-errors';
+import { parseInt4Id } from './int4-ids';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -10,10 +11,9 @@ export function parseTime(field: string, value: string | undefined): Date | unde
   return date;
 }
 
+/** Page sizes and organization or printer ids: at most a PostgreSQL integer. */
 export function parsePositiveInt(field: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw badRequest([{ field, message: 'expected a positive integer' }]);
-  return Number(value);
+  return value === undefined ? undefined : parseInt4Id(field, value);
 }
 
 export function parseUuid(field: string, value: string | undefined): string | undefined {
