@@ -297,3 +297,257 @@ describe('a window that held nothing', () => {
     });
   });
 });
+
+describe('quiet hours switched off, removed or changed mid-window', () => {
+  type TickResult = Awaited<ReturnType<typeof tick>>;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const sentFor = (scopeKey: string, ...results: TickResult[]) =>
+    results.flatMap((r) => r.dispatched).filter((d) => d.scopeKey === scopeKey && d.deliveryCount > 0);
+  const json = (r: { json: unknown }) => r.json as Record<string, any>;
+  /** Generic digests at `path` of the given scope (org id, or null for the system scope). */
+  const genericDigests = (path: string, orgId: number | null) =>
+    receiver
+      .requestsFor(path)
+      .filter((r) => json(r)?.type === 'quiet_hours_digest' && (orgId === null ? json(r).scope === 'system' : json(r).org_id === orgId));
+  const labelled = (path: string, label: string) => receiver.requestsFor(path).filter((r) => r.body.includes(label));
+
+  async function farm(name: string, printerId: number, quietHours: Record<string, unknown>, webhookTypes: string[] = ['generic']) {
+    const org = (await herald.request('POST', '/v1/orgs', { name, enterprise: true })).body;
+    expect((await herald.request('PUT', `/v1/printers/${printerId}`, { name: `${name} printer`, org_id: org.id })).status).toBe(200);
+    for (const type of webhookTypes) {
+      const path = `/qh/${name.toLowerCase().replace(/\W+/g, '-')}-${type}`;
+      expect((await herald.request('POST', `/v1/orgs/${org.id}/webhooks`, { name: path, url: receiver.url(path), type })).status).toBe(201);
+    }
+    expect((await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, quietHours)).status).toBe(200);
+    await sleep(200);
+    return {
+      id: org.id as number,
+      scopeKey: `org:${org.id}`,
+      path: (type: string) => `/qh/${name.toLowerCase().replace(/\W+/g, '-')}-${type}`,
+    };
+  }
+
+  test("an organization's quiet hours switched off at 03:00 send what 22:00–03:00 held: one digest per webhook, once across three ticks, nothing later", async () => {
+    const prisma = herald.context.database.prisma;
+    const org = await farm('Switch-off farm', 70, { enabled: true, start: '22:00', end: '07:00', timezone: 'Europe/Berlin' }, [
+      'generic',
+      'discord',
+    ]);
+    // The window opens 2026-10-28 22:00 CET (21:00 UTC) and would end 2026-10-29 07:00 CET (06:00 UTC).
+    clockMs = utc('2026-10-29T01:30:00Z');
+    const held = [
+      await post('print_failed', 70, '2026-10-28T21:30:00Z'),
+      await post('spool_low', 70, '2026-10-28T23:45:00Z'),
+      await post('printer_error', 70, '2026-10-29T01:15:00Z'),
+    ];
+    for (const id of held) expect((await alertStatus(id, 'suppressed')).status_reason).toMatch(/quiet hours \(org/);
+    // While the window is open its own digest will take them.
+    expect(sentFor(org.scopeKey, await tick('early'))).toEqual([]);
+
+    clockMs = utc('2026-10-29T02:00:00Z'); // 03:00 CET
+    const off = await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, {
+      enabled: false,
+      start: '22:00',
+      end: '07:00',
+      timezone: 'Europe/Berlin',
+    });
+    expect(off.status).toBe(200);
+    expect(off.body.enabled).toBe(false);
+    await sleep(200);
+
+    clockMs = utc('2026-10-29T02:01:30Z');
+    const first = await Promise.all([tick('a'), tick('b'), tick('c')]);
+    const sent = sentFor(org.scopeKey, ...first);
+    // System webhooks (discord, slack, generic, and failures for the print_failed) plus the org's two.
+    expect(sent).toEqual([expect.objectContaining({ alertCount: 3, deliveryCount: 6, closing: true })]);
+
+    const label = '22:00\u201303:01 Europe/Berlin, quiet hours turned off';
+    const byPath = () => ({
+      '/qh/generic': genericDigests('/qh/generic', org.id),
+      '/qh/failures': genericDigests('/qh/failures', org.id),
+      [org.path('generic')]: genericDigests(org.path('generic'), org.id),
+      '/qh/discord': labelled('/qh/discord', label),
+      '/qh/slack': labelled('/qh/slack', label),
+      [org.path('discord')]: labelled(org.path('discord'), label),
+    });
+    await receiver.waitFor(() => Object.values(byPath()).every((requests) => requests.length > 0));
+    await sleep(300);
+    for (const [path, requests] of Object.entries(byPath())) expect([path, requests.length]).toEqual([path, 1]);
+
+    const generic = json(byPath()[org.path('generic')]![0]!);
+    expect(generic).toMatchObject({
+      type: 'quiet_hours_digest',
+      scope: 'organization',
+      org_id: org.id,
+      window_start: seconds('2026-10-28T21:00:00Z'),
+      window_end: seconds('2026-10-29T02:01:00Z'),
+      alert_count: 3,
+      counts_by_type: { print_failed: 1, spool_low: 1, printer_error: 1 },
+    });
+    expect(generic.alerts.map((a: { id: string }) => a.id).sort()).toEqual([...held].sort());
+    expect(json(byPath()['/qh/failures']![0]!).alerts.map((a: { id: string }) => a.id)).toEqual([held[0]]);
+    expect(json(byPath()[org.path('discord')]![0]!).embeds[0].title).toBe(`Quiet hours digest: 3 alerts (${label})`);
+    expect(json(byPath()['/qh/slack']![0]!).text).toContain(`Quiet hours digest: 3 alerts (${label})`);
+    const rows = await prisma.alert.findMany({ where: { id: { in: held } } });
+    expect(rows.map((a) => a.digestId)).toEqual([sent[0]?.digestId, sent[0]?.digestId, sent[0]?.digestId]);
+    expect(rows.every((a) => a.status === 'suppressed')).toBe(true);
+
+    // Later ticks, also past the 07:00 the window would have ended at, send nothing more.
+    clockMs = utc('2026-10-29T02:06:30Z');
+    const again = await Promise.all([tick('a'), tick('b'), tick('c')]);
+    clockMs = utc('2026-10-29T06:30:00Z');
+    const afterEnd = await Promise.all([tick('a'), tick('b')]);
+    expect(sentFor(org.scopeKey, ...again, ...afterEnd)).toEqual([]);
+    await sleep(300);
+    for (const [path, requests] of Object.entries(byPath())) expect([path, requests.length]).toEqual([path, 1]);
+    // Besides the closing digest only the empty window that ended the morning before the setting existed.
+    const windows = await prisma.digest.findMany({ where: { scopeKey: org.scopeKey }, orderBy: { windowEnd: 'asc' } });
+    expect(windows.map((d) => [d.windowStart.toISOString(), d.windowEnd.toISOString(), d.status, d.alertCount])).toEqual([
+      ['2026-10-27T21:00:00.000Z', '2026-10-28T06:00:00.000Z', 'empty', 0],
+      ['2026-10-28T21:00:00.000Z', '2026-10-29T02:01:00.000Z', 'dispatched', 3],
+    ]);
+  });
+
+  test('system quiet hours switched off mid-window send what they held once, across three ticks, and nothing later', async () => {
+    // The system window opens 2026-10-29 22:00 CET (21:00 UTC).
+    clockMs = utc('2026-10-30T01:00:00Z');
+    const held = [await post('print_failed', 1, '2026-10-29T22:10:00Z'), await post('spool_low', 1, '2026-10-30T00:20:00Z')];
+    for (const id of held) expect((await alertStatus(id, 'suppressed')).status_reason).toMatch(/quiet hours \(system/);
+    expect(sentFor('system', await tick('early'))).toEqual([]);
+
+    clockMs = utc('2026-10-30T02:00:00Z');
+    const off = await herald.request('PUT', '/v1/settings/quiet-hours', {
+      enabled: false,
+      start: '22:00',
+      end: '07:00',
+      timezone: 'Europe/Berlin',
+    });
+    expect(off.status).toBe(200);
+    await sleep(200);
+
+    clockMs = utc('2026-10-30T02:05:10Z');
+    const sent = sentFor('system', ...(await Promise.all([tick('a'), tick('b'), tick('c')])));
+    expect(sent).toEqual([expect.objectContaining({ alertCount: 2, deliveryCount: 4, closing: true })]);
+
+    const label = '22:00\u201303:05 Europe/Berlin, quiet hours turned off';
+    const windowEnd = seconds('2026-10-30T02:05:00Z');
+    const byPath = () => ({
+      '/qh/generic': genericDigests('/qh/generic', null).filter((r) => json(r).window_end === windowEnd),
+      '/qh/failures': genericDigests('/qh/failures', null).filter((r) => json(r).window_end === windowEnd),
+      '/qh/discord': labelled('/qh/discord', label),
+      '/qh/slack': labelled('/qh/slack', label),
+    });
+    await receiver.waitFor(() => Object.values(byPath()).every((requests) => requests.length > 0));
+    await sleep(300);
+    for (const [path, requests] of Object.entries(byPath())) expect([path, requests.length]).toEqual([path, 1]);
+    expect(json(byPath()['/qh/generic']![0]!)).toMatchObject({
+      scope: 'system',
+      window_start: seconds('2026-10-29T21:00:00Z'),
+      window_end: windowEnd,
+      alert_count: 2,
+    });
+    expect(json(byPath()['/qh/discord']![0]!).embeds[0].title).toBe(`Quiet hours digest: 2 alerts (${label})`);
+
+    clockMs = utc('2026-10-30T06:30:00Z');
+    expect(sentFor('system', ...(await Promise.all([tick('a'), tick('b'), tick('c')])))).toEqual([]);
+    await sleep(300);
+    for (const [path, requests] of Object.entries(byPath())) expect([path, requests.length]).toEqual([path, 1]);
+  });
+
+  test("an organization's removed setting still sends what it held, labelled as removed", async () => {
+    const prisma = herald.context.database.prisma;
+    const org = await farm('Removed farm', 80, { enabled: true, start: '22:00', end: '07:00', timezone: 'UTC' });
+    clockMs = utc('2026-10-31T01:00:00Z');
+    const held = [await post('bed_cooled', 80, '2026-10-30T22:13:20Z'), await post('spool_low', 80, '2026-10-31T00:40:00Z')];
+    for (const id of held) await alertStatus(id, 'suppressed');
+    await prisma.quietHoursSetting.delete({ where: { scope: org.scopeKey } });
+
+    clockMs = utc('2026-10-31T01:02:00Z');
+    const sent = sentFor(org.scopeKey, ...(await Promise.all([tick('a'), tick('b'), tick('c')])));
+    expect(sent).toEqual([expect.objectContaining({ alertCount: 2, closing: true })]);
+    await receiver.waitFor(() => genericDigests(org.path('generic'), org.id).length > 0);
+    await sleep(300);
+    expect(genericDigests(org.path('generic'), org.id)).toHaveLength(1);
+    expect(json(genericDigests(org.path('generic'), org.id)[0]!)).toMatchObject({
+      window_start: seconds('2026-10-30T22:13:00Z'),
+      window_end: seconds('2026-10-31T01:02:00Z'),
+      alert_count: 2,
+    });
+    expect(labelled('/qh/discord', 'Quiet hours digest: 2 alerts (22:13\u201301:02 UTC, quiet hours removed)')).toHaveLength(1);
+
+    clockMs = utc('2026-10-31T08:00:00Z');
+    expect(sentFor(org.scopeKey, await tick('a'))).toEqual([]);
+  });
+
+  test('hours changed mid-window so the window that held alerts never comes again: sent at once, not after the next window', async () => {
+    const org = await farm('Changed farm', 85, { enabled: true, start: '22:00', end: '07:00', timezone: 'UTC' });
+    clockMs = utc('2026-11-01T01:30:00Z');
+    const held = [await post('print_failed', 85, '2026-10-31T23:00:00Z'), await post('print_failed', 85, '2026-11-01T01:00:00Z')];
+    for (const id of held) await alertStatus(id, 'suppressed');
+    clockMs = utc('2026-11-01T02:00:00Z');
+    expect(
+      (await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, { enabled: true, start: '12:00', end: '13:00', timezone: 'UTC' }))
+        .status,
+    ).toBe(200);
+    await sleep(200);
+
+    clockMs = utc('2026-11-01T02:01:00Z');
+    const sent = sentFor(org.scopeKey, ...(await Promise.all([tick('a'), tick('b'), tick('c')])));
+    expect(sent).toEqual([expect.objectContaining({ alertCount: 2, closing: true })]);
+    await receiver.waitFor(() => genericDigests(org.path('generic'), org.id).length > 0);
+    expect(json(genericDigests(org.path('generic'), org.id)[0]!)).toMatchObject({
+      window_start: seconds('2026-10-31T23:00:00Z'),
+      window_end: seconds('2026-11-01T02:01:00Z'),
+      alert_count: 2,
+    });
+    expect(labelled('/qh/discord', 'Quiet hours digest: 2 alerts (23:00\u201302:01 UTC)')).toHaveLength(1);
+
+    // The new 12:00–13:00 window ends with nothing held, so nothing is sent.
+    clockMs = utc('2026-11-01T13:01:00Z');
+    expect(sentFor(org.scopeKey, await tick('a'))).toEqual([]);
+    await sleep(300);
+    expect(genericDigests(org.path('generic'), org.id)).toHaveLength(1);
+  });
+
+  test('switched off with digest: false, the held alerts stay held, as they would at the end of a window', async () => {
+    const prisma = herald.context.database.prisma;
+    const org = await farm('No digest farm', 90, { enabled: true, start: '22:00', end: '07:00', timezone: 'UTC' });
+    clockMs = utc('2026-11-02T00:30:00Z');
+    const id = await post('spool_low', 90, '2026-11-01T23:00:00Z');
+    await alertStatus(id, 'suppressed');
+    expect(
+      (
+        await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, {
+          enabled: false,
+          start: '22:00',
+          end: '07:00',
+          timezone: 'UTC',
+          digest: false,
+        })
+      ).status,
+    ).toBe(200);
+    clockMs = utc('2026-11-02T00:31:00Z');
+    expect(sentFor(org.scopeKey, ...(await Promise.all([tick('a'), tick('b')])))).toEqual([]);
+    expect(await prisma.digest.count({ where: { scopeKey: org.scopeKey } })).toBe(0);
+    expect(await prisma.alert.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'suppressed', digestId: null });
+  });
+
+  test('deleting an organization does not send its digested alerts again', async () => {
+    const prisma = herald.context.database.prisma;
+    const org = await farm('Gone farm', 95, { enabled: true, start: '01:00', end: '02:00', timezone: 'UTC' });
+    clockMs = utc('2026-11-03T01:30:00Z');
+    const first = await post('spool_low', 95, '2026-11-03T01:10:00Z');
+    await alertStatus(first, 'suppressed');
+    clockMs = utc('2026-11-03T02:01:00Z');
+    expect(sentFor(org.scopeKey, await tick('a'))).toEqual([expect.objectContaining({ alertCount: 1, closing: false })]);
+    await receiver.waitFor(() => genericDigests('/qh/generic', org.id).length > 0);
+
+    // Deleting the organization cascades to its setting and digests; the alerts they sent lose their digest_id.
+    await prisma.organization.delete({ where: { id: org.id } });
+    expect(await prisma.alert.findUniqueOrThrow({ where: { id: first } })).toMatchObject({ status: 'suppressed', digestId: null });
+    clockMs = utc('2026-11-03T02:05:00Z');
+    expect(sentFor(org.scopeKey, ...(await Promise.all([tick('a'), tick('b')])))).toEqual([]);
+    await sleep(300);
+    expect(genericDigests('/qh/generic', org.id)).toHaveLength(1);
+  });
+});

@@ -1,5 +1,12 @@
 import type { PrismaClient } from '@herald/db';
-import type { DigestScopeSetting } from './digest-scopes';
+import type { DigestScopeKey } from './digest-scopes';
+
+/** What a claim records of its scope: the time zone is the one the digest is shown in. */
+export interface DigestClaimScope {
+  scopeKey: DigestScopeKey;
+  orgId: number | null;
+  timezone: string;
+}
 
 export interface ClaimedDigest {
   id: string;
@@ -16,7 +23,7 @@ export interface ClaimedDigest {
  */
 export async function claimWindow(
   prisma: PrismaClient,
-  scope: DigestScopeSetting,
+  scope: DigestClaimScope,
   window: { startMs: number; endMs: number },
   processId: string,
   nowMs: number,
@@ -29,7 +36,7 @@ export async function claimWindow(
         orgId: scope.orgId,
         windowStart: new Date(window.startMs),
         windowEnd: new Date(window.endMs),
-        timezone: scope.setting.timezone,
+        timezone: scope.timezone,
         claimedBy: processId,
         claimedAt: new Date(nowMs),
       },
@@ -47,6 +54,12 @@ export async function claimWindow(
     },
   });
   return toClaimed(row);
+}
+
+/** Scopes with a digest claimed but not dispatched yet (in progress here or elsewhere, or waiting for takeover). */
+export async function scopesWithOpenClaims(prisma: PrismaClient): Promise<Set<string>> {
+  const rows = await prisma.digest.findMany({ where: { status: 'claimed' }, select: { scopeKey: true }, distinct: ['scopeKey'] });
+  return new Set(rows.map((row) => row.scopeKey));
 }
 
 /** Takes over digests whose claimer stopped before dispatching them (crashed or killed). */

@@ -1,18 +1,32 @@
 import { toQuietHoursSetting, type QuietHoursSetting } from '@herald/core';
 import type { PrismaClient } from '@herald/db';
 
+export type DigestScopeKey = 'system' | `org:${number}`;
+
 export interface DigestScopeSetting {
-  scopeKey: 'system' | `org:${number}`;
+  scopeKey: DigestScopeKey;
   orgId: number | null;
   setting: QuietHoursSetting;
 }
 
-/** Every scope whose quiet hours are on; the digest flag is checked by the caller. */
-export async function loadQuietHourScopes(prisma: PrismaClient): Promise<DigestScopeSetting[]> {
-  const rows = await prisma.quietHoursSetting.findMany({ where: { enabled: true } });
+/**
+ * Every stored quiet-hours setting, switched on or off: windows are claimed for the enabled ones,
+ * and a switched-off setting still says whether (digest) and how to close what it held.
+ */
+export async function loadQuietHourSettings(prisma: PrismaClient): Promise<DigestScopeSetting[]> {
+  const rows = await prisma.quietHoursSetting.findMany();
   return rows.map((row) => ({
     scopeKey: row.orgId === null ? 'system' : (`org:${row.orgId}` as const),
     orgId: row.orgId,
     setting: toQuietHoursSetting(row),
   }));
+}
+
+/** "system" or "org:<id>" as an alert's quiet_scope stores it; null for anything else. */
+export function parseScopeKey(key: string): { scopeKey: DigestScopeKey; orgId: number | null } | null {
+  if (key === 'system') return { scopeKey: 'system', orgId: null };
+  const match = /^org:([1-9]\d{0,9})$/.exec(key);
+  if (!match) return null;
+  const orgId = Number(match[1]);
+  return Number.isSafeInteger(orgId) && orgId <= 2_147_483_647 ? { scopeKey: `org:${orgId}`, orgId } : null;
 }

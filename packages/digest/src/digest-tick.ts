@@ -1,9 +1,11 @@
-import { endedWindows } from '@herald/core';
+import { endedWindows, type QuietHoursSetting } from '@herald/core';
 import type { Logger } from '@herald/config';
 import type { PrismaClient } from '@herald/db';
 import type { HeraldQueues } from '@herald/queue';
 import { claimWindow, reclaimStale, type ClaimedDigest } from './digest-claims';
-import { loadQuietHourScopes, type DigestScopeSetting } from './digest-scopes';
+import { claimClosingDigests } from './digest-closing';
+import { presentDigest } from './digest-label';
+import { loadQuietHourSettings } from './digest-scopes';
 import { dispatchDigest } from './dispatch-digest';
 
 export interface DigestTickDeps {
@@ -19,42 +21,43 @@ export interface DigestTickDeps {
 }
 
 export interface DigestTickResult {
-  dispatched: { digestId: string; scopeKey: string; alertCount: number; deliveryCount: number }[];
+  dispatched: { digestId: string; scopeKey: string; alertCount: number; deliveryCount: number; closing: boolean }[];
 }
 
-/** One run of the digest cron: claim and send every ended window; resume claims whose owner died. */
+/**
+ * One run of the digest cron: claim and send every ended window; resume claims whose owner died;
+ * then send a closing digest for held alerts no window will take (quiet hours switched off, removed
+ * or changed mid-window).
+ */
 export async function runDigestTick(deps: DigestTickDeps): Promise<DigestTickResult> {
   const nowMs = deps.now();
-  const scopes = (await loadQuietHourScopes(deps.prisma)).filter((scope) => scope.setting.digest);
-  const settingByScope = new Map<string, DigestScopeSetting>(scopes.map((scope) => [scope.scopeKey, scope]));
+  const settings = await loadQuietHourSettings(deps.prisma);
+  const settingByScope = new Map<string, QuietHoursSetting>(settings.map((scope) => [scope.scopeKey, scope.setting]));
   const work: ClaimedDigest[] = [];
-  for (const scope of scopes) {
-    for (const window of endedWindows(scope.setting, { afterMs: nowMs - deps.catchUpMs, beforeMs: nowMs })) {
-      const claimed = await claimWindow(deps.prisma, scope, window, deps.processId, nowMs);
+  for (const { scopeKey, orgId, setting } of settings) {
+    if (!setting.enabled || !setting.digest) continue;
+    for (const window of endedWindows(setting, { afterMs: nowMs - deps.catchUpMs, beforeMs: nowMs })) {
+      const claimed = await claimWindow(deps.prisma, { scopeKey, orgId, timezone: setting.timezone }, window, deps.processId, nowMs);
       if (claimed) work.push(claimed);
     }
   }
   work.push(...(await reclaimStale(deps.prisma, deps.processId, nowMs, deps.claimStaleAfterMs)));
 
   const result: DigestTickResult = { dispatched: [] };
-  for (const digest of work) {
-    const scope = settingByScope.get(digest.scopeKey);
-    // Quiet hours switched off since the claim: the held alerts still deserve their digest.
-    const setting = scope?.setting ?? {
-      enabled: false,
-      start: '00:00',
-      end: '00:01',
-      timezone: digest.timezone,
-      digest: true,
-      bypassSeverities: [],
-      digestWhenEmpty: false,
-    };
-    const sent = await dispatchDigest(deps, digest, setting);
-    deps.logger.info(
-      { digestId: digest.id, scope: digest.scopeKey, ...sent },
-      sent.deliveryCount > 0 ? 'digest dispatched' : 'quiet window ended with nothing to send',
-    );
-    result.dispatched.push({ digestId: digest.id, scopeKey: digest.scopeKey, ...sent });
-  }
+  const dispatchAll = async (digests: ClaimedDigest[]): Promise<void> => {
+    for (const digest of digests) {
+      // A claim is always sent, even if quiet hours were switched off or changed since.
+      const presentation = presentDigest(digest, settingByScope.get(digest.scopeKey) ?? null);
+      const sent = await dispatchDigest(deps, digest, presentation);
+      deps.logger.info(
+        { digestId: digest.id, scope: digest.scopeKey, closing: presentation.closing, window: presentation.windowLabel, ...sent },
+        sent.deliveryCount > 0 ? 'digest dispatched' : 'quiet window ended with nothing to send',
+      );
+      result.dispatched.push({ digestId: digest.id, scopeKey: digest.scopeKey, closing: presentation.closing, ...sent });
+    }
+  };
+  await dispatchAll(work);
+  // After the windows above are sent, so each has swept its own alerts first.
+  await dispatchAll(await claimClosingDigests(deps, settingByScope, nowMs));
   return result;
 }

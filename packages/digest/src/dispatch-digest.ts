@@ -1,16 +1,15 @@
 import {
   buildRoutingTable,
   formatDigestPayload,
-  formatWindowLabel,
   selectWebhooksForAlert,
   toAlertView,
   type AlertView,
-  type QuietHoursSetting,
   type WebhookType,
 } from '@herald/core';
 import { type PrismaClient, uuidv7 } from '@herald/db';
 import { deliveryJob, type HeraldQueues } from '@herald/queue';
 import type { ClaimedDigest } from './digest-claims';
+import type { DigestPresentation } from './digest-label';
 
 export interface DispatchDigestDeps {
   prisma: PrismaClient;
@@ -37,7 +36,11 @@ interface DigestTarget {
  * Every step can run again after a crash without sending twice: deliveries are unique per
  * (digest, webhook) and their job ids are the delivery ids.
  */
-export async function dispatchDigest(deps: DispatchDigestDeps, digest: ClaimedDigest, setting: QuietHoursSetting): Promise<DispatchResult> {
+export async function dispatchDigest(
+  deps: DispatchDigestDeps,
+  digest: ClaimedDigest,
+  presentation: Pick<DigestPresentation, 'windowLabel' | 'digestWhenEmpty'>,
+): Promise<DispatchResult> {
   const { prisma } = deps;
   // Stragglers from earlier windows of the same scope (alerts that arrived late) ride along.
   await prisma.alert.updateMany({
@@ -68,14 +71,13 @@ export async function dispatchDigest(deps: DispatchDigestDeps, digest: ClaimedDi
       alertsByWebhook.set(webhook.id, entry);
     }
   }
-  if (alerts.length === 0 && setting.digestWhenEmpty) {
+  if (alerts.length === 0 && presentation.digestWhenEmpty) {
     const orgWebhooks =
       digest.orgId !== null && table.enterpriseOrgIds.has(digest.orgId) ? (table.webhooksByOrg.get(digest.orgId) ?? []) : [];
     for (const webhook of [...table.systemWebhooks, ...orgWebhooks]) alertsByWebhook.set(webhook.id, { webhook, alerts: [] });
   }
 
   const nowMs = deps.now();
-  const windowLabel = formatWindowLabel({ start: setting.start, end: setting.end, timezone: digest.timezone });
   await prisma.delivery.createMany({
     data: [...alertsByWebhook.values()].map(({ webhook, alerts: webhookAlerts }) => ({
       id: uuidv7(nowMs),
@@ -88,7 +90,7 @@ export async function dispatchDigest(deps: DispatchDigestDeps, digest: ClaimedDi
         windowStartMs: digest.windowStartMs,
         windowEndMs: digest.windowEndMs,
         timezone: digest.timezone,
-        windowLabel,
+        windowLabel: presentation.windowLabel,
         alerts: webhookAlerts,
       }) as object,
     })),
