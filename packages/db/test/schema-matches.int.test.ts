@@ -59,6 +59,20 @@ describe('the migrated database', () => {
     expect(run.code).toBe(0);
   }, 60_000);
 
+  test('has the partial index on held alerts that schema.prisma cannot express, and the digest lookup uses it', async () => {
+    const [index] = await database.sql.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'alerts' AND indexname = 'alerts_held_idx'`,
+    );
+    expect(index?.indexdef).toBe(
+      `CREATE INDEX alerts_held_idx ON public.alerts USING btree (quiet_scope, occurred_at) WHERE ((status = 'suppressed'::"AlertStatus") AND (digest_id IS NULL))`,
+    );
+    const plan = await database.sql.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN SELECT quiet_scope, min(occurred_at) FROM alerts
+       WHERE status = 'suppressed' AND digest_id IS NULL AND quiet_scope IS NOT NULL AND occurred_at < now() GROUP BY quiet_scope`,
+    );
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/alerts_held_idx/);
+  });
+
   test('stores and returns every model through Prisma Client', async () => {
     const prisma = database.prisma;
     const org = await prisma.organization.create({ data: { name: 'Farm A', enterprise: true } });
