@@ -42,8 +42,6 @@ export interface DeliveryJobState extends DeliveryJobData {
   throttledAttempts?: number;
   /** A rate-limit slot already reserved for this delivery (epoch ms): on waking, send without reserving again. */
   slotAtMs?: number;
-  /** Times the sweeper ran this job again after it ended with the delivery still open. */
-  revivals?: number;
 }
 
 /**

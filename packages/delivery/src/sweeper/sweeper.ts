@@ -2,8 +2,6 @@ import type { Logger } from '@herald/config';
 import type { DeliveryKind, SqlSession } from '@herald/db';
 import { alertJobId, deliveryJob, deliveryJobId, fanOutJob, firstAttemptsJobId, type HeraldQueues } from '@herald/queue';
 import { settleAlertStatuses } from '../deliver/delivery-recorder';
-import type { DeliveryJobState } from '../deliver/deliver-job';
-import type { Job } from 'bullmq';
 
 export interface SweepResult {
   alertsRequeued: number;
@@ -27,43 +25,52 @@ export interface SweeperDeps {
 const UNFINISHED_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 type FinishedState = 'completed' | 'failed';
 const FINISHED_STATES = new Set<string>(['completed', 'failed'] satisfies FinishedState[]);
-/** Rounds of BullMQ attempts an open delivery gets after its job ended on errors of Herald's own. */
+/** Extra attempts an open delivery gets, one at a time, after its job used up its BullMQ attempts on errors of Herald's own. */
 export const MAX_JOB_REVIVALS = 5;
 
 /**
  * A delivery's own job ended (failed, its BullMQ attempts used up by errors of Herald's own, say a
  * database error that is not an outage) while the delivery is still open. The job is run again in
- * place: `retry` checks atomically that it is still finished, so a job someone else moved on
- * meanwhile (another sweeper, an admin retry) is left alone. After MAX_JOB_REVIVALS rounds the
- * delivery ends dead with the job's last error, where operators see it and can retry it.
+ * place, one attempt at a time (`retry` keeps `attemptsMade`, so BullMQ fails it again after one
+ * more attempt and the count of revivals is `attemptsMade - attempts`), each revival waiting twice
+ * as long as the one before. `retry` checks atomically that the job is still finished, so a job
+ * someone else moved on meanwhile (another sweeper, an admin retry) is left alone. After
+ * MAX_JOB_REVIVALS the delivery ends dead, where operators see it and can retry it.
  */
 async function reviveEndedJob(
   deps: SweeperDeps,
   delivery: { id: string; alertId: string | null },
   state: FinishedState,
-): Promise<'revived' | 'given up' | 'moved on'> {
+  staleBefore: Date,
+): Promise<'revived' | 'given up' | 'waits'> {
   // A delivery's own job (not a first-attempts job): its id is the delivery id.
-  const job = (await deps.queues.deliveries.getJob(deliveryJobId(delivery.id))) as Job<DeliveryJobState> | undefined;
-  if (!job) return 'moved on';
-  const data = job.data;
-  const revivals = data.revivals ?? 0;
+  const job = await deps.queues.deliveries.getJob(deliveryJobId(delivery.id));
+  if (!job) return 'waits';
+  const revivals = Math.max(0, job.attemptsMade - (job.opts.attempts ?? 1));
   if (revivals >= MAX_JOB_REVIVALS) {
-    const reason = `gave up after ${revivals + 1} rounds of Herald's own errors: ${(job.failedReason ?? 'job ended').slice(0, 300)}`;
-    await deps.sql.query(
+    // Only if nobody touched the delivery since this sweep read it (an admin retry reopens it).
+    const ended = await deps.sql.query<{ id: string }>(
       `UPDATE deliveries SET status = 'dead', last_error = $2, next_attempt_at = NULL, updated_at = now()
-       WHERE id = $1::uuid AND status IN ('pending', 'retrying')`,
-      [delivery.id, reason],
+       WHERE id = $1::uuid AND status IN ('pending', 'retrying') AND updated_at < $3
+       RETURNING id`,
+      [delivery.id, `gave up after ${job.attemptsMade} attempts that failed on errors of Herald's own (see the worker log)`, staleBefore],
     );
+    if (ended.length === 0) return 'waits';
     if (delivery.alertId !== null) await settleAlertStatuses(deps.sql, [delivery.alertId]);
-    deps.logger.error({ deliveryId: delivery.id, revivals }, "delivery dead: its job kept failing on errors of Herald's own");
+    // The job's error stays in the log: it can name database users or hosts, so it is not shown to API users.
+    deps.logger.error(
+      { deliveryId: delivery.id, attempts: job.attemptsMade, err: job.failedReason },
+      "delivery dead: its job kept failing on errors of Herald's own",
+    );
     return 'given up';
   }
+  // BullMQ stamps finishedOn with the wall clock.
+  if (Date.now() - (job.finishedOn ?? 0) < deps.staleAfterMs * 2 ** revivals) return 'waits';
   try {
-    await job.updateData({ ...data, revivals: revivals + 1 });
-    await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+    await job.retry(state);
     return 'revived';
   } catch {
-    return 'moved on';
+    return 'waits';
   }
 }
 
@@ -138,7 +145,9 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     const nowMs = deps.now();
     await deps.queues.deliveries.addBulk(missing.map((d) => deliveryJob(d, (d.nextAttemptAt?.getTime() ?? 0) - nowMs)));
   }
-  const revived = await Promise.all(ended.map((d) => reviveEndedJob(deps, d, states.get(deliveryJobId(d.id)) as FinishedState)));
+  const revived = await Promise.all(
+    ended.map((d) => reviveEndedJob(deps, d, states.get(deliveryJobId(d.id)) as FinishedState, staleBefore)),
+  );
   const unsettled = await deps.sql.query<{ id: string }>(
     `SELECT a.id FROM alerts a
      WHERE a.status = 'dispatched' AND a.received_at < $1
