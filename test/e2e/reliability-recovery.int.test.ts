@@ -19,6 +19,17 @@ afterAll(async () => {
   await receiver?.close();
 });
 
+/** Attempt records cannot be written (an error of the database's, not an outage) until `mend` runs. */
+async function breakAttemptRecords(): Promise<{ mend(): Promise<void> }> {
+  await herald.database.sql.query('ALTER TABLE delivery_attempts RENAME TO delivery_attempts_away');
+  return { mend: () => herald.database.sql.query('ALTER TABLE delivery_attempts_away RENAME TO delivery_attempts').then(() => undefined) };
+}
+
+async function onlyDeliveryOf(alertId: string): Promise<string> {
+  const [row] = await herald.database.sql.query<{ id: string }>('SELECT id FROM deliveries WHERE alert_id = $1::uuid', [alertId]);
+  return (row as { id: string }).id;
+}
+
 test('a delivery whose job failed for good on a database error is run again once the error is gone, and is delivered', async () => {
   await createWebhook(herald, '/v1/webhooks', {
     name: 'records',
@@ -26,12 +37,10 @@ test('a delivery whose job failed for good on a database error is run again once
     type: 'generic',
     alert_types: ['print_complete'],
   });
-  // Attempt records cannot be written (an error of the database's, not an outage): every attempt
-  // the worker makes throws after sending, until its job has used up its attempts.
-  await herald.database.sql.query('ALTER TABLE delivery_attempts RENAME TO delivery_attempts_away');
+  // Every attempt the worker makes throws after sending, until its job has used up its attempts.
+  const records = await breakAttemptRecords();
   const alertId = await postAlert(herald, { type: 'print_complete', printer_id: 1 });
-  const [delivery] = await herald.database.sql.query<{ id: string }>('SELECT id FROM deliveries WHERE alert_id = $1::uuid', [alertId]);
-  const deliveryId = (delivery as { id: string }).id;
+  const deliveryId = await onlyDeliveryOf(alertId);
   await eventually('the delivery job to fail for good', async () =>
     (await herald.context.queues.deliveries.getJobState(deliveryId)) === 'failed' ? true : undefined,
   );
@@ -42,7 +51,7 @@ test('a delivery whose job failed for good on a database error is run again once
   ]);
   expect(open?.status).toBe('pending');
 
-  await herald.database.sql.query('ALTER TABLE delivery_attempts_away RENAME TO delivery_attempts');
+  await records.mend();
   const [settled] = await deliveriesOnceSettled(herald, alertId);
   expect(settled.status).toBe('delivered');
   expect(settled.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['delivered']);
@@ -117,11 +126,10 @@ test('a delivery whose job keeps failing on errors of Herald’s own ends dead a
     type: 'generic',
     alert_types: ['queue_skipped'],
   });
-  await herald.database.sql.query('ALTER TABLE delivery_attempts RENAME TO delivery_attempts_away');
+  const records = await breakAttemptRecords();
   try {
     const alertId = await postAlert(herald, { type: 'queue_skipped', printer_id: 1 });
-    const [row] = await herald.database.sql.query<{ id: string }>('SELECT id FROM deliveries WHERE alert_id = $1::uuid', [alertId]);
-    const deliveryId = (row as { id: string }).id;
+    const deliveryId = await onlyDeliveryOf(alertId);
     const dead = await eventually(
       'the delivery to end dead',
       async () => {
@@ -149,6 +157,6 @@ test('a delivery whose job keeps failing on errors of Herald’s own ends dead a
     const [alert] = await herald.database.sql.query<{ status: string }>('SELECT status::text FROM alerts WHERE id = $1::uuid', [alertId]);
     expect(alert?.status).toBe('failed');
   } finally {
-    await herald.database.sql.query('ALTER TABLE delivery_attempts_away RENAME TO delivery_attempts');
+    await records.mend();
   }
 });
