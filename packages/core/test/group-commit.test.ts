@@ -115,3 +115,32 @@ test('a hold ends at once when holdMs turns 0 or the batch is full', async () =>
     jest.useRealTimers();
   }
 });
+
+test('with retryAlone, a refused shared write is redone item by item, so only the items at fault fail', async () => {
+  const batches: string[][] = [];
+  const commit = createGroupCommit(
+    async (items: string[]) => {
+      batches.push(items);
+      if (items.some((item) => item.startsWith('bad'))) throw new Error(`refused ${items.join(',')}`);
+      return items.map((value) => ({ status: 'fulfilled' as const, value: value.toUpperCase() }));
+    },
+    { maxSize: 10, gatherTurn: true, retryAlone: (error) => (error as Error).message.startsWith('refused') },
+  );
+  const settled = await Promise.allSettled([commit('a'), commit('bad-b'), commit('c')]);
+  expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['A', 'refused bad-b', 'C']);
+  expect(batches).toEqual([['a', 'bad-b', 'c'], ['a'], ['bad-b'], ['c']]);
+});
+
+test('an error retryAlone does not accept fails the whole batch at once', async () => {
+  let calls = 0;
+  const commit = createGroupCommit(
+    async () => {
+      calls += 1;
+      throw new Error('database down');
+    },
+    { maxSize: 10, gatherTurn: true, retryAlone: () => false },
+  );
+  const settled = await Promise.allSettled([commit('a'), commit('b')]);
+  expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+  expect(calls).toBe(1);
+});

@@ -95,21 +95,15 @@ export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
     const key = `${source.id} ${source.orgId ?? ''}`;
     let writer = singleWriters.get(key);
     if (!writer) {
-      writer = createGroupCommit((alerts: NormalizedAlertInput[]) => saveSingles(alerts, source), { maxSize: SINGLES_PER_SAVE });
+      writer = createGroupCommit(
+        async (alerts: NormalizedAlertInput[]) =>
+          (await ingestNormalized(alerts, source)).map((value) => ({ status: 'fulfilled', value }) as const),
+        // A shared save refused for one alert (say, a foreign printer) is redone alert by alert: only its own request fails.
+        { maxSize: SINGLES_PER_SAVE, retryAlone: (error) => error instanceof AlertRejectedError },
+      );
       singleWriters.set(key, writer);
     }
     return writer;
-  }
-
-  /** When a shared save is refused (say, one foreign printer), each alert is tried alone: only its own request fails. */
-  async function saveSingles(alerts: NormalizedAlertInput[], source: IngestSource): Promise<PromiseSettledResult<SavedAlertRef>[]> {
-    try {
-      const refs = await ingestNormalized(alerts, source);
-      return refs.map((value) => ({ status: 'fulfilled', value }));
-    } catch (error) {
-      if (alerts.length === 1 || !(error instanceof AlertRejectedError)) throw error;
-      return Promise.allSettled(alerts.map(async (alert) => (await ingestNormalized([alert], source))[0] as SavedAlertRef));
-    }
   }
 
   return {

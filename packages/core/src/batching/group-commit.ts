@@ -12,6 +12,11 @@ export interface GroupCommitOptions {
    * callers hold scarce slots) ends the wait at once.
    */
   holdMs?: () => number;
+  /**
+   * A shared write that throws an error this accepts (one item at fault, say) is redone item by
+   * item, so only the callers whose own item is refused fail; any other error fails the batch.
+   */
+  retryAlone?: (error: unknown) => boolean;
 }
 
 /**
@@ -29,6 +34,24 @@ export function createGroupCommit<Item, Result>(
   let writing = false;
   let hold: NodeJS.Timeout | undefined;
 
+  async function writeBatch(items: Item[]): Promise<PromiseSettledResult<Result>[]> {
+    try {
+      return await write(items);
+    } catch (error) {
+      if (items.length === 1 || !options.retryAlone?.(error)) throw error;
+      return Promise.all(items.map((item) => writeAlone(item)));
+    }
+  }
+
+  async function writeAlone(item: Item): Promise<PromiseSettledResult<Result>> {
+    try {
+      const [result] = await write([item]);
+      return result ?? { status: 'rejected', reason: new Error('group commit: no result for an item') };
+    } catch (reason) {
+      return { status: 'rejected', reason };
+    }
+  }
+
   async function writeWaiting(): Promise<void> {
     writing = true;
     clearTimeout(hold);
@@ -37,7 +60,7 @@ export function createGroupCommit<Item, Result>(
       const batch = waiting.slice(0, maxSize);
       waiting = waiting.slice(batch.length);
       try {
-        const results = await write(batch.map((entry) => entry.item));
+        const results = await writeBatch(batch.map((entry) => entry.item));
         batch.forEach((entry, index) => {
           const result = results[index];
           if (result?.status === 'fulfilled') entry.resolve(result.value);

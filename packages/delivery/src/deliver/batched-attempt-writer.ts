@@ -81,40 +81,6 @@ function endedAlertIds(rows: AttemptRow[]): string[] {
   return [...new Set(rows.filter((r) => r.status !== 'retrying' && r.alertId !== null).map((r) => r.alertId as string))];
 }
 
-type RowResult = PromiseSettledResult<void>;
-const WRITTEN: RowResult = { status: 'fulfilled', value: undefined };
-
-/**
- * One row alone. A delivery deleted meanwhile (its webhook deleted during the request) has
- * nothing left to record: that is not a failure of the job.
- */
-async function writeOneRow(sql: SqlSession, row: AttemptRow): Promise<RowResult> {
-  try {
-    await writeAttemptRows(sql, [row]);
-    return WRITTEN;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) return WRITTEN;
-    return { status: 'rejected', reason: error };
-  }
-}
-
-/**
- * The batch in one statement; if the database refuses it (and is reachable), each row on its own,
- * so one row it refuses does not fail the jobs of the others, whose endpoints have answered
- * already and would otherwise be sent again.
- */
-async function writeBatch(sql: SqlSession, rows: AttemptRow[]): Promise<RowResult[]> {
-  try {
-    await writeAttemptRows(sql, rows);
-    return rows.map(() => WRITTEN);
-  } catch (error) {
-    if (isDatabaseUnavailable(error)) throw error;
-    const results: RowResult[] = [];
-    for (const row of rows) results.push(await writeOneRow(sql, row));
-    return results;
-  }
-}
-
 const WRITE_ATTEMPTS_SQL = `
   WITH u AS (
     SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[],
@@ -163,18 +129,31 @@ export function createBatchedAttemptWriter(
 ): (input: RecordAttemptInput) => Promise<void> {
   const write = createGroupCommit<AttemptRow, void>(
     async (rows) => {
-      const results = await writeBatch(sql, rows);
+      try {
+        await writeAttemptRows(sql, rows);
+      } catch (error) {
+        // A delivery deleted meanwhile (its webhook deleted during the request) has nothing left to record.
+        if (rows.length > 1 || (error as { code?: unknown }).code !== FOREIGN_KEY_VIOLATION) throw error;
+        return [{ status: 'fulfilled', value: undefined }];
+      }
       // After the commit, not inside it: two batches finishing the last deliveries of one alert
       // concurrently would each miss the other's uncommitted rows and neither would settle it.
       // Whichever commits last sees both here. The records are written whatever happens now: a
       // settle that fails is left to the sweeper rather than failing (and re-sending) the jobs.
-      const written = rows.filter((_, index) => results[index]?.status === 'fulfilled');
-      await settleAlertStatuses(sql, endedAlertIds(written)).catch((error: unknown) =>
+      await settleAlertStatuses(sql, endedAlertIds(rows)).catch((error: unknown) =>
         options.logger?.warn({ errorName: (error as { name?: unknown }).name ?? null }, 'settling alert statuses failed; the sweeper will'),
       );
-      return results;
+      return rows.map(() => ({ status: 'fulfilled', value: undefined }));
     },
-    { maxSize: options.maxSize ?? 200, gatherTurn: true, holdMs: options.holdMs },
+    {
+      maxSize: options.maxSize ?? 200,
+      gatherTurn: true,
+      holdMs: options.holdMs,
+      // A batch the database refuses while it is reachable is written row by row, so one row it
+      // refuses does not fail the jobs of the others, whose endpoints have answered already and
+      // would otherwise be sent again.
+      retryAlone: (error) => !isDatabaseUnavailable(error),
+    },
   );
   return (input) => write(toAttemptRow(input));
 }

@@ -91,7 +91,8 @@ async function missingJobIds(queue: HeraldQueues['alerts'] | HeraldQueues['deliv
  * persistence). Re-adds the jobs of saved alerts and open deliveries that Redis no longer holds.
  * Job ids are the alert and delivery ids, so a re-add never doubles work that Redis still has; a
  * delivery not yet attempted counts as held while its alert's first-attempts job is unfinished. A
- * delivery whose own job finished (failed, say, on errors of Herald's own) but left it open gets a new job.
+ * delivery whose own job finished (failed, say, on errors of Herald's own) but left it open has
+ * that job run again (`reviveEndedJob`).
  */
 export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
   const batchSize = deps.batchSize ?? 1000;
@@ -139,8 +140,9 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     );
   };
   const lostDeliveries = openDeliveries.filter((d) => !held(d));
-  const ended = lostDeliveries.filter((d) => FINISHED_STATES.has(states.get(deliveryJobId(d.id)) ?? ''));
-  const missing = lostDeliveries.filter((d) => !ended.includes(d));
+  const jobEnded = (d: (typeof openDeliveries)[number]) => FINISHED_STATES.has(states.get(deliveryJobId(d.id)) ?? '');
+  const ended = lostDeliveries.filter(jobEnded);
+  const missing = lostDeliveries.filter((d) => !jobEnded(d));
   if (missing.length > 0) {
     const nowMs = deps.now();
     await deps.queues.deliveries.addBulk(missing.map((d) => deliveryJob(d, (d.nextAttemptAt?.getTime() ?? 0) - nowMs)));
