@@ -310,6 +310,19 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
       .requestsFor(path)
       .filter((r) => json(r)?.type === 'quiet_hours_digest' && (orgId === null ? json(r).scope === 'system' : json(r).org_id === orgId));
   const labelled = (path: string, label: string) => receiver.requestsFor(path).filter((r) => r.body.includes(label));
+  /** Three digest processes tick together: the scope's closing digest is sent once, as `expected` says. */
+  async function closingDigestSentOnce(scopeKey: string, expected: Record<string, unknown>) {
+    const sent = sentFor(scopeKey, ...(await Promise.all([tick('a'), tick('b'), tick('c')])));
+    expect(sent).toEqual([expect.objectContaining({ ...expected, closing: true })]);
+    return sent[0]!;
+  }
+  /** The one generic digest an organization's webhook received. */
+  async function onlyGenericDigest(path: string, orgId: number): Promise<Record<string, any>> {
+    await receiver.waitFor(() => genericDigests(path, orgId).length > 0);
+    await sleep(300);
+    expect(genericDigests(path, orgId)).toHaveLength(1);
+    return json(genericDigests(path, orgId)[0]!);
+  }
 
   async function farm(name: string, printerId: number, quietHours: Record<string, unknown>, webhookTypes: string[] = ['generic']) {
     const org = (await herald.request('POST', '/v1/orgs', { name, enterprise: true })).body;
@@ -356,10 +369,8 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
     await sleep(200);
 
     clockMs = utc('2026-10-29T02:01:30Z');
-    const first = await Promise.all([tick('a'), tick('b'), tick('c')]);
-    const sent = sentFor(org.scopeKey, ...first);
     // System webhooks (discord, slack, generic, and failures for the print_failed) plus the org's two.
-    expect(sent).toEqual([expect.objectContaining({ alertCount: 3, deliveryCount: 6, closing: true })]);
+    const sent = await closingDigestSentOnce(org.scopeKey, { alertCount: 3, deliveryCount: 6 });
 
     const label = '22:00\u201303:01 Europe/Berlin, quiet hours turned off';
     const byPath = () => ({
@@ -389,7 +400,7 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
     expect(json(byPath()[org.path('discord')]![0]!).embeds[0].title).toBe(`Quiet hours digest: 3 alerts (${label})`);
     expect(json(byPath()['/qh/slack']![0]!).text).toContain(`Quiet hours digest: 3 alerts (${label})`);
     const rows = await prisma.alert.findMany({ where: { id: { in: held } } });
-    expect(rows.map((a) => a.digestId)).toEqual([sent[0]?.digestId, sent[0]?.digestId, sent[0]?.digestId]);
+    expect(rows.map((a) => a.digestId)).toEqual([sent.digestId, sent.digestId, sent.digestId]);
     expect(rows.every((a) => a.status === 'suppressed')).toBe(true);
 
     // Later ticks, also past the 07:00 the window would have ended at, send nothing more.
@@ -426,8 +437,7 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
     await sleep(200);
 
     clockMs = utc('2026-10-30T02:05:10Z');
-    const sent = sentFor('system', ...(await Promise.all([tick('a'), tick('b'), tick('c')])));
-    expect(sent).toEqual([expect.objectContaining({ alertCount: 2, deliveryCount: 4, closing: true })]);
+    await closingDigestSentOnce('system', { alertCount: 2, deliveryCount: 4 });
 
     const label = '22:00\u201303:05 Europe/Berlin, quiet hours turned off';
     const windowEnd = seconds('2026-10-30T02:05:00Z');
@@ -463,12 +473,8 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
     await prisma.quietHoursSetting.delete({ where: { scope: org.scopeKey } });
 
     clockMs = utc('2026-10-31T01:02:00Z');
-    const sent = sentFor(org.scopeKey, ...(await Promise.all([tick('a'), tick('b'), tick('c')])));
-    expect(sent).toEqual([expect.objectContaining({ alertCount: 2, closing: true })]);
-    await receiver.waitFor(() => genericDigests(org.path('generic'), org.id).length > 0);
-    await sleep(300);
-    expect(genericDigests(org.path('generic'), org.id)).toHaveLength(1);
-    expect(json(genericDigests(org.path('generic'), org.id)[0]!)).toMatchObject({
+    await closingDigestSentOnce(org.scopeKey, { alertCount: 2 });
+    expect(await onlyGenericDigest(org.path('generic'), org.id)).toMatchObject({
       window_start: seconds('2026-10-30T22:13:00Z'),
       window_end: seconds('2026-10-31T01:02:00Z'),
       alert_count: 2,
@@ -492,10 +498,8 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
     await sleep(200);
 
     clockMs = utc('2026-11-01T02:01:00Z');
-    const sent = sentFor(org.scopeKey, ...(await Promise.all([tick('a'), tick('b'), tick('c')])));
-    expect(sent).toEqual([expect.objectContaining({ alertCount: 2, closing: true })]);
-    await receiver.waitFor(() => genericDigests(org.path('generic'), org.id).length > 0);
-    expect(json(genericDigests(org.path('generic'), org.id)[0]!)).toMatchObject({
+    await closingDigestSentOnce(org.scopeKey, { alertCount: 2 });
+    expect(await onlyGenericDigest(org.path('generic'), org.id)).toMatchObject({
       window_start: seconds('2026-10-31T23:00:00Z'),
       window_end: seconds('2026-11-01T02:01:00Z'),
       alert_count: 2,

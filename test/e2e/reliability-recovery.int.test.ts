@@ -1,6 +1,6 @@
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { createWebhook, deliveriesOnceSettled, eventually, postAlert } from '../support/admin-fixtures';
+import { alertOnceSettled, createWebhook, deliveriesOnceSettled, eventually, postAlert } from '../support/admin-fixtures';
 
 // Herald's own failures that are not an outage: a delivery job that used up its BullMQ attempts
 // must not leave its delivery open for as long as BullMQ keeps failed jobs.
@@ -19,6 +19,17 @@ afterAll(async () => {
   await receiver?.close();
 });
 
+/** A generic webhook on the receiver for one alert type, so the tests do not see each other's alerts. */
+function genericWebhook(path: string, alertType: string, extra: Record<string, unknown> = {}) {
+  return createWebhook(herald, '/v1/webhooks', {
+    name: path,
+    url: receiver.url(path),
+    type: 'generic',
+    alert_types: [alertType],
+    ...extra,
+  });
+}
+
 /** Attempt records cannot be written (an error of the database's, not an outage) until `mend` runs. */
 async function breakAttemptRecords(): Promise<{ mend(): Promise<void> }> {
   await herald.database.sql.query('ALTER TABLE delivery_attempts RENAME TO delivery_attempts_away');
@@ -31,12 +42,7 @@ async function onlyDeliveryOf(alertId: string): Promise<string> {
 }
 
 test('a delivery whose job failed for good on a database error is run again once the error is gone, and is delivered', async () => {
-  await createWebhook(herald, '/v1/webhooks', {
-    name: 'records',
-    url: receiver.url('/records'),
-    type: 'generic',
-    alert_types: ['print_complete'],
-  });
+  await genericWebhook('/records', 'print_complete');
   // Every attempt the worker makes throws after sending, until its job has used up its attempts.
   const records = await breakAttemptRecords();
   const alertId = await postAlert(herald, { type: 'print_complete', printer_id: 1 });
@@ -64,13 +70,8 @@ test('a webhook deleted while its request is in flight does not make the other e
   // Both endpoints answer after a second, together, so both attempts land in one write.
   receiver.on('/deleted-meanwhile', () => ({ status: 204, delayMs: 1_000 }));
   receiver.on('/stays', () => ({ status: 204, delayMs: 1_000 }));
-  const deleted = await createWebhook(herald, '/v1/webhooks', {
-    name: 'deleted meanwhile',
-    url: receiver.url('/deleted-meanwhile'),
-    type: 'generic',
-    alert_types: ['spool_low'],
-  });
-  await createWebhook(herald, '/v1/webhooks', { name: 'stays', url: receiver.url('/stays'), type: 'generic', alert_types: ['spool_low'] });
+  const deleted = await genericWebhook('/deleted-meanwhile', 'spool_low');
+  await genericWebhook('/stays', 'spool_low');
   const alertId = await postAlert(herald, { type: 'spool_low', printer_id: 1 });
   await receiver.waitFor((r) => r.some((x) => x.path === '/deleted-meanwhile') && r.some((x) => x.path === '/stays'));
   expect((await herald.request('DELETE', `/v1/webhooks/${deleted.id}`)).status).toBe(204);
@@ -85,13 +86,7 @@ test('a webhook deleted while its request is in flight does not make the other e
 });
 
 test('an alert whose only delivery was cancelled is no_targets; retried once the webhook is enabled again, it is delivered', async () => {
-  const webhook = await createWebhook(herald, '/v1/webhooks', {
-    name: 'paused',
-    url: receiver.url('/paused'),
-    type: 'generic',
-    alert_types: ['bed_cooled'],
-    rate_limit: { limit: 1, interval_ms: 2_000 },
-  });
+  const webhook = await genericWebhook('/paused', 'bed_cooled', { rate_limit: { limit: 1, interval_ms: 2_000 } });
   await postAlert(herald, { type: 'bed_cooled', printer_id: 1, title: 'first' });
   await receiver.waitFor((r) => r.some((x) => x.path === '/paused'));
   // The second waits for the next rate slot; the webhook is disabled before it comes.
@@ -100,10 +95,7 @@ test('an alert whose only delivery was cancelled is no_targets; retried once the
   const deliveries = await deliveriesOnceSettled(herald, secondId);
   expect(deliveries.map((d: { webhook_id: string; status: string }) => [d.webhook_id, d.status])).toEqual([[webhook.id, 'cancelled']]);
   const cancelled = deliveries[0];
-  const noTargets = await eventually('the alert to settle', async () => {
-    const { body } = await herald.request('GET', `/v1/alerts/${secondId}`);
-    return body.status === 'dispatched' ? undefined : body;
-  });
+  const noTargets = await alertOnceSettled(herald, secondId);
   expect({ status: noTargets.status, status_reason: noTargets.status_reason }).toEqual({
     status: 'no_targets',
     status_reason: 'every delivery cancelled',
@@ -120,12 +112,7 @@ test('an alert whose only delivery was cancelled is no_targets; retried once the
 });
 
 test('a delivery whose job keeps failing on errors of Herald’s own ends dead after five more attempts, spaced out, instead of looping', async () => {
-  await createWebhook(herald, '/v1/webhooks', {
-    name: 'never recorded',
-    url: receiver.url('/never-recorded'),
-    type: 'generic',
-    alert_types: ['queue_skipped'],
-  });
+  await genericWebhook('/never-recorded', 'queue_skipped');
   const records = await breakAttemptRecords();
   try {
     const alertId = await postAlert(herald, { type: 'queue_skipped', printer_id: 1 });

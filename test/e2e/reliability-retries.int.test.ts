@@ -1,6 +1,7 @@
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type ReceivedRequest, type Responder, type WebhookReceiver } from '../support/webhook-receiver';
 import {
+  alertOnceSettled,
   createWebhook,
   deliveriesOnceSettled,
   deliveryWithStatus,
@@ -272,10 +273,7 @@ test('410 from Discord: the webhook is disabled as "gone", its waiting deliverie
   expect(second.attempts).toEqual([]);
   expect(Date.now() - started).toBeLessThan(9_000);
   // Its only delivery was cancelled: the alert reached no one, and says so.
-  const secondAlert = await eventually('the second alert to settle', async () => {
-    const { body } = await herald.request('GET', `/v1/alerts/${secondId}`);
-    return body.status === 'dispatched' ? undefined : body;
-  });
+  const secondAlert = await alertOnceSettled(herald, secondId);
   expect({ status: secondAlert.status, status_reason: secondAlert.status_reason }).toEqual({
     status: 'no_targets',
     status_reason: 'every delivery cancelled',

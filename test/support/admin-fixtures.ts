@@ -66,3 +66,11 @@ export async function deliveryWithStatus(herald: Harness, deliveryId: string, st
     timeoutMs,
   );
 }
+
+/** The alert (GET /v1/alerts/:id) once it is no longer waiting on a delivery. */
+export async function alertOnceSettled(herald: Harness, alertId: string): Promise<any> {
+  return eventually(`alert ${alertId} to settle`, async () => {
+    const { body } = await herald.request('GET', `/v1/alerts/${alertId}`);
+    return body.status === 'dispatched' || body.status === 'queued' ? undefined : body;
+  });
+}
