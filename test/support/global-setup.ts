@@ -71,7 +71,10 @@ async function dropLeftovers(currentTemplate: string): Promise<void> {
     for (const { datname } of rows) {
       const test = new RegExp(`^${TEST_DATABASE_PREFIX}([0-9a-z]+)_[0-9a-f]{8}$`).exec(datname);
       const staleTest = test?.[1] !== undefined && Date.now() - parseInt(test[1], 36) > STALE_AFTER_MS;
-      const oldTemplate = datname.startsWith(TEMPLATE_PREFIX) && !datname.startsWith(currentTemplate);
+      // Only CI drops other templates: on a developer machine several checkouts (git worktrees) may test at once,
+      // each with its own migration set, and must not drop each other's template mid-run.
+      const oldTemplate =
+        process.env.CI === 'true' && datname.startsWith(TEMPLATE_PREFIX) && !datname.startsWith(currentTemplate);
       if (staleTest || oldTemplate) {
         await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).catch(() => undefined);
       }
