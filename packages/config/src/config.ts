@@ -22,6 +22,10 @@ export interface HeraldConfig {
   fernetKeys: string[];
   adminToken: string | undefined;
   metricsToken: string | undefined;
+  /** Browser sessions (console and dashboard): idle and absolute lifetime. */
+  session: { idleMinutes: number; maxHours: number };
+  /** Failed authentications allowed per client address (and per token prefix) in one window before 429. */
+  authThrottle: { failures: number; windowSeconds: number };
   log: { level: LogLevel; pretty: boolean };
   worker: {
     concurrency: number;
@@ -62,6 +66,14 @@ function readRetrySchedule(env: Env): number[] {
   return seconds;
 }
 
+/** All-zero, one repeated byte or a short repeated pattern: a placeholder, not a key. */
+function isDegenerateKey(bytes: Buffer): boolean {
+  return new Set(bytes).size < 8;
+}
+
+/** Published example keys (the Fernet specification's test vectors), which anyone can decrypt with. */
+const WELL_KNOWN_KEYS = new Set(['cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=']);
+
 function readFernetKeys(env: Env): string[] {
   const name = 'HERALD_FERNET_KEYS';
   const keys = readList(env, name);
@@ -72,6 +84,34 @@ function readFernetKeys(env: Env): string[] {
     }
   });
   return keys;
+}
+
+function refuseWeakFernetKeys(keys: string[]): void {
+  keys.forEach((key, index) => {
+    const bytes = Buffer.from(key.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (isDegenerateKey(bytes) || WELL_KNOWN_KEYS.has(key)) {
+      throw new ConfigError('HERALD_FERNET_KEYS', `key #${index + 1} is a placeholder or published example, not a random key (run \`npm run keys:generate\`)`);
+    }
+  });
+}
+
+const MIN_BOOTSTRAP_TOKEN_LENGTH = 32;
+
+/** In production the configured tokens must be long, not repetitive, and different from each other. */
+function refuseWeakBootstrapTokens(adminToken: string | undefined, metricsToken: string | undefined): void {
+  for (const [name, token] of [
+    ['HERALD_ADMIN_TOKEN', adminToken],
+    ['HERALD_METRICS_TOKEN', metricsToken],
+  ] as const) {
+    if (token === undefined) continue;
+    if (token.length < MIN_BOOTSTRAP_TOKEN_LENGTH) {
+      throw new ConfigError(name, `must be at least ${MIN_BOOTSTRAP_TOKEN_LENGTH} characters in production (got ${token.length}); e.g. \`openssl rand -base64 32\``);
+    }
+    if (new Set(token).size < 8) throw new ConfigError(name, 'is too repetitive to be a secret; use a random value');
+  }
+  if (adminToken !== undefined && metricsToken !== undefined && adminToken === metricsToken) {
+    throw new ConfigError('HERALD_METRICS_TOKEN', 'must differ from HERALD_ADMIN_TOKEN: a scraper must not hold the admin token');
+  }
 }
 
 /** Checked with the SSRF guard's own parser, so a bad entry stops start-up here rather than in the worker. */
@@ -93,15 +133,18 @@ function readRedisUrl(env: Env): string {
 
 /** Reads the whole configuration once; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): HeraldConfig {
-  const mode = readEnum(
-    env,
-    'HERALD_ENV',
-    ['development', 'production', 'test'],
-    env.NODE_ENV === 'production' ? 'production' : 'development',
-  );
+  const declared = readEnum(env, 'HERALD_ENV', ['development', 'production', 'test'], 'development');
+  // Production wins when either variable says so: a stray HERALD_ENV=development must not relax a production deployment.
+  const mode = env.NODE_ENV === 'production' ? 'production' : declared;
   const fernetKeys = readFernetKeys(env);
-  if (mode === 'production' && fernetKeys.length === 0) {
-    throw new ConfigError('HERALD_FERNET_KEYS', 'required in production (generate one with `npm run keys:generate`)');
+  const adminToken = readOptional(env, 'HERALD_ADMIN_TOKEN');
+  const metricsToken = readOptional(env, 'HERALD_METRICS_TOKEN');
+  if (mode === 'production') {
+    if (fernetKeys.length === 0) {
+      throw new ConfigError('HERALD_FERNET_KEYS', 'required in production (generate one with `npm run keys:generate`)');
+    }
+    refuseWeakFernetKeys(fernetKeys);
+    refuseWeakBootstrapTokens(adminToken, metricsToken);
   }
   const queuePrefix = readString(env, 'HERALD_QUEUE_PREFIX', '{herald}');
   if (!/^\{[^{}]+\}/.test(queuePrefix)) {
@@ -117,8 +160,16 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
     redisUrl: readRedisUrl(env),
     queuePrefix,
     fernetKeys,
-    adminToken: readOptional(env, 'HERALD_ADMIN_TOKEN'),
-    metricsToken: readOptional(env, 'HERALD_METRICS_TOKEN'),
+    adminToken,
+    metricsToken,
+    session: {
+      idleMinutes: readInt(env, 'HERALD_SESSION_IDLE_MINUTES', 60, 1, 7 * 24 * 60),
+      maxHours: readInt(env, 'HERALD_SESSION_MAX_HOURS', 12, 1, 24 * 30),
+    },
+    authThrottle: {
+      failures: readInt(env, 'HERALD_AUTH_FAILURE_LIMIT', 20, 1, 1_000_000),
+      windowSeconds: readInt(env, 'HERALD_AUTH_FAILURE_WINDOW_SECONDS', 600, 1, 86_400),
+    },
     log: {
       level: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, mode === 'test' ? 'silent' : 'info'),
       pretty: readEnum(env, 'LOG_FORMAT', ['json', 'pretty'], process.stdout.isTTY ? 'pretty' : 'json') === 'pretty',

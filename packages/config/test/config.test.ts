@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../src';
 
 const KEY = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';
@@ -82,5 +83,65 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HERALD_ALLOWED_PRIVATE_TARGETS: value })).toThrow(
       new ConfigError('HERALD_ALLOWED_PRIVATE_TARGETS', `'${entry}' is neither a CIDR, an IP address nor a host name`),
     );
+  });
+
+  describe('production refuses weak secrets', () => {
+    const randomKey = () => randomBytes(32).toString('base64url') + '=';
+    const strong = () => randomBytes(24).toString('base64');
+    const production = (env: Record<string, string>) => loadConfig({ HERALD_ENV: 'production', HERALD_FERNET_KEYS: randomKey(), ...env });
+    const failure = (run: () => unknown): ConfigError => {
+      try {
+        run();
+      } catch (error) {
+        if (error instanceof ConfigError) return error;
+        throw error;
+      }
+      throw new Error('expected a ConfigError');
+    };
+
+    test('strong, distinct tokens and a random key start', () => {
+      const config = production({ HERALD_ADMIN_TOKEN: strong(), HERALD_METRICS_TOKEN: strong() });
+      expect(config.mode).toBe('production');
+    });
+
+    test.each([
+      ['a 31-character admin token', { HERALD_ADMIN_TOKEN: 'x1y2z3'.repeat(5) + 'q' }, 'HERALD_ADMIN_TOKEN', /at least 32 characters/],
+      ['a short metrics token', { HERALD_METRICS_TOKEN: 'scrape-me' }, 'HERALD_METRICS_TOKEN', /at least 32 characters/],
+      ['a long but repetitive admin token', { HERALD_ADMIN_TOKEN: 'ab'.repeat(32) }, 'HERALD_ADMIN_TOKEN', /repetitive/],
+    ])('%s is refused', (_what, env, variable, message) => {
+      const error = failure(() => production(env));
+      expect(error.variable).toBe(variable);
+      expect(error.message).toMatch(message);
+      for (const value of Object.values(env)) expect(error.message).not.toContain(value);
+    });
+
+    test('the metrics token may not be the admin token', () => {
+      const token = strong();
+      const error = failure(() => production({ HERALD_ADMIN_TOKEN: token, HERALD_METRICS_TOKEN: token }));
+      expect(error.variable).toBe('HERALD_METRICS_TOKEN');
+      expect(error.message).toMatch(/must differ from HERALD_ADMIN_TOKEN/);
+    });
+
+    test.each([
+      ['all zero', Buffer.alloc(32).toString('base64url') + '='],
+      ['one repeated byte', Buffer.alloc(32, 0x41).toString('base64url') + '='],
+      ['a short repeated pattern', Buffer.from('0123'.repeat(8)).toString('base64url') + '='],
+      ['the Fernet specification example', KEY],
+    ])('a Fernet key that is %s is refused, also as an older key', (_what, weak) => {
+      for (const keys of [weak, `${randomKey()},${weak}`]) {
+        const error = failure(() => production({ HERALD_FERNET_KEYS: keys }));
+        expect(error.variable).toBe('HERALD_FERNET_KEYS');
+        expect(error.message).toMatch(/placeholder or published example/);
+        expect(error.message).not.toContain(weak);
+      }
+      // Outside production (tests, local runs) the same key is accepted.
+      expect(loadConfig({ HERALD_FERNET_KEYS: weak }).fernetKeys).toEqual([weak]);
+    });
+
+    test('NODE_ENV=production wins over HERALD_ENV=development: no keys, no start', () => {
+      expect(failure(() => loadConfig({ HERALD_ENV: 'development', NODE_ENV: 'production' })).variable).toBe('HERALD_FERNET_KEYS');
+      expect(failure(() => loadConfig({ HERALD_ENV: 'test', NODE_ENV: 'production' })).variable).toBe('HERALD_FERNET_KEYS');
+      expect(loadConfig({ HERALD_ENV: 'development', NODE_ENV: 'development' }).mode).toBe('development');
+    });
   });
 });
