@@ -96,7 +96,10 @@ test('after logging in with an admin token it shows both queues with their job c
   expect(new URL(page.url()).pathname).toBe('/admin/queues');
 
   const [cookie] = await browser.cookies();
-  expect(cookie).toEqual(expect.objectContaining({ name: 'herald_token', httpOnly: true, sameSite: 'Strict', path: '/admin' }));
+  expect(cookie).toEqual(expect.objectContaining({ name: 'herald_session', httpOnly: true, sameSite: 'Strict', path: '/' }));
+  // A random session id, not the token the operator typed.
+  expect(cookie?.value).not.toContain(herald.adminToken);
+  expect(cookie?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
   // What bull-board's API reports for the session, and what the page shows.
   const api = await page.request.get(`${herald.api.address}/admin/queues/api/queues?page=1&jobsPerPage=10`);
@@ -121,10 +124,13 @@ test('after logging in with an admin token it shows both queues with their job c
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
 
-  // Logging out ends the session.
+  // Logging out ends the session on the server: the old cookie, replayed, opens nothing.
   await page.goto(`${herald.api.address}/admin/logout`);
   expect(new URL(page.url()).pathname).toBe('/admin/login');
   expect((await page.request.get(`${herald.api.address}/admin/queues/api/queues`)).status()).toBe(401);
+  const replay = { headers: { cookie: `herald_session=${cookie?.value}` } };
+  expect((await fetch(`${herald.api.address}/admin/queues/api/queues`, replay)).status).toBe(401);
+  expect((await fetch(`${herald.api.address}/v1/alerts`, replay)).status).toBe(401);
   await page.close();
 });
 

@@ -41,6 +41,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     LOG_FORMAT: 'json',
     HERALD_SWEEP_INTERVAL_MS: '500',
     HERALD_SWEEP_STALE_MS: '1000',
+    // Role matrices send many revoked and wrong tokens from one address; the throttle's own test sets a low limit.
+    HERALD_AUTH_FAILURE_LIMIT: '100000',
     ...options.env,
   });
   const logger = options.logDestination

@@ -6,3 +6,12 @@ export { pgExecutor, pgliteExecutor, poolExecutor, type SqlExecutor, type SqlSes
 export { isDatabaseUnavailable } from './database-errors';
 export { uuidv7 } from './uuidv7';
 export { rotateKeys, NoDecryptableWebhooksError, UNDECRYPTABLE } from './key-rotation';
+export {
+  createSession,
+  deleteEndedSessions,
+  findSessionByHash,
+  revokeSessionByHash,
+  touchSession,
+  type NewSession,
+  type StoredSession,
+} from './store/tokens';

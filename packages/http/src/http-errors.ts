@@ -22,7 +22,7 @@ export function badRequest(errors: FieldError[], statusCode = 400): HttpError {
   return new HttpError(statusCode, 'validation_failed', message, errors);
 }
 
-export const unauthorized = () => new HttpError(401, 'unauthorized', 'missing or invalid bearer token');
+export const unauthorized = () => new HttpError(401, 'unauthorized', 'missing or invalid bearer token or session');
 export const forbidden = (message = 'this token may not do that') => new HttpError(403, 'forbidden', message);
 export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);

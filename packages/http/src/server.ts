@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health-routes';
 import { metricsRoutes } from './routes/metrics-routes';
 import { orgRoutes } from './routes/org-routes';
 import { quietHoursRoutes } from './routes/quiet-hours-routes';
+import { sessionRoutes } from './routes/session-routes';
 import { tokenRoutes } from './routes/token-routes';
 import { webhookRoutes } from './routes/webhook-routes';
 import { dashboardRoutes } from './dashboard/dashboard-routes';
@@ -26,6 +27,7 @@ export const ROUTE_GROUPS: RouteGroup[] = [
   webhookRoutes,
   quietHoursRoutes,
   tokenRoutes,
+  sessionRoutes,
   deliveryRoutes,
   metricsRoutes,
   docsRoutes,
@@ -43,7 +45,7 @@ export async function buildServer(deps: ServerDeps, extraRoutes: RouteGroup[] = 
   trackRoutes(app);
   registerErrorHandler(app);
   registerJsonBodyParser(app, { maxDepth: 32, tooDeep: (message) => badRequest([{ field: 'body', message }]) });
-  registerAuth(app, { prisma: deps.prisma, adminToken: deps.config.adminToken, now: deps.now });
+  await registerAuth(app, { prisma: deps.prisma, redis: deps.redis, config: deps.config, now: deps.now });
   // After auth (hooks run in order): counted per token; unauthenticated requests are not counted.
   registerApiRateLimit(app, {
     redis: deps.redis,

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { resolvePrincipal, SESSION_COOKIE } from '../plugins/auth';
+import { endSession, openSession, SESSION_COOKIE } from '../sessions/browser-sessions';
+import { clearSessionCookie, setSessionCookie } from '../sessions/session-cookie';
+import { crossOriginProblem } from '../sessions/same-origin';
 import type { ServerDeps } from '../server-deps';
 import { HeraldBoardAdapter } from './bull-board-adapter';
 import { PAGE_CSP } from './html';
@@ -10,7 +12,6 @@ import { renderLoginPage } from './login-page';
 export const DASHBOARD_PATH = '/admin/queues';
 export const LOGIN_PATH = '/admin/login';
 export const LOGOUT_PATH = '/admin/logout';
-const SESSION_SECONDS = 12 * 3600;
 
 /** The browser stays on this origin: bull-board's page links a CDN web font (dropped when rendering it). */
 const DASHBOARD_CSP =
@@ -20,23 +21,36 @@ function wantsHtml(request: FastifyRequest): boolean {
   return request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
 }
 
-/** Only paths inside the dashboard, so the login cannot be turned into an open redirect. */
-function safeNext(raw: unknown): string {
-  return typeof raw === 'string' && raw.startsWith(`${DASHBOARD_PATH}`) && !raw.includes('//') && !raw.includes('\\')
-    ? raw
-    : DASHBOARD_PATH;
-}
+const BASE = 'http://herald.invalid';
 
-function sessionCookie(request: FastifyRequest, deps: ServerDeps, value: string, maxAgeSeconds: number): string {
-  const secure = request.protocol === 'https' || deps.config.mode === 'production' ? '; Secure' : '';
-  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
+const hasControlOrBackslash = (text: string) => [...text].some((char) => char < ' ' || char === '\x7f' || char === '\\');
+
+/**
+ * Only paths inside the dashboard, so the login cannot be turned into an open redirect or a way
+ * to another page (`/admin/queues/../../v1/tokens`): the path is normalised as the browser would
+ * before it is checked, and anything odd (control characters, backslashes, another host) gives the
+ * dashboard itself.
+ */
+export function safeNext(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.length > 2048 || !raw.startsWith('/') || hasControlOrBackslash(raw)) return DASHBOARD_PATH;
+  let url: URL;
+  try {
+    url = new URL(raw, BASE);
+  } catch {
+    return DASHBOARD_PATH;
+  }
+  if (url.origin !== BASE) return DASHBOARD_PATH;
+  if (url.pathname !== DASHBOARD_PATH && !url.pathname.startsWith(`${DASHBOARD_PATH}/`)) return DASHBOARD_PATH;
+  return `${url.pathname}${url.search}`;
 }
 
 /** Answers with the refusal itself, so a browser gets the login page and a client a JSON error. */
 async function requireDashboardAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const principal = request.principal;
   if (principal?.role === 'admin') return;
-  if (principal) {
+  if (request.authProblem) {
+    await reply.code(403).send({ error: 'forbidden', message: request.authProblem });
+  } else if (principal) {
     await reply.code(403).send({ error: 'forbidden', message: 'the queue dashboard needs an admin token' });
   } else if (wantsHtml(request)) {
     await reply.redirect(`${LOGIN_PATH}?next=${encodeURIComponent(request.url)}`, 302);
@@ -48,10 +62,11 @@ async function requireDashboardAdmin(request: FastifyRequest, reply: FastifyRepl
 
 /**
  * bull-board at /admin/queues for every Herald queue, behind an admin token: a bearer header, or
- * the HttpOnly, SameSite=Strict cookie the login form sets. Read-only: retries go through
+ * the session cookie the login form sets (the same sessions as POST /v1/session). Read-only: retries go through
  * POST /v1/deliveries/:id/retry, which keeps the database record and the queue in step.
  */
 export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  const now = () => new Date((deps.now ?? Date.now)());
   const serverAdapter = new HeraldBoardAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({
@@ -97,21 +112,36 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
     scope.post<{ Body: { token?: unknown; next?: unknown } | undefined }>(LOGIN_PATH, async (request, reply) => {
       const body = request.body ?? {};
       const next = safeNext(body.next);
+      if (crossOriginProblem(request, false)) {
+        return page(reply, 403, renderLoginPage({ next, error: 'This login form was sent from another site.' }));
+      }
       const secret = typeof body.token === 'string' ? body.token.trim() : '';
-      const principal = secret ? await resolvePrincipal({ prisma: deps.prisma, adminToken: deps.config.adminToken }, secret) : null;
-      if (principal?.role !== 'admin') {
-        request.log.info({ tokenId: principal?.tokenId ?? null }, 'dashboard login refused');
+      const checked = secret ? await app.heraldAuth.checkToken(request, secret) : ({ kind: 'invalid' } as const);
+      if (checked.kind === 'throttled') {
+        void reply.header('retry-after', String(checked.retryAfterSeconds));
+        return page(reply, 429, renderLoginPage({ next, error: `Too many failed attempts. Try again in ${checked.retryAfterSeconds} s.` }));
+      }
+      if (checked.kind !== 'valid' || checked.principal.role !== 'admin') {
+        request.log.info({ tokenId: checked.kind === 'valid' ? checked.principal.tokenId : null }, 'dashboard login refused');
         return page(reply, 401, renderLoginPage({ next, error: 'That is not a valid admin token.' }));
       }
-      request.log.info({ tokenId: principal.tokenId }, 'dashboard login');
-      return reply.header('set-cookie', sessionCookie(request, deps, secret, SESSION_SECONDS)).redirect(next, 303);
+      const { sessionId } = await openSession(app.heraldAuth.sessions, checked, now());
+      request.log.info({ tokenId: checked.principal.tokenId }, 'dashboard login');
+      setSessionCookie(request, reply, app.heraldAuth, sessionId);
+      return reply.redirect(next, 303);
     });
 
-    // GET as well, so the dashboard's header link can log out.
+    // GET as well, so the dashboard's header link can log out. Ending a session needs no CSRF token:
+    // the cookie itself names the session, and SameSite=Strict keeps other sites from sending it.
     scope.route({
       method: ['GET', 'POST'],
       url: LOGOUT_PATH,
-      handler: async (request, reply) => reply.header('set-cookie', sessionCookie(request, deps, '', 0)).redirect(LOGIN_PATH, 303),
+      handler: async (request, reply) => {
+        const sessionId = request.cookies[SESSION_COOKIE];
+        if (sessionId) await endSession(app.heraldAuth.sessions, sessionId, now());
+        clearSessionCookie(request, reply, app.heraldAuth);
+        return reply.redirect(LOGIN_PATH, 303);
+      },
     });
   });
 }

@@ -28,7 +28,7 @@ export function renderLoginPage(options: { next: string; error?: string }): stri
   <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
   <input type="hidden" name="next" value="${escapeHtml(options.next)}">
   <button type="submit">Log in</button>
-  <p class="hint">The token is kept in an HttpOnly cookie for this dashboard only.</p>
+  <p class="hint">Logging in opens a session; the token itself is not kept in the browser.</p>
 </form>
 </body>
 </html>

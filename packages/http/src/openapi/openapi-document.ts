@@ -4,6 +4,7 @@ import { ALERT_TYPES, SEVERITIES, WEBHOOK_TYPES, alertBatchSchema, alertInputSch
 import { ALERT_STATUSES } from '../routes/alert-routes';
 import { DELIVERY_STATUSES } from '../routes/delivery-routes';
 import { createOrgSchema, orgSettingsSchema, printerSchema, updateOrgSchema } from '../routes/org-routes';
+import { createSessionSchema } from '../routes/session-routes';
 import { createTokenSchema, TOKEN_ROLES } from '../tokens/token-service';
 import { createWebhookSchema, updateWebhookSchema } from '../validation/webhook-input';
 import { MAX_INT4 } from '../validation/int4-ids';
@@ -658,6 +659,38 @@ function buildDocument(): OpenApiDocument {
         responses: { '204': { description: 'Revoked' }, ...notFound },
       }),
     },
+    '/v1/session': {
+      post: operation({
+        id: 'openSession',
+        tag: 'Tokens',
+        summary: 'Log in: trade an API token for a browser session',
+        description:
+          'Sets the `herald_session` cookie (HttpOnly, SameSite=Strict, Path=/, Secure except over plain http on loopback or outside production) and returns the CSRF token to send as `x-csrf-token` with every state-changing request made with the cookie. Admin and org admin tokens only. Failed attempts are throttled per client address and token prefix (429 with Retry-After).',
+        roles: 'public',
+        body: fromZod(createSessionSchema),
+        responses: {
+          '200': json(ref('Session'), 'Session opened'),
+          '401': responseRef('Unauthorized'),
+          '403': json(ref('Error'), 'Posted from another site, or an ingestor token'),
+          '429': json(ref('Error'), 'Too many failed attempts; see Retry-After'),
+        },
+      }),
+      get: operation({
+        id: 'getSession',
+        tag: 'Tokens',
+        summary: "The current cookie's session, with its CSRF token",
+        roles: ['admin', 'org_admin'],
+        responses: { '200': json(ref('Session'), 'The session') },
+      }),
+      delete: operation({
+        id: 'endSession',
+        tag: 'Tokens',
+        summary: 'Log out: end the session and clear its cookie',
+        description: 'Needs `x-csrf-token` and a same-origin Origin header like every state-changing request made with the cookie.',
+        roles: ['admin', 'org_admin'],
+        responses: { '204': { description: 'Ended (also when there was no live session)' } },
+      }),
+    },
     ...webhookPaths('system'),
     ...webhookPaths('organization'),
     '/metrics': {
@@ -694,7 +727,7 @@ function buildDocument(): OpenApiDocument {
         tag: 'Dashboard',
         summary: 'Queue dashboard (bull-board)',
         description:
-          "Every Herald queue with its job counts, read-only. Admin token as a bearer header or the cookie set by /admin/login. Without one a browser is sent to the login page and other clients get 401. The dashboard's own assets and JSON API live under this path.",
+          "Every Herald queue with its job counts, read-only. Admin token as a bearer header or the session cookie set by /admin/login (or POST /v1/session). Without one a browser is sent to the login page and other clients get 401. The dashboard's own assets and JSON API live under this path.",
         roles: ['admin'],
         responses: { '200': HTML('The dashboard'), '302': REDIRECT('To /admin/login (browsers without a session)') },
       }),
@@ -712,11 +745,17 @@ function buildDocument(): OpenApiDocument {
         id: 'login',
         tag: 'Dashboard',
         summary: 'Log in to the dashboard with an admin token',
-        description: 'Sets the HttpOnly, SameSite=Strict `herald_token` cookie for /admin and redirects to `next`.',
+        description:
+          'Opens a session like POST /v1/session (admin tokens only), sets its `herald_session` cookie and redirects to `next` (a path inside /admin/queues; anything else goes to /admin/queues). Throttled like every login.',
         roles: 'public',
         body: { type: 'object', required: ['token'], properties: { token: { type: 'string' }, next: { type: 'string' } } },
         bodyType: 'application/x-www-form-urlencoded',
-        responses: { '303': REDIRECT('Logged in'), '401': HTML('Not an admin token: the form again, with the reason') },
+        responses: {
+          '303': REDIRECT('Logged in'),
+          '401': HTML('Not an admin token: the form again, with the reason'),
+          '403': HTML('Posted from another site'),
+          '429': HTML('Too many failed attempts; see Retry-After'),
+        },
       }),
     },
     '/admin/logout': {
@@ -725,14 +764,14 @@ function buildDocument(): OpenApiDocument {
         tag: 'Dashboard',
         summary: 'Log out of the dashboard',
         roles: 'public',
-        responses: { '303': REDIRECT('Cookie cleared, to the login page') },
+        responses: { '303': REDIRECT('Session ended, cookie cleared, to the login page') },
       }),
       post: operation({
         id: 'logout',
         tag: 'Dashboard',
         summary: 'Log out of the dashboard',
         roles: 'public',
-        responses: { '303': REDIRECT('Cookie cleared, to the login page') },
+        responses: { '303': REDIRECT('Session ended, cookie cleared, to the login page') },
       }),
     },
   };
@@ -795,6 +834,18 @@ function buildDocument(): OpenApiDocument {
           properties: { ...TOKEN.properties, secret: { type: 'string', description: 'Shown once; store it now.' } },
         },
         QuietHours: QUIET_HOURS,
+        Session: obj({
+          principal: obj(
+            {
+              role: { type: 'string', enum: ['admin', 'org_admin'] },
+              org_id: nullable({ type: 'integer' }),
+              token_name: { type: 'string', description: 'The API token the session was opened with (HERALD_ADMIN_TOKEN for that one)' },
+            },
+            ['role', 'org_id'],
+          ),
+          csrf_token: { type: 'string', description: 'Send as `x-csrf-token` with POST, PUT, PATCH and DELETE requests made with the cookie' },
+          expires_at: { type: 'string', format: 'date-time', description: 'When the session ends unless used again (idle or absolute limit)' },
+        }),
       },
       responses: {
         Unauthorized: json(ref('Error'), 'Missing, invalid or revoked token'),
@@ -808,15 +859,16 @@ function buildDocument(): OpenApiDocument {
           scheme: 'bearer',
           description: 'An API token (`hrld_…`), HERALD_ADMIN_TOKEN, or for /metrics HERALD_METRICS_TOKEN.',
         },
-        dashboardCookie: {
+        sessionCookie: {
           type: 'apiKey',
           in: 'cookie',
-          name: 'herald_token',
-          description: 'Set by POST /admin/login; sent to /admin only.',
+          name: 'herald_session',
+          description:
+            'A browser session set by POST /v1/session or /admin/login. State-changing requests made with it also need `x-csrf-token` (from the session) and an Origin (or Referer) of this server, else 403.',
         },
       },
     },
-    security: [{ bearerToken: [] }, { dashboardCookie: [] }],
+    security: [{ bearerToken: [] }, { sessionCookie: [] }],
   };
 }
 
