@@ -24,7 +24,12 @@ beforeAll(async () => {
       done();
     },
   });
-  const env = { HERALD_AUTH_FAILURE_LIMIT: String(LIMIT), HERALD_AUTH_FAILURE_WINDOW_SECONDS: '60', LOG_LEVEL: 'info', HERALD_METRICS_TOKEN: METRICS_TOKEN };
+  const env = {
+    HERALD_AUTH_FAILURE_LIMIT: String(LIMIT),
+    HERALD_AUTH_FAILURE_WINDOW_SECONDS: '60',
+    LOG_LEVEL: 'info',
+    HERALD_METRICS_TOKEN: METRICS_TOKEN,
+  };
   herald = await startHarness({ worker: false, env, logDestination });
   // A second API process of the same deployment (same Redis keys, another database is enough here).
   twin = await startHarness({ worker: false, env: { ...env, HERALD_QUEUE_PREFIX: herald.config.queuePrefix } });
@@ -69,7 +74,8 @@ async function from(
 
 test('wrong bearer tokens from one address: 401 up to the limit, then 429 with Retry-After, even for the right token', async () => {
   const statuses: number[] = [];
-  for (let i = 0; i < LIMIT + 3; i += 1) statuses.push((await from('127.0.0.2', '/v1/alerts', { bearer: `guess-${i}-${'x'.repeat(30)}` })).status);
+  for (let i = 0; i < LIMIT + 3; i += 1)
+    statuses.push((await from('127.0.0.2', '/v1/alerts', { bearer: `guess-${i}-${'x'.repeat(30)}` })).status);
   expect(statuses).toEqual([...Array<number>(LIMIT).fill(401), 429, 429, 429]);
 
   // While throttled the token is not even looked at: a guesser learns nothing from a right guess.

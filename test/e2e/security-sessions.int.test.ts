@@ -38,7 +38,15 @@ interface Sent {
 async function send(
   method: string,
   path: string,
-  options: { cookie?: string; csrf?: string; origin?: string; referer?: string; bearer?: string; body?: unknown; form?: Record<string, string> } = {},
+  options: {
+    cookie?: string;
+    csrf?: string;
+    origin?: string;
+    referer?: string;
+    bearer?: string;
+    body?: unknown;
+    form?: Record<string, string>;
+  } = {},
 ): Promise<Sent> {
   const headers: Record<string, string> = {};
   if (options.cookie) headers.cookie = `herald_session=${options.cookie}`;

@@ -90,7 +90,10 @@ function refuseWeakFernetKeys(keys: string[]): void {
   keys.forEach((key, index) => {
     const bytes = Buffer.from(key.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     if (isDegenerateKey(bytes) || WELL_KNOWN_KEYS.has(key)) {
-      throw new ConfigError('HERALD_FERNET_KEYS', `key #${index + 1} is a placeholder or published example, not a random key (run \`npm run keys:generate\`)`);
+      throw new ConfigError(
+        'HERALD_FERNET_KEYS',
+        `key #${index + 1} is a placeholder or published example, not a random key (run \`npm run keys:generate\`)`,
+      );
     }
   });
 }
@@ -105,7 +108,10 @@ function refuseWeakBootstrapTokens(adminToken: string | undefined, metricsToken:
   ] as const) {
     if (token === undefined) continue;
     if (token.length < MIN_BOOTSTRAP_TOKEN_LENGTH) {
-      throw new ConfigError(name, `must be at least ${MIN_BOOTSTRAP_TOKEN_LENGTH} characters in production (got ${token.length}); e.g. \`openssl rand -base64 32\``);
+      throw new ConfigError(
+        name,
+        `must be at least ${MIN_BOOTSTRAP_TOKEN_LENGTH} characters in production (got ${token.length}); e.g. \`openssl rand -base64 32\``,
+      );
     }
     if (new Set(token).size < 8) throw new ConfigError(name, 'is too repetitive to be a secret; use a random value');
   }

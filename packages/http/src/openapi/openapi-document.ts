@@ -843,8 +843,15 @@ function buildDocument(): OpenApiDocument {
             },
             ['role', 'org_id'],
           ),
-          csrf_token: { type: 'string', description: 'Send as `x-csrf-token` with POST, PUT, PATCH and DELETE requests made with the cookie' },
-          expires_at: { type: 'string', format: 'date-time', description: 'When the session ends unless used again (idle or absolute limit)' },
+          csrf_token: {
+            type: 'string',
+            description: 'Send as `x-csrf-token` with POST, PUT, PATCH and DELETE requests made with the cookie',
+          },
+          expires_at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the session ends unless used again (idle or absolute limit)',
+          },
         }),
       },
       responses: {

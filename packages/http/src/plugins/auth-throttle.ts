@@ -70,7 +70,10 @@ export function createAuthThrottle(options: AuthThrottleOptions): AuthThrottle {
   const keysOf = (clientAddress: string, secret: string): [string, string] => {
     const client = throttledClientOf(clientAddress);
     // Only a digest of the prefix goes to Redis: a mistyped secret's first characters stay private.
-    const prefixDigest = createHash('sha256').update(`herald-auth-prefix:${apiTokenPrefixOf(secret)}`).digest('hex').slice(0, 24);
+    const prefixDigest = createHash('sha256')
+      .update(`herald-auth-prefix:${apiTokenPrefixOf(secret)}`)
+      .digest('hex')
+      .slice(0, 24);
     return [`${options.keyPrefix}:auth-fail:addr:${client}`, `${options.keyPrefix}:auth-fail:prefix:${prefixDigest}`];
   };
   return {
@@ -87,7 +90,10 @@ export function createAuthThrottle(options: AuthThrottleOptions): AuthThrottle {
     },
     async recordFailure(clientAddress, secret) {
       try {
-        const [address, prefix] = (await options.redis.eval(RECORD, 2, ...keysOf(clientAddress, secret), String(windowMs))) as [number, number];
+        const [address, prefix] = (await options.redis.eval(RECORD, 2, ...keysOf(clientAddress, secret), String(windowMs))) as [
+          number,
+          number,
+        ];
         const what = { client: throttledClientOf(clientAddress), tokenPrefix: loggablePrefixOf(secret) };
         if (address === options.failures) options.onLimitReached?.({ ...what, by: 'address' });
         if (prefix === options.failures) options.onLimitReached?.({ ...what, by: 'token_prefix' });

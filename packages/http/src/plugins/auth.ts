@@ -5,7 +5,14 @@ import type { HeraldConfig } from '@herald/config';
 import { hashApiToken, safeEqual } from '@herald/crypto';
 import type { PrismaClient } from '@herald/db';
 import { forbidden, HttpError, unauthorized } from '../http-errors';
-import { CONFIG_ADMIN_ID, csrfTokenMatches, resumeSession, SESSION_COOKIE, type BrowserSession, type SessionStoreDeps } from '../sessions/browser-sessions';
+import {
+  CONFIG_ADMIN_ID,
+  csrfTokenMatches,
+  resumeSession,
+  SESSION_COOKIE,
+  type BrowserSession,
+  type SessionStoreDeps,
+} from '../sessions/browser-sessions';
 import { crossOriginProblem } from '../sessions/same-origin';
 import { createAuthThrottle, loggablePrefixOf, type AuthThrottle } from './auth-throttle';
 
@@ -20,9 +27,7 @@ export interface Principal {
 
 /** The outcome of checking a presented token, with failures counted and throttled. */
 export type TokenCheck =
-  | { kind: 'valid'; principal: Principal; tokenName: string }
-  | { kind: 'invalid' }
-  | { kind: 'throttled'; retryAfterSeconds: number };
+  { kind: 'valid'; principal: Principal; tokenName: string } | { kind: 'invalid' } | { kind: 'throttled'; retryAfterSeconds: number };
 
 export interface Authenticator {
   /** Checks a token a client presents (bearer header, login form, POST /v1/session). */
@@ -159,7 +164,10 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
       const checked = await auth.checkToken(request, bearer);
       if (checked.kind === 'throttled') {
         const error = throttled(checked.retryAfterSeconds);
-        return reply.code(429).headers(error.headers ?? {}).send({ error: error.code, message: error.message });
+        return reply
+          .code(429)
+          .headers(error.headers ?? {})
+          .send({ error: error.code, message: error.message });
       }
       if (checked.kind === 'valid') request.principal = checked.principal;
       return;

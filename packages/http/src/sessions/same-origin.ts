@@ -49,5 +49,8 @@ export function cookieMaySkipSecure(request: FastifyRequest, mode: string): bool
   const hostname = request.hostname.toLowerCase();
   if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
   const ip = parseIpLiteral(hostname);
-  return ip !== undefined && ((ip.version === 4 && ip.bytes[0] === 127) || (ip.version === 6 && ip.bytes.every((b, i) => b === (i === 15 ? 1 : 0))));
+  return (
+    ip !== undefined &&
+    ((ip.version === 4 && ip.bytes[0] === 127) || (ip.version === 6 && ip.bytes.every((b, i) => b === (i === 15 ? 1 : 0))))
+  );
 }

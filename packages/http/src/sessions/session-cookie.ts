@@ -17,7 +17,10 @@ function cookieOptions(request: FastifyRequest, auth: Authenticator) {
 
 /** HttpOnly, SameSite=Strict, Path=/, Secure (see cookieMaySkipSecure); the browser keeps it for the absolute lifetime at most. */
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, auth: Authenticator, sessionId: string): void {
-  void reply.setCookie(SESSION_COOKIE, sessionId, { ...cookieOptions(request, auth), maxAge: Math.floor(auth.sessions.policy.maxMs / 1000) });
+  void reply.setCookie(SESSION_COOKIE, sessionId, {
+    ...cookieOptions(request, auth),
+    maxAge: Math.floor(auth.sessions.policy.maxMs / 1000),
+  });
   void reply.clearCookie(LEGACY_TOKEN_COOKIE, { path: '/admin' });
 }
 
