@@ -282,6 +282,17 @@ const ROWS: Row[] = [
     expect: expecting({ admin: 204 }),
   },
 
+  // Browser sessions: the token travels in the body; people (admins, org admins) may open one, machines not.
+  {
+    method: 'POST',
+    route: '/v1/session',
+    path: () => '/v1/session',
+    body: (who) => ({ token: tokens[who] ?? '' }),
+    expect: { admin: 200, orgA: 200, orgB: 200, ingestor: 403, ingestorA: 403, none: 400, revoked: 401 },
+  },
+  // A bearer token is no session.
+  { method: 'GET', route: '/v1/session', path: () => '/v1/session', expect: everyone(401) },
+  { method: 'DELETE', route: '/v1/session', path: () => '/v1/session', expect: everyone(204) },
   { method: 'GET', route: '/metrics', path: () => '/metrics', expect: expecting({ admin: 200 }) },
   { method: 'GET', route: '/admin/queues', path: () => '/admin/queues', expect: expecting({ admin: 200 }) },
   { method: 'GET', route: '/admin/login', path: () => '/admin/login', expect: everyone(200) },
