@@ -121,12 +121,15 @@ function createAuthenticator(deps: AuthDeps, throttle: AuthThrottle): Authentica
       policy: { idleMs: deps.config.session.idleMinutes * 60_000, maxMs: deps.config.session.maxHours * 3_600_000 },
     },
     async checkToken(request, secret) {
-      const wait = await throttle.retryAfter(request.ip, secret);
+      // Both at once: the answer waits for the throttle either way, so a right guess is not revealed.
+      const [wait, resolved] = await Promise.all([
+        throttle.retryAfter(request.ip, secret),
+        resolveToken({ prisma: deps.prisma, now: deps.now, adminToken }, secret),
+      ]);
       if (wait !== null) {
         request.log.debug({ client: request.ip, tokenPrefix: loggablePrefixOf(secret) }, 'authentication refused: throttled');
         return { kind: 'throttled', retryAfterSeconds: wait };
       }
-      const resolved = await resolveToken({ prisma: deps.prisma, now: deps.now, adminToken }, secret);
       if (resolved) return { kind: 'valid', ...resolved };
       await throttle.recordFailure(request.ip, secret);
       return { kind: 'invalid' };
