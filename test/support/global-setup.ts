@@ -73,8 +73,7 @@ async function dropLeftovers(currentTemplate: string): Promise<void> {
       const staleTest = test?.[1] !== undefined && Date.now() - parseInt(test[1], 36) > STALE_AFTER_MS;
       // Only CI drops other templates: on a developer machine several checkouts (git worktrees) may test at once,
       // each with its own migration set, and must not drop each other's template mid-run.
-      const oldTemplate =
-        process.env.CI === 'true' && datname.startsWith(TEMPLATE_PREFIX) && !datname.startsWith(currentTemplate);
+      const oldTemplate = process.env.CI === 'true' && datname.startsWith(TEMPLATE_PREFIX) && !datname.startsWith(currentTemplate);
       if (staleTest || oldTemplate) {
         await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).catch(() => undefined);
       }
