@@ -52,6 +52,7 @@ const SELECTED = {
   urlEncrypted: true,
   signingSecretEncrypted: true,
   previousSigningSecretEncrypted: true,
+  headersEncrypted: true,
   encryptionKeyId: true,
   disabledReason: true,
 } as const;
@@ -61,6 +62,7 @@ interface StoredRow {
   urlEncrypted: string;
   signingSecretEncrypted: string | null;
   previousSigningSecretEncrypted: string | null;
+  headersEncrypted: string | null;
   encryptionKeyId: string | null;
   disabledReason: string | null;
 }
@@ -68,7 +70,7 @@ interface StoredRow {
 type RowResult = { kind: 'rotated' | 'alreadyCurrent' | 'undecryptable' | 'changed'; reenabled?: boolean };
 
 function tokensOf(row: StoredRow): string[] {
-  return [row.urlEncrypted, row.signingSecretEncrypted, row.previousSigningSecretEncrypted].filter((t): t is string => t !== null);
+  return [row.urlEncrypted, row.signingSecretEncrypted, row.previousSigningSecretEncrypted, row.headersEncrypted].filter((t): t is string => t !== null);
 }
 
 function isCurrent(row: StoredRow, codec: RotationCodec): boolean {
@@ -101,6 +103,7 @@ async function rotateRow(prisma: PrismaClient, codec: RotationCodec, row: Stored
     urlEncrypted: row.urlEncrypted,
     signingSecretEncrypted: row.signingSecretEncrypted,
     previousSigningSecretEncrypted: row.previousSigningSecretEncrypted,
+    headersEncrypted: row.headersEncrypted,
   };
   // Disabled only because some process could not decrypt it, and it decrypts now: enable it again.
   const reenable = row.disabledReason === UNDECRYPTABLE ? { disabledReason: null, disabledAt: null } : {};
@@ -118,6 +121,7 @@ async function rotateRow(prisma: PrismaClient, codec: RotationCodec, row: Stored
       urlEncrypted: reencrypt(row.urlEncrypted) ?? row.urlEncrypted,
       signingSecretEncrypted: reencrypt(row.signingSecretEncrypted),
       previousSigningSecretEncrypted: reencrypt(row.previousSigningSecretEncrypted),
+      headersEncrypted: reencrypt(row.headersEncrypted),
     };
   } catch {
     if (row.disabledReason === UNDECRYPTABLE) return { kind: 'undecryptable' };
@@ -132,7 +136,7 @@ async function rotateRow(prisma: PrismaClient, codec: RotationCodec, row: Stored
 }
 
 /**
- * Re-encrypts every webhook's URL and signing secrets with the primary (first) Fernet key, in
+ * Re-encrypts every webhook's URL, signing secrets and request headers with the primary (first) Fernet key, in
  * batches ordered by id. Resumable and idempotent: rows already under the primary key are skipped,
  * so an interrupted run is simply started again. A row no key decrypts is marked
  * disabled_reason 'undecryptable' and counted; it never stops the run. Once the report shows

@@ -17,6 +17,8 @@ function webhook(overrides: Partial<ResolvedWebhook> = {}): ResolvedWebhook {
     signingSecrets: [],
     retryScheduleSeconds: [],
     rateLimit: null,
+    target: { requestUrl: '', address: {}, headers: {} },
+    headers: {},
     ...overrides,
   };
 }

@@ -35,7 +35,7 @@ export const DISCORD_COLOR_BY_SEVERITY: Record<Severity, number> = {
   critical: 16711680,
 };
 
-export const WEBHOOK_TYPES = ['discord', 'slack', 'generic'] as const;
+export const WEBHOOK_TYPES = ['discord', 'slack', 'generic', 'telegram', 'ntfy', 'teams', 'pushover', 'whatsapp'] as const;
 export type WebhookType = (typeof WEBHOOK_TYPES)[number];
 
 /** An alert as the formatters and the quiet-hours rule see it: no database ids beyond its own. */

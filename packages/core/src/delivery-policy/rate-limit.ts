@@ -39,8 +39,8 @@ function retryAfterHeaderMs(value: string, nowMs: number): number | null {
 
 /**
  * How long the receiver asked us to wait, in ms: the largest of `Retry-After` (seconds or HTTP-date),
- * `X-RateLimit-Reset-After` (Discord, fractional seconds) and a Discord JSON body's `retry_after`
- * (fractional seconds), capped at one hour; null when none is present or parseable.
+ * `X-RateLimit-Reset-After` (Discord, fractional seconds), a Discord JSON body's `retry_after`
+ * (fractional seconds) and a Telegram body's `parameters.retry_after`, capped at one hour; null when none is present or parseable.
  */
 export function parseRetryAfter(input: { headers: ResponseHeaders; bodyText?: string; nowMs: number }): number | null {
   const { headers, bodyText, nowMs } = input;
@@ -53,9 +53,14 @@ export function parseRetryAfter(input: { headers: ResponseHeaders; bodyText?: st
     const ms = secondsToMs(value);
     if (ms !== null) candidates.push(ms);
   }
-  const bodyRetryAfter = parseJsonObject(bodyText)?.['retry_after'];
-  if (typeof bodyRetryAfter === 'number' && Number.isFinite(bodyRetryAfter) && bodyRetryAfter >= 0) {
-    candidates.push(Math.ceil(bodyRetryAfter * 1000));
+  const body = parseJsonObject(bodyText);
+  const parameters = body?.['parameters'];
+  // Discord: `retry_after` (seconds) at the top; Telegram: `parameters.retry_after` (whole seconds).
+  const telegramRetryAfter = typeof parameters === 'object' && parameters !== null ? (parameters as Record<string, unknown>)['retry_after'] : undefined;
+  for (const bodyRetryAfter of [body?.['retry_after'], telegramRetryAfter]) {
+    if (typeof bodyRetryAfter === 'number' && Number.isFinite(bodyRetryAfter) && bodyRetryAfter >= 0) {
+      candidates.push(Math.ceil(bodyRetryAfter * 1000));
+    }
   }
   if (candidates.length === 0) return null;
   return Math.min(Math.max(...candidates), MAX_RETRY_AFTER_MS);

@@ -1,5 +1,6 @@
 import { type AlertView, DISCORD_COLOR_BY_SEVERITY } from '../alerts/alert-types';
-import { truncateText } from './truncate';
+import { escapeDiscordText } from './escape/discord';
+import { joinWithinLength } from './truncate';
 
 export const DISCORD_TITLE_LIMIT = 256;
 export const DISCORD_DESCRIPTION_LIMIT = 4096;
@@ -22,8 +23,16 @@ export interface DiscordPayload {
   allowed_mentions: { parse: [] };
 }
 
+/** Escaped text cut to `maxLength`, never leaving a dangling backslash at the cut. */
+function escapedWithin(text: string, maxLength: number): string {
+  return joinWithinLength(
+    Array.from(text, (char) => escapeDiscordText(char)),
+    maxLength,
+  );
+}
+
 /**
- * The O.D.I.N. Discord embed. Limits are counted in UTF-16 units, which is at least the code point
+ * The O.D.I.N. Discord embed, text escaped by escape/discord.ts (no masked link, mention or spoiler). Limits are counted in UTF-16 units, which is at least the code point
  * count, so the cut text is within Discord's limits either way. Title (256) + description (4096) +
  * footer stay well inside the 6000-character total, so the two per-field cuts are all it takes.
  */
@@ -31,8 +40,8 @@ export function formatDiscordPayload(alert: AlertView): DiscordPayload {
   return {
     embeds: [
       {
-        title: truncateText(alert.title, DISCORD_TITLE_LIMIT),
-        description: truncateText(alert.message, DISCORD_DESCRIPTION_LIMIT),
+        title: escapedWithin(alert.title, DISCORD_TITLE_LIMIT),
+        description: escapedWithin(alert.message, DISCORD_DESCRIPTION_LIMIT),
         color: DISCORD_COLOR_BY_SEVERITY[alert.severity],
         footer: { text: DISCORD_FOOTER_TEXT },
         timestamp: new Date(alert.occurredAtMs).toISOString(),

@@ -1,5 +1,5 @@
 import type { AlertView } from '../alerts/alert-types';
-import { slackTextPieces } from './slack-text';
+import { slackTextPieces } from './escape/slack';
 import { joinWithinLength } from './truncate';
 
 /** Slack's limit on a section block's text. */
@@ -17,7 +17,7 @@ function oneLine(text: string): string {
 }
 
 /**
- * The O.D.I.N. Block Kit message: `*<title>*\n<message>`, escaped (see slack-text.ts) and cut to
+ * The O.D.I.N. Block Kit message: `*<title>*\n<message>`, escaped (see escape/slack.ts) and cut to
  * Slack's 3000-character section limit, the message giving way before the title.
  */
 export function formatSlackPayload(alert: AlertView): SlackPayload {

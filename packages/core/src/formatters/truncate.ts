@@ -23,3 +23,31 @@ export function truncateText(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;
   return joinWithinLength(Array.from(text), maxLength);
 }
+
+/** UTF-8 bytes of `text`. */
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** Bytes `text` takes inside a JSON string (quotes not counted): escapes such as \n and \" are two. */
+export function jsonStringBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+}
+
+/** Like joinWithinLength, with the limit in the units of `measure` (e.g. UTF-8 bytes). */
+export function joinWithinMeasure(pieces: readonly string[], max: number, measure: (text: string) => number): string {
+  let total = 0;
+  for (const piece of pieces) total += measure(piece);
+  if (total <= max) return pieces.join('');
+  const budget = max - measure(ELLIPSIS);
+  if (budget < 0) return '';
+  let kept = '';
+  let used = 0;
+  for (const piece of pieces) {
+    const size = measure(piece);
+    if (used + size > budget) break;
+    kept += piece;
+    used += size;
+  }
+  return kept + ELLIPSIS;
+}

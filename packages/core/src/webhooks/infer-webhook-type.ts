@@ -11,8 +11,14 @@ const DISCORD_HOSTS = new Set([
 // Discord also serves webhooks under a versioned API path, /api/v10/webhooks/<id>/<token>.
 const DISCORD_WEBHOOK_PATH = /^\/api(?:\/v\d+)?\/webhooks\//;
 const SLACK_HOST = 'hooks.slack.com';
+// The path shapes are the services' own, so they are recognised on any host (a local Telegram Bot
+// API server, a self-hosted ntfy is not: its topic URL has no tell-tale shape).
+const TELEGRAM_PATH = /\/bot\d+:[A-Za-z0-9_-]+\/sendMessage\/?$/;
+const WHATSAPP_PATH = /^\/v\d+\.\d+\/\d+\/messages\/?$/;
+// Power Automate "Workflows" webhooks: *.logic.azure.com/workflows/… and *.api.powerplatform.com/…/workflows/….
+const POWER_AUTOMATE_HOST = /(^|\.)(logic\.azure\.com|api\.powerplatform\.com)$/;
 
-/** The webhook type a URL points at when the caller did not say: Discord, Slack, or generic JSON. */
+/** The webhook type a URL points at when the caller did not say; generic JSON when no service is recognised. */
 export function inferWebhookType(url: string): WebhookType {
   let parsed: URL;
   try {
@@ -20,8 +26,13 @@ export function inferWebhookType(url: string): WebhookType {
   } catch {
     return 'generic';
   }
-  const host = parsed.hostname.replace(/\.$/, '');
+  const host = parsed.hostname.replace(/\.$/, '').toLowerCase();
   if (DISCORD_HOSTS.has(host) && DISCORD_WEBHOOK_PATH.test(parsed.pathname)) return 'discord';
   if (host === SLACK_HOST) return 'slack';
+  if (host === 'api.telegram.org' || TELEGRAM_PATH.test(parsed.pathname)) return 'telegram';
+  if (host === 'ntfy.sh') return 'ntfy';
+  if (host === 'api.pushover.net') return 'pushover';
+  if (host === 'graph.facebook.com' && WHATSAPP_PATH.test(parsed.pathname)) return 'whatsapp';
+  if (POWER_AUTOMATE_HOST.test(host) && /\/workflows\//.test(parsed.pathname)) return 'teams';
   return 'generic';
 }

@@ -1,7 +1,18 @@
-import { classifyResponse, parseRetryAfter, retryDelayMs, type WebhookType } from '@herald/core';
+import { classifyChannelResponse, parseRetryAfter, retryDelayMs, type WebhookType } from '@herald/core';
 import type { SendResult } from '../sender/http-sender';
 
 const MAX_THROTTLE_MS = 3_600_000;
+
+const GONE_REASON: Record<WebhookType, string> = {
+  discord: 'webhook deleted',
+  slack: 'webhook deleted',
+  teams: 'workflow deleted',
+  generic: 'endpoint gone',
+  ntfy: 'topic gone',
+  telegram: 'bot blocked or token revoked',
+  pushover: 'keys invalid',
+  whatsapp: 'access revoked',
+};
 
 export type AttemptOutcome =
   | { kind: 'delivered' }
@@ -27,13 +38,13 @@ function describe(result: SendResult): string {
 export function decideAttemptOutcome(result: SendResult, context: OutcomeContext): AttemptOutcome {
   // Retrying cannot help: the destination is not allowed (it is checked again at every send).
   if (result.errorClass === 'ssrf_blocked') return { kind: 'failed', reason: describe(result), gone: false };
-  const verdict = result.statusCode === undefined ? 'retry' : classifyResponse(result.statusCode);
+  const channel =
+    result.statusCode === undefined ? { verdict: 'retry' as const } : classifyChannelResponse(context.webhookType, result.statusCode, result.bodyText);
+  const { verdict } = channel;
+  const said = channel.detail ? `${describe(result)}: ${channel.detail}` : describe(result);
   if (verdict === 'delivered') return { kind: 'delivered' };
-  if (verdict === 'fail') return { kind: 'failed', reason: describe(result), gone: false };
-  if (verdict === 'gone') {
-    const isChatService = context.webhookType === 'discord' || context.webhookType === 'slack';
-    return { kind: 'failed', reason: isChatService ? `${describe(result)}: webhook deleted` : describe(result), gone: isChatService };
-  }
+  if (verdict === 'fail') return { kind: 'failed', reason: said, gone: false };
+  if (verdict === 'gone') return { kind: 'failed', reason: channel.detail ? said : `${said}: ${GONE_REASON[context.webhookType]}`, gone: true };
   const scheduled = retryDelayMs(context.retryScheduleSeconds, context.failedAttempts, context.random);
   const hint =
     result.statusCode === 429 || result.statusCode === 503
@@ -44,6 +55,6 @@ export function decideAttemptOutcome(result: SendResult, context: OutcomeContext
     const delayMs = Math.min(Math.max(hint, scheduled ?? 0), MAX_THROTTLE_MS);
     return { kind: 'retry', delayMs, throttled: true, reason: `${describe(result)}, retry after ${Math.ceil(delayMs / 1000)} s` };
   }
-  if (scheduled === null) return { kind: 'dead', reason: `${describe(result)}; retries exhausted` };
-  return { kind: 'retry', delayMs: scheduled, throttled: false, reason: describe(result) };
+  if (scheduled === null) return { kind: 'dead', reason: `${said}; retries exhausted` };
+  return { kind: 'retry', delayMs: scheduled, throttled: false, reason: said };
 }

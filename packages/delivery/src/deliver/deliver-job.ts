@@ -104,7 +104,7 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
     await cancelDelivery(deps.sql, deliveryId, delivery.alertId, 'webhook disabled or deleted');
     return 'cancelled';
   }
-  const body = renderDeliveryBody(delivery, webhook.type);
+  const body = renderDeliveryBody(delivery, webhook.type, webhook.target);
   if (body === null) {
     await cancelDelivery(deps.sql, deliveryId, delivery.alertId, 'nothing to send');
     return 'cancelled';
@@ -123,7 +123,7 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
   const startedAtMs = deps.now();
   let result: SendResult;
   try {
-    result = await deps.sender.send({ url: webhook.url, body, headers: buildRequestHeaders(webhook, deliveryId, body, startedAtMs) });
+    result = await deps.sender.send({ url: webhook.target.requestUrl, body, headers: buildRequestHeaders(webhook, deliveryId, body, startedAtMs) });
   } finally {
     // The lease expires by itself if this fails (or the worker dies).
     await deps.limiter.release(webhook, deliveryId).catch(() => undefined);

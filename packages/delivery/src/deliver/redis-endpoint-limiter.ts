@@ -1,17 +1,13 @@
 import { createHash } from 'node:crypto';
+import { defaultRateLimit } from '@herald/core';
 import type { Redis } from 'ioredis';
 import type { EndpointRateLimit, ResolvedWebhook } from '../directory/resolved-webhook';
 import type { EndpointLimiter, Reservation, WaitReason } from './endpoint-limiter';
 
-/**
- * Discord: 5 requests per 2 s per webhook (never more than 5 in any 2 s); Slack: about 1 per
- * second with short bursts tolerated; generic endpoints: no pacing, only the in-flight cap.
- */
-export const DEFAULT_RATE_LIMITS: Record<ResolvedWebhook['type'], EndpointRateLimit | null> = {
-  discord: { limit: 5, intervalMs: 2_000 },
-  slack: { limit: 1, intervalMs: 1_000, burst: 3 },
-  generic: null,
-};
+/** The pace of a webhook that sets none: its service's (see defaultRateLimit in @herald/core). */
+export function defaultRateLimitOf(webhook: Pick<ResolvedWebhook, 'type' | 'url' | 'target'>): EndpointRateLimit | null {
+  return defaultRateLimit(webhook.type, webhook.url, { groupChat: webhook.target.groupChat });
+}
 
 /**
  * One atomic step per delivery: honour pauses (429), cap requests in flight to the endpoint,
@@ -171,7 +167,7 @@ export function createRedisEndpointLimiter(options: RedisEndpointLimiterOptions)
   return {
     async reserve(webhook, { leaseId, holdsSlot }): Promise<Reservation> {
       if (!options.enabled) return { waitMs: 0 };
-      const rate = rateModeFor(webhook.rateLimit ?? DEFAULT_RATE_LIMITS[webhook.type]);
+      const rate = rateModeFor(webhook.rateLimit ?? defaultRateLimitOf(webhook));
       const k = keys(webhook, rate.mode);
       const [wait, reason] = await redis.heraldReserveSlot(
         k.rate,

@@ -1,4 +1,4 @@
-import { formatAlertPayload, toAlertView, type AlertRecord, type WebhookType } from '@herald/core';
+import { addressChannelBody, formatAlertPayload, toAlertView, type AlertRecord, type ChannelTarget, type WebhookType } from '@herald/core';
 
 type DeliveryWithAlert = {
   kind: 'alert' | 'digest' | 'notice';
@@ -6,10 +6,20 @@ type DeliveryWithAlert = {
   alert: AlertRecord | null;
 };
 
-/** Alerts are rendered from their row in the webhook's format; digests and notices carry a rendered payload. */
-export function renderDeliveryBody(delivery: DeliveryWithAlert, webhookType: WebhookType): string | null {
+/**
+ * The JSON body sent. Alerts are rendered from their row in the webhook's format; digests and
+ * notices carry a rendered payload. The channel's address (chat, topic, keys, recipient) is added
+ * here, at send time, so it is never stored with a delivery.
+ */
+export function renderDeliveryBody(delivery: DeliveryWithAlert, webhookType: WebhookType, target?: ChannelTarget): string | null {
+  let content: unknown;
   if (delivery.kind === 'alert') {
-    return delivery.alert ? JSON.stringify(formatAlertPayload(webhookType, toAlertView(delivery.alert))) : null;
+    if (!delivery.alert) return null;
+    content = formatAlertPayload(webhookType, toAlertView(delivery.alert));
+  } else {
+    if (delivery.payload === null || delivery.payload === undefined) return null;
+    content = delivery.payload;
   }
-  return delivery.payload === null || delivery.payload === undefined ? null : JSON.stringify(delivery.payload);
+  const addressed = target && typeof content === 'object' && content !== null ? addressChannelBody(target, content) : content;
+  return JSON.stringify(addressed);
 }

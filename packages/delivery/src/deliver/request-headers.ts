@@ -3,14 +3,23 @@ import { signWebhook } from '@herald/crypto';
 import type { ResolvedWebhook } from '../directory/resolved-webhook';
 
 /**
- * Every request names its delivery (`webhook-id`, the same on every retry) so a receiver can
- * drop a repeat; generic webhooks are also signed the Standard Webhooks way.
+ * The webhook's own headers first (an ntfy token, an n8n header secret), then what the channel needs
+ * (WhatsApp's bearer token), then Herald's, which nothing overrides: every request names its delivery
+ * (`webhook-id`, the same on every retry) so a receiver can drop a repeat, and generic webhooks are
+ * also signed the Standard Webhooks way. Host and Content-Length are set by the HTTP client.
  */
-export function buildRequestHeaders(webhook: ResolvedWebhook, deliveryId: string, body: string, nowMs: number): Record<string, string> {
+export function buildRequestHeaders(
+  webhook: Pick<ResolvedWebhook, 'type' | 'signingSecrets' | 'headers' | 'target'>,
+  deliveryId: string,
+  body: string,
+  nowMs: number,
+): Record<string, string> {
   const timestampSeconds = Math.floor(nowMs / 1000);
   const headers: Record<string, string> = {
-    'content-type': 'application/json',
     'user-agent': USER_AGENT,
+    ...webhook.headers,
+    ...webhook.target.headers,
+    'content-type': 'application/json',
     'webhook-id': deliveryId,
     'webhook-timestamp': String(timestampSeconds),
   };

@@ -1,4 +1,4 @@
-import type { WebhookType } from '@herald/core';
+import type { ChannelTarget, WebhookType } from '@herald/core';
 
 /** A webhook as the worker needs it: URL and secrets decrypted once, held only in memory. */
 export interface ResolvedWebhook {
@@ -12,6 +12,10 @@ export interface ResolvedWebhook {
   signingSecrets: string[];
   retryScheduleSeconds: number[];
   rateLimit: EndpointRateLimit | null;
+  /** Where requests go and the address they carry, read from the URL once. */
+  target: ChannelTarget;
+  /** The webhook's own extra request headers, decrypted (never logged). */
+  headers: Record<string, string>;
 }
 
 export interface EndpointRateLimit {

@@ -1,4 +1,4 @@
-import { buildRoutingTable, toQuietHoursSetting, type QuietHoursSetting, type WebhookRoutingTable } from '@herald/core';
+import { buildRoutingTable, resolveChannelTarget, toQuietHoursSetting, type QuietHoursSetting, type WebhookRoutingTable } from '@herald/core';
 import type { Logger } from '@herald/config';
 import type { SqlSession, WebhookType } from '@herald/db';
 import { announceDirectoryChange, directoryChangesChannel, createRedisConnection } from '@herald/queue';
@@ -50,6 +50,7 @@ interface WebhookRow {
   previousSecretExpiresAt: Date | null;
   retrySchedule: number[];
   rateLimit: unknown;
+  headersEncrypted: string | null;
 }
 
 // Enum arrays are read as text[]: node-postgres parses arrays of built-in types only.
@@ -57,7 +58,8 @@ const ENABLED_WEBHOOKS_SQL = `
   SELECT id, name, type::text AS type, url_encrypted AS "urlEncrypted", alert_types::text[] AS "alertTypes", org_id AS "orgId",
          signing_secret_encrypted AS "signingSecretEncrypted",
          previous_signing_secret_encrypted AS "previousSigningSecretEncrypted",
-         previous_secret_expires_at AS "previousSecretExpiresAt", retry_schedule AS "retrySchedule", rate_limit AS "rateLimit"
+         previous_secret_expires_at AS "previousSecretExpiresAt", retry_schedule AS "retrySchedule", rate_limit AS "rateLimit",
+         headers_encrypted AS "headersEncrypted"
   FROM webhooks WHERE enabled AND disabled_reason IS NULL`;
 
 type QuietHoursRow = QuietHoursSetting & { orgId: number | null };
@@ -109,11 +111,14 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
         if (row.previousSigningSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt.getTime() > now()) {
           secrets.push(row.previousSigningSecretEncrypted);
         }
+        const url = deps.codec.decrypt(row.urlEncrypted);
         resolved.push({
           id: row.id,
           name: row.name,
           type: row.type,
-          url: deps.codec.decrypt(row.urlEncrypted),
+          url,
+          target: resolveChannelTarget(row.type, url),
+          headers: row.headersEncrypted ? (JSON.parse(deps.codec.decrypt(row.headersEncrypted)) as Record<string, string>) : {},
           alertTypes: row.alertTypes,
           orgId: row.orgId,
           signingSecrets: secrets.filter((s): s is string => !!s).map((s) => deps.codec.decrypt(s)),

@@ -1,4 +1,4 @@
-import { formatDiscordPayload, formatSlackPayload, type AlertView, type WebhookType } from '@herald/core';
+import { formatAlertPayload, type AlertView, type WebhookType } from '@herald/core';
 
 /** What a webhook_disabled notice says; never the webhook's URL. */
 export interface WebhookDisabledNotice {
@@ -30,7 +30,7 @@ export function webhookDisabledNotice(
 
 /**
  * The notice in the receiving webhook's format, saved as the delivery's payload (as digests are):
- * generic endpoints get the notice object itself; Discord and Slack, which reject other JSON,
+ * generic endpoints get the notice object itself; chat services, which reject other JSON,
  * get it as a message, escaped and cut by the same formatters as alerts.
  */
 export function renderNotice(notice: WebhookDisabledNotice, receiverType: WebhookType): object {
@@ -48,5 +48,5 @@ export function renderNotice(notice: WebhookDisabledNotice, receiverType: Webhoo
     orgId: notice.org_id,
     occurredAtMs: Math.round(notice.timestamp * 1000),
   };
-  return receiverType === 'discord' ? formatDiscordPayload(view) : formatSlackPayload(view);
+  return formatAlertPayload(receiverType, view);
 }

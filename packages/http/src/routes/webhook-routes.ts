@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { buildTestAlert, formatAlertPayload } from '@herald/core';
+import { addressChannelBody, buildTestAlert, formatAlertPayload, resolveChannelTarget } from '@herald/core';
 import { USER_AGENT } from '@herald/config';
 import { rotateSigningSecret, signWebhook } from '@herald/crypto';
 import { createGuardedAgent, isSsrfBlockedError } from '@herald/net-guard';
@@ -95,11 +95,16 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const orgId = await scope(request);
       const webhook = await findWebhook(deps, request.params.id, orgId);
       const nowMs = (deps.now ?? Date.now)();
-      const body = JSON.stringify(formatAlertPayload(webhook.type, buildTestAlert(nowMs)));
+      const url = deps.cipher.decrypt(webhook.urlEncrypted);
+      const target = resolveChannelTarget(webhook.type, url);
+      const body = JSON.stringify(addressChannelBody(target, formatAlertPayload(webhook.type, buildTestAlert(nowMs))));
       const testId = `test_${nowMs}`;
+      // As the worker sends (request-headers.ts): the webhook's headers, the channel's, then Herald's.
       const headers: Record<string, string> = {
-        'content-type': 'application/json',
         'user-agent': USER_AGENT,
+        ...(webhook.headersEncrypted ? (JSON.parse(deps.cipher.decrypt(webhook.headersEncrypted)) as Record<string, string>) : {}),
+        ...target.headers,
+        'content-type': 'application/json',
         'webhook-id': testId,
         'webhook-timestamp': String(Math.floor(nowMs / 1000)),
       };
@@ -113,7 +118,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
       }
       const started = performance.now();
       try {
-        const response = await undiciRequest(deps.cipher.decrypt(webhook.urlEncrypted), {
+        const response = await undiciRequest(target.requestUrl, {
           method: 'POST',
           body,
           headers,
@@ -137,7 +142,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
     app.post<{ Params: { id: string } }>(`${base}/:id/rotate-secret`, async (request) => {
       const orgId = await scope(request);
       const existing = await findWebhook(deps, request.params.id, orgId);
-      if (existing.type !== 'generic') throw conflict('only generic webhooks are signed; Discord and Slack requests carry no signature');
+      if (existing.type !== 'generic') throw conflict('only generic webhooks are signed; requests to chat services carry no signature');
       const { secret, data } = rotateSigningSecret(existing, deps.cipher, { now: new Date((deps.now ?? Date.now)()) });
       const webhook = await deps.prisma.webhook.update({ where: { id: existing.id }, data });
       await deps.announceDirectoryChange();

@@ -1,9 +1,10 @@
-import { inferWebhookType, maskWebhookUrl, type WebhookType } from '@herald/core';
+import { checkRequestHeaders, inferWebhookType, maskRequestHeaders, maskWebhookUrl, parseChannelTarget, type WebhookType } from '@herald/core';
 import { generateWebhookSecret } from '@herald/crypto';
 import type { Webhook } from '@herald/db';
 import type { ServerDeps } from '../server-deps';
 import type { CreateWebhookInput, UpdateWebhookInput } from '../validation/webhook-input';
 import { validateDestination } from '../validation/destination-url';
+import { badRequest } from '../http-errors';
 
 export function presentWebhook(webhook: Webhook) {
   return {
@@ -19,6 +20,8 @@ export function presentWebhook(webhook: Webhook) {
     disabled_reason: webhook.disabledReason,
     disabled_at: webhook.disabledAt?.toISOString() ?? null,
     signed: webhook.signingSecretEncrypted !== null,
+    /** Names only: every value shows as ••••. */
+    headers: maskRequestHeaders(Object.fromEntries(webhook.headerNames.map((name) => [name, '']))),
     created_at: webhook.createdAt.toISOString(),
     updated_at: webhook.updatedAt.toISOString(),
   };
@@ -27,6 +30,20 @@ export function presentWebhook(webhook: Webhook) {
 function rateLimitValue(input: CreateWebhookInput['rate_limit']) {
   if (input === undefined) return undefined;
   return input === null ? null : { limit: input.limit, intervalMs: input.interval_ms, ...(input.burst ? { burst: input.burst } : {}) };
+}
+
+/** 422 naming `field` when the URL does not have the shape the type needs (the message never quotes the URL). */
+function assertUrlFitsType(type: WebhookType, url: string, field: string): void {
+  const target = parseChannelTarget(type, url);
+  if (!target.ok) throw badRequest([{ field, message: `${type}: ${target.message}` }], 422);
+}
+
+/** The headers' columns: encrypted JSON and the names; 422 naming the header that cannot be used. */
+function headerColumns(deps: ServerDeps, input: Record<string, string> | null) {
+  if (input === null || Object.keys(input).length === 0) return { headersEncrypted: null, headerNames: [] };
+  const checked = checkRequestHeaders(input);
+  if (!checked.ok) throw badRequest([{ field: checked.name ? `headers.${checked.name}` : 'headers', message: checked.message }], 422);
+  return { headersEncrypted: deps.cipher.encrypt(JSON.stringify(checked.headers)), headerNames: Object.keys(checked.headers) };
 }
 
 export interface WebhookSaveOptions {
@@ -43,6 +60,8 @@ export async function createWebhook(
 ) {
   const url = await validateDestination(input.url, deps.config.allowedPrivateTargets, { field: options.urlField });
   const type = input.type ?? inferWebhookType(url.toString());
+  assertUrlFitsType(type, input.url, options.urlField ?? 'url');
+  const headers = headerColumns(deps, input.headers ?? null);
   const signingSecret = type === 'generic' ? generateWebhookSecret() : null;
   const webhook = await deps.prisma.webhook.create({
     data: {
@@ -58,6 +77,7 @@ export async function createWebhook(
       encryptionKeyId: deps.cipher.primaryKeyId,
       retrySchedule: input.retry_schedule ?? [],
       rateLimit: rateLimitValue(input.rate_limit) ?? undefined,
+      ...headers,
     },
   });
   await deps.announceDirectoryChange();
@@ -87,6 +107,12 @@ export async function updateWebhook(deps: ServerDeps, existing: Webhook, input: 
     input.url === undefined
       ? undefined
       : await validateDestination(input.url, deps.config.allowedPrivateTargets, { field: options.urlField });
+  if (input.url !== undefined || (input.type !== undefined && input.type !== existing.type)) {
+    const urlToCheck = input.url ?? savedUrl(deps, existing);
+    // An undecryptable saved URL is mended by saving a URL, checked then.
+    if (urlToCheck !== null) assertUrlFitsType(input.type ?? existing.type, urlToCheck, input.url !== undefined ? (options.urlField ?? 'url') : 'type');
+  }
+  const headers = input.headers !== undefined ? headerColumns(deps, input.headers) : {};
   const reenabled = input.enabled === true || url !== undefined;
   const needsSigningSecret = input.type === 'generic' && existing.type !== 'generic' && existing.signingSecretEncrypted === null;
   const webhook = await deps.prisma.webhook.update({
@@ -100,6 +126,7 @@ export async function updateWebhook(deps: ServerDeps, existing: Webhook, input: 
       ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
       ...(input.retry_schedule !== undefined ? { retrySchedule: input.retry_schedule } : {}),
       ...(input.rate_limit !== undefined ? { rateLimit: rateLimitValue(input.rate_limit) ?? undefined } : {}),
+      ...headers,
       // Enabling again (or pointing elsewhere) clears an automatic disable and the failure streak.
       ...(reenabled ? { disabledReason: null, disabledAt: null, consecutiveFailures: 0, firstFailureAt: null } : {}),
     },

@@ -11,6 +11,9 @@ const rateLimit = z
   })
   .nullable();
 
+/** Extra request headers, name to value; null (on update) removes them all. Values are secrets: never echoed. */
+const requestHeaders = z.record(z.string().min(1).max(100), z.string().max(4096));
+
 export const createWebhookSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   url: z.string().min(1).max(2048),
@@ -19,6 +22,7 @@ export const createWebhookSchema = z.strictObject({
   enabled: z.boolean().default(true),
   retry_schedule: retrySchedule.optional(),
   rate_limit: rateLimit.optional(),
+  headers: requestHeaders.optional(),
 });
 
 export const updateWebhookSchema = z.strictObject({
@@ -29,6 +33,7 @@ export const updateWebhookSchema = z.strictObject({
   enabled: z.boolean().optional(),
   retry_schedule: retrySchedule.optional(),
   rate_limit: rateLimit.optional(),
+  headers: requestHeaders.nullable().optional(),
 });
 
 export type CreateWebhookInput = z.infer<typeof createWebhookSchema>;

@@ -18,11 +18,7 @@ export const DIGEST_MAX_LISTED_ALERTS = 50;
 
 export const SEVERITIES_MOST_SEVERE_FIRST: readonly Severity[] = ['critical', 'warning', 'info'];
 
-export const SEVERITY_MARKER: Record<Severity, string> = {
-  critical: '\u{1F534}',
-  warning: '\u{1F7E0}',
-  info: '\u{1F7E2}',
-};
+export { SEVERITY_MARKER } from '../severity-style';
 
 /** Most severe first, then newest first; id breaks ties so the order is stable. */
 export function orderByImportance(alerts: readonly AlertView[]): AlertView[] {

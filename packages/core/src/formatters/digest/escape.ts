@@ -1,24 +1,15 @@
-import { escapeSlackText } from '../slack-text';
+import { escapeDiscordLine } from '../escape/discord';
+import { escapeSlackText } from '../escape/slack';
 
-/** Only &, < and >, for text the digest writes itself (zone names such as America/New_York keep their "_"). */
-export function escapeSlackEntities(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeSlackEntities } from '../escape/slack';
 
-/**
- * User-supplied text for one Slack digest line: the alert formatters' escaping (entities, formatting
- * characters swapped for look-alikes) with newlines collapsed so each alert stays on one line.
- */
+/** User-supplied text for one Slack digest line: the alert escaping with newlines collapsed so each alert stays on one line. */
 export function escapeSlackLine(text: string): string {
   return escapeSlackText(text.replace(/[\r\n]+/g, ' '));
 }
 
 /**
- * Escape user-supplied text for Discord markdown inside a line the digest starts itself: a backslash
- * before the characters that format mid-line (emphasis, code, spoilers, masked links, mentions).
- * Line-start syntax (#, >, -) cannot trigger: each line starts with the digest's own severity
- * marker, and newlines collapse to spaces.
+ * User-supplied text inside a Discord digest line: every formatting character escaped. Line-start
+ * syntax (#, >, -) cannot trigger: each line starts with the digest's own severity marker.
  */
-export function escapeDiscordMarkdown(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/[\\*_~`|[\]<]/g, '\\$&');
-}
+export const escapeDiscordMarkdown = escapeDiscordLine;
