@@ -246,7 +246,7 @@ describe('discord digest', () => {
       occurredAtMs: WINDOW_START,
     });
     expect(formatDiscordDigest(digest([sneaky])).embeds[0].description).toBe(
-      '\u{1F534} 22:00 **\\*\\*HMS\\*\\* \\<@123> \\[click\\](https://evil.example) \\|\\|spoiler\\|\\| second line** \u2014 my\\_printer',
+      '\u{1F534} 22:00 **\\*\\*HMS\\*\\* \\<@123> \\[click\\](https://evil.example) \\|\\|spoiler\\|\\| second line** \u2014 my_printer',
     );
   });
 

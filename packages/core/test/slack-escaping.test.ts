@@ -37,9 +37,17 @@ describe('Slack escaping', () => {
     ['strikethrough', '~gone~', '～gone～'],
     ['inline code', '`code`', '｀code｀'],
     ['a code block', '```\nrm -rf\n```', '｀｀｀\nrm -rf\n｀｀｀'],
-    ['a snake_case name', 'job_id_42', 'job＿id＿42'],
+    ['underscores around a word', 'the _job_ id', 'the ＿job＿ id'],
   ])('shows %s characters visibly as look-alikes instead of formatting', (_name, input, expected) => {
     expect(escapeSlackText(input)).toBe(expected);
+  });
+
+  it.each([
+    ['a snake_case name', 'job_id_42'],
+    ['a slicer file name', 'Benchy_0.2mm_PLA_MK4_1h2m.gcode (X1C_01)'],
+    ['a product code', 'MK3S*PLUS and ab~cd'],
+  ])('keeps %s as written: intraword characters never format', (_name, input) => {
+    expect(escapeSlackText(input)).toBe(input);
   });
 
   it('turns a quote marker at the start of a line into a look-alike, and other > into &gt;', () => {

@@ -82,7 +82,8 @@ function pushoverTarget(url: URL): ChannelTargetResult {
 
 function whatsAppTarget(url: URL): ChannelTargetResult {
   if (!WHATSAPP_PATH.test(url.pathname)) return fail('a WhatsApp URL is https://graph.facebook.com/v<version>/<phone number id>/messages?to=<recipient>&access_token=<token>');
-  const to = url.searchParams.get('to');
+  // A pasted "+49…" arrives as " 49…" (a query's + is a space).
+  const to = url.searchParams.get('to')?.trim().replace(/^\+/, '') ?? null;
   const token = url.searchParams.get('access_token');
   const template = url.searchParams.get('template');
   const language = url.searchParams.get('language') ?? 'en_US';
@@ -92,7 +93,7 @@ function whatsAppTarget(url: URL): ChannelTargetResult {
   if (!WHATSAPP_LANGUAGE.test(language)) return fail('language is the template language code, e.g. en_US');
   return ok({
     requestUrl: withoutQuery(url),
-    address: { to: to.replace(/^\+/, '') },
+    address: { to },
     headers: { authorization: `Bearer ${token}` },
     ...(template !== null ? { whatsAppTemplate: { name: template, language } } : {}),
   });
