@@ -37,7 +37,7 @@ describe('the webhook_disabled notice', () => {
 
   test('Discord and Slack receivers get a message they accept, escaped like alerts', () => {
     const discord = renderNotice(notice, 'discord') as { embeds: { title: string; description: string }[] };
-    expect(discord.embeds[0]?.title).toContain('Farm <b>*ops*</b>');
+    expect(discord.embeds[0]?.title).toContain('Farm \\<b>*ops*\\</b>');
     expect(discord.embeds[0]?.description).toContain('Reason: gone');
     const slack = renderNotice(notice, 'slack') as { text: string; blocks: { text: { text: string } }[] };
     expect(slack.blocks[0]?.text.text).toContain('&lt;b&gt;');

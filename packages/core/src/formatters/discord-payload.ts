@@ -10,7 +10,8 @@ export const DISCORD_FOOTER_TEXT = 'O.D.I.N. Alert';
 
 export interface DiscordEmbed {
   title: string;
-  description: string;
+  /** Left out for an empty message: Discord refuses an empty description. */
+  description?: string;
   color: number;
   footer: { text: string };
   /** ISO 8601, UTC. */
@@ -37,11 +38,12 @@ function escapedWithin(text: string, maxLength: number): string {
  * footer stay well inside the 6000-character total, so the two per-field cuts are all it takes.
  */
 export function formatDiscordPayload(alert: AlertView): DiscordPayload {
+  const description = escapedWithin(alert.message, DISCORD_DESCRIPTION_LIMIT);
   return {
     embeds: [
       {
         title: escapedWithin(alert.title, DISCORD_TITLE_LIMIT),
-        description: escapedWithin(alert.message, DISCORD_DESCRIPTION_LIMIT),
+        ...(description === '' ? {} : { description }),
         color: DISCORD_COLOR_BY_SEVERITY[alert.severity],
         footer: { text: DISCORD_FOOTER_TEXT },
         timestamp: new Date(alert.occurredAtMs).toISOString(),

@@ -1,4 +1,5 @@
 import { USER_AGENT } from '@herald/config';
+import { RESERVED_REQUEST_HEADERS } from '@herald/core';
 import { signWebhook } from '@herald/crypto';
 import type { ResolvedWebhook } from '../directory/resolved-webhook';
 
@@ -15,9 +16,11 @@ export function buildRequestHeaders(
   nowMs: number,
 ): Record<string, string> {
   const timestampSeconds = Math.floor(nowMs / 1000);
+  // Refused when saved; dropped here as well, so no stored value can pose as Herald's.
+  const own = Object.entries(webhook.headers).filter(([name]) => !RESERVED_REQUEST_HEADERS.has(name.toLowerCase()));
   const headers: Record<string, string> = {
     'user-agent': USER_AGENT,
-    ...webhook.headers,
+    ...Object.fromEntries(own),
     ...webhook.target.headers,
     'content-type': 'application/json',
     'webhook-id': deliveryId,
