@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
+  method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
@@ -42,7 +43,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         json = null;
       }
       const path = req.url ?? '/';
-      const record: ReceivedRequest = { path, headers: req.headers, body, json, receivedAtMs: Date.now() };
+      const record: ReceivedRequest = { method: req.method ?? '', path, headers: req.headers, body, json, receivedAtMs: Date.now() };
       const count = (counts.get(path) ?? 0) + 1;
       counts.set(path, count);
       requests.push(record);
