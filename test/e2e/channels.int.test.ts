@@ -229,7 +229,7 @@ describe('new channels: every alert type arrives exactly as the service expects 
     expect(JSON.stringify(reserved.body)).not.toContain('forged-secret');
   });
 
-  test('the type is inferred from a pasted Telegram URL, also for the organization\'s Webhook URL setting', async () => {
+  test("the type is inferred from a pasted Telegram URL, also for the organization's Webhook URL setting", async () => {
     const pasted = receiver.url(`/inferred/bot${TG_TOKEN}/sendMessage?chat_id=42`);
     expect((await createWebhook({ name: 'inferred', url: pasted })).type).toBe('telegram');
     const org = await herald.request('POST', '/v1/orgs', { name: 'Inferred farm', enterprise: true });
@@ -261,12 +261,34 @@ describe('throttling and permanent errors', () => {
   }
 
   test.each([
-    ['telegram', `/429-tg/bot${TG_TOKEN}/sendMessage?chat_id=5`, `/429-tg/bot${TG_TOKEN}/sendMessage`, { body: '{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}' }],
-    ['ntfy', '/429-ntfy/topic', '/429-ntfy/', { headers: { 'retry-after': '1' }, body: '{"code":42901,"http":429,"error":"limit reached"}' }],
-    ['teams', '/429-teams/workflows/x/triggers/manual/paths/invoke', '/429-teams/workflows/x/triggers/manual/paths/invoke', { headers: { 'retry-after': '1' } }],
-    ['whatsapp', `/429-wa/v21.0/1/messages?to=4915112345678&access_token=${WA_TOKEN}`, '/429-wa/v21.0/1/messages', { headers: { 'retry-after': '1' } }],
+    [
+      'telegram',
+      `/429-tg/bot${TG_TOKEN}/sendMessage?chat_id=5`,
+      `/429-tg/bot${TG_TOKEN}/sendMessage`,
+      { body: '{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}' },
+    ],
+    [
+      'ntfy',
+      '/429-ntfy/topic',
+      '/429-ntfy/',
+      { headers: { 'retry-after': '1' }, body: '{"code":42901,"http":429,"error":"limit reached"}' },
+    ],
+    [
+      'teams',
+      '/429-teams/workflows/x/triggers/manual/paths/invoke',
+      '/429-teams/workflows/x/triggers/manual/paths/invoke',
+      { headers: { 'retry-after': '1' } },
+    ],
+    [
+      'whatsapp',
+      `/429-wa/v21.0/1/messages?to=4915112345678&access_token=${WA_TOKEN}`,
+      '/429-wa/v21.0/1/messages',
+      { headers: { 'retry-after': '1' } },
+    ],
   ] as const)('%s: a 429 is waited out as asked, without using up an attempt', async (type, pasted, path, answer) => {
-    receiver.on(path, (_request, count) => (count <= 2 ? { status: 429, ...answer } : { status: type === 'teams' ? 202 : 200, body: '{}' }));
+    receiver.on(path, (_request, count) =>
+      count <= 2 ? { status: 429, ...answer } : { status: type === 'teams' ? 202 : 200, body: '{}' },
+    );
     // One retry in the schedule: two 429s that used attempts would end the delivery dead.
     const webhook = await createWebhook({ name: `429-${type}`, url: receiver.url(pasted), type, retry_schedule: [1] });
     const alertId = await postAlert(herald, { type: 'print_failed', title: `throttled ${type}`, printer_id: 3 });
@@ -279,11 +301,56 @@ describe('throttling and permanent errors', () => {
   });
 
   test.each([
-    ['telegram 403 (bot blocked): failed and the webhook disabled as gone', 'telegram', `/perm-tg403/bot${TG_TOKEN}/sendMessage?chat_id=5`, `/perm-tg403/bot${TG_TOKEN}/sendMessage`, 403, '{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}', /bot was blocked/, 'gone'],
-    ['telegram 400 (chat not found): failed, webhook kept', 'telegram', `/perm-tg400/bot${TG_TOKEN}/sendMessage?chat_id=6`, `/perm-tg400/bot${TG_TOKEN}/sendMessage`, 400, '{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}', /chat not found/, null],
-    ['pushover 400 status 0: failed naming the error', 'pushover', `/perm-po/1/messages.json?token=${PO_APP}&user=${PO_USER}`, '/perm-po/1/messages.json', 400, '{"user":"invalid","errors":["user identifier is not a valid user, group, or subscribed user key"],"status":0}', /user identifier is not a valid/, null],
-    ['whatsapp outside the 24-hour window: failed naming it', 'whatsapp', `/perm-wa/v21.0/2/messages?to=4915112345678&access_token=${WA_TOKEN}`, '/perm-wa/v21.0/2/messages', 400, '{"error":{"message":"Re-engagement message","type":"OAuthException","code":131047}}', /24-hour conversation window/, null],
-    ['whatsapp expired token: failed naming it', 'whatsapp', `/perm-wa190/v21.0/3/messages?to=4915112345678&access_token=${WA_TOKEN}`, '/perm-wa190/v21.0/3/messages', 401, '{"error":{"message":"Error validating access token","code":190}}', /access token expired/, null],
+    [
+      'telegram 403 (bot blocked): failed and the webhook disabled as gone',
+      'telegram',
+      `/perm-tg403/bot${TG_TOKEN}/sendMessage?chat_id=5`,
+      `/perm-tg403/bot${TG_TOKEN}/sendMessage`,
+      403,
+      '{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}',
+      /bot was blocked/,
+      'gone',
+    ],
+    [
+      'telegram 400 (chat not found): failed, webhook kept',
+      'telegram',
+      `/perm-tg400/bot${TG_TOKEN}/sendMessage?chat_id=6`,
+      `/perm-tg400/bot${TG_TOKEN}/sendMessage`,
+      400,
+      '{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}',
+      /chat not found/,
+      null,
+    ],
+    [
+      'pushover 400 status 0: failed naming the error',
+      'pushover',
+      `/perm-po/1/messages.json?token=${PO_APP}&user=${PO_USER}`,
+      '/perm-po/1/messages.json',
+      400,
+      '{"user":"invalid","errors":["user identifier is not a valid user, group, or subscribed user key"],"status":0}',
+      /user identifier is not a valid/,
+      null,
+    ],
+    [
+      'whatsapp outside the 24-hour window: failed naming it',
+      'whatsapp',
+      `/perm-wa/v21.0/2/messages?to=4915112345678&access_token=${WA_TOKEN}`,
+      '/perm-wa/v21.0/2/messages',
+      400,
+      '{"error":{"message":"Re-engagement message","type":"OAuthException","code":131047}}',
+      /24-hour conversation window/,
+      null,
+    ],
+    [
+      'whatsapp expired token: failed naming it',
+      'whatsapp',
+      `/perm-wa190/v21.0/3/messages?to=4915112345678&access_token=${WA_TOKEN}`,
+      '/perm-wa190/v21.0/3/messages',
+      401,
+      '{"error":{"message":"Error validating access token","code":190}}',
+      /access token expired/,
+      null,
+    ],
     ['generic 410 Gone: disabled as gone', 'generic', '/perm-generic-410', '/perm-generic-410', 410, '', /HTTP 410/, 'gone'],
     ['generic 404: an ordinary failure, the webhook kept', 'generic', '/perm-generic-404', '/perm-generic-404', 404, '', /HTTP 404/, null],
   ] as const)('%s', async (_name, type, pasted, path, status, body, reason, disabledReason) => {
@@ -309,15 +376,32 @@ describe('quiet-hours digests in each native format', () => {
     for (const channel of CHANNELS) {
       const prefix = `/digest-${channel.type}`;
       paths[channel.type] = channel.path(prefix);
-      await createWebhook({ name: `digest-${channel.type}`, url: receiver.url(channel.pasted(prefix)), type: channel.type, alert_types: ['spaghetti_detected'] });
+      await createWebhook({
+        name: `digest-${channel.type}`,
+        url: receiver.url(channel.pasted(prefix)),
+        type: channel.type,
+        alert_types: ['spaghetti_detected'],
+      });
     }
-    const put = await herald.request('PUT', '/v1/settings/quiet-hours', { enabled: true, start: '01:00', end: '02:00', timezone: 'UTC', digest: true });
+    const put = await herald.request('PUT', '/v1/settings/quiet-hours', {
+      enabled: true,
+      start: '01:00',
+      end: '02:00',
+      timezone: 'UTC',
+      digest: true,
+    });
     expect(put.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const yesterday = new Date(Date.now() - 86_400_000);
     const inWindow = Date.UTC(yesterday.getUTCFullYear(), yesterday.getUTCMonth(), yesterday.getUTCDate(), 1, 30) / 1000;
     for (const [index, printer] of ['X1C_01', 'MK4 <b>&'].entries()) {
-      await postAlert(herald, { type: 'spaghetti_detected', title: `Spaghetti on ${BENCHY}`, printer_id: 3 + index, printer_name: printer, timestamp: inWindow + index });
+      await postAlert(herald, {
+        type: 'spaghetti_detected',
+        title: `Spaghetti on ${BENCHY}`,
+        printer_id: 3 + index,
+        printer_name: printer,
+        timestamp: inWindow + index,
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
     const tick = await runDigestTick({
@@ -330,10 +414,18 @@ describe('quiet-hours digests in each native format', () => {
       processId: 'channels-test',
     });
     expect(tick.dispatched.length).toBeGreaterThanOrEqual(1);
-    await receiver.waitFor((r) => Object.values(paths).every((p) => r.some((x) => x.path === p && x.body.includes('Quiet hours digest'))), 20_000);
-    const digestAt = (type: string) => receiver.requestsFor(paths[type] as string).find((r) => r.body.includes('Quiet hours digest'))?.json as any;
+    await receiver.waitFor(
+      (r) => Object.values(paths).every((p) => r.some((x) => x.path === p && x.body.includes('Quiet hours digest'))),
+      20_000,
+    );
+    const digestAt = (type: string) =>
+      receiver.requestsFor(paths[type] as string).find((r) => r.body.includes('Quiet hours digest'))?.json as any;
     const headline = 'Quiet hours digest: 2 alerts (01:00–02:00 UTC)';
-    expect(digestAt('telegram')).toMatchObject({ chat_id: -100123, parse_mode: 'HTML', text: expect.stringContaining(`<b>${headline}</b>\n2 critical`) });
+    expect(digestAt('telegram')).toMatchObject({
+      chat_id: -100123,
+      parse_mode: 'HTML',
+      text: expect.stringContaining(`<b>${headline}</b>\n2 critical`),
+    });
     expect(digestAt('telegram').text).toContain('MK4 &lt;b&gt;&amp;');
     expect(digestAt('ntfy')).toMatchObject({ topic: 'farm-alerts', title: headline, priority: 5 });
     expect(digestAt('pushover')).toMatchObject({ token: PO_APP, user: PO_USER, title: headline, priority: 1 });

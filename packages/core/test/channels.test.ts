@@ -59,7 +59,9 @@ describe('channel targets from the pasted URL', () => {
       address: { chat_id: 42 },
       groupChat: false,
     });
-    expect(target('telegram', `https://api.telegram.org/bot${TOKEN}/sendMessage?chat_id=@printfarm`).address).toEqual({ chat_id: '@printfarm' });
+    expect(target('telegram', `https://api.telegram.org/bot${TOKEN}/sendMessage?chat_id=@printfarm`).address).toEqual({
+      chat_id: '@printfarm',
+    });
   });
 
   it.each([
@@ -82,8 +84,14 @@ describe('channel targets from the pasted URL', () => {
   });
 
   it('ntfy: publishes to the server root, also under a self-hosted prefix', () => {
-    expect(target('ntfy', 'https://ntfy.sh/farm-alerts')).toMatchObject({ requestUrl: 'https://ntfy.sh/', address: { topic: 'farm-alerts' } });
-    expect(target('ntfy', 'https://push.example.org/ntfy/farm')).toMatchObject({ requestUrl: 'https://push.example.org/ntfy/', address: { topic: 'farm' } });
+    expect(target('ntfy', 'https://ntfy.sh/farm-alerts')).toMatchObject({
+      requestUrl: 'https://ntfy.sh/',
+      address: { topic: 'farm-alerts' },
+    });
+    expect(target('ntfy', 'https://push.example.org/ntfy/farm')).toMatchObject({
+      requestUrl: 'https://push.example.org/ntfy/',
+      address: { topic: 'farm' },
+    });
   });
 
   it('Pushover: the keys move from the query into the body', () => {
@@ -94,7 +102,10 @@ describe('channel targets from the pasted URL', () => {
   });
 
   it('WhatsApp: the token becomes a bearer header, the recipient goes into the body, a template is optional', () => {
-    const t = target('whatsapp', 'https://graph.facebook.com/v21.0/106540352242922/messages?to=+4915112345678&access_token=EAAGm0PX4ZCpsBAxyz&template=print_alert&language=de_DE');
+    const t = target(
+      'whatsapp',
+      'https://graph.facebook.com/v21.0/106540352242922/messages?to=+4915112345678&access_token=EAAGm0PX4ZCpsBAxyz&template=print_alert&language=de_DE',
+    );
     expect(t).toEqual({
       requestUrl: 'https://graph.facebook.com/v21.0/106540352242922/messages',
       address: { to: '4915112345678' },
@@ -104,7 +115,11 @@ describe('channel targets from the pasted URL', () => {
   });
 
   it('an old URL that no longer fits its type is sent to as pasted', () => {
-    expect(resolveChannelTarget('telegram', 'https://example.com/x')).toEqual({ requestUrl: 'https://example.com/x', address: {}, headers: {} });
+    expect(resolveChannelTarget('telegram', 'https://example.com/x')).toEqual({
+      requestUrl: 'https://example.com/x',
+      address: {},
+      headers: {},
+    });
   });
 });
 
@@ -116,7 +131,10 @@ describe('inferWebhookType for the new services', () => {
     [`https://api.pushover.net/1/messages.json?token=${APP}&user=${USER}`, 'pushover'],
     ['https://graph.facebook.com/v21.0/1065/messages?to=1&access_token=x', 'whatsapp'],
     ['https://prod-12.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=x', 'teams'],
-    ['https://default1234.56.environment.api.powerplatform.com/powerautomate/automations/direct/workflows/abc/triggers/manual/paths/invoke', 'teams'],
+    [
+      'https://default1234.56.environment.api.powerplatform.com/powerautomate/automations/direct/workflows/abc/triggers/manual/paths/invoke',
+      'teams',
+    ],
     ['https://push.example.org/farm', 'generic'],
     ['https://graph.facebook.com/me', 'generic'],
   ])('%s is %s', (url, type) => {
@@ -172,7 +190,10 @@ describe('new formats', () => {
   });
 
   it('WhatsApp with a template: title and message become the two body parameters, on one line each', () => {
-    const t = target('whatsapp', 'https://graph.facebook.com/v21.0/1065/messages?to=4915112345678&access_token=EAAGm0PX4ZCpsBAxyz&template=herald_alert');
+    const t = target(
+      'whatsapp',
+      'https://graph.facebook.com/v21.0/1065/messages?to=4915112345678&access_token=EAAGm0PX4ZCpsBAxyz&template=herald_alert',
+    );
     expect(addressChannelBody(t, formatAlertPayload('whatsapp', alert))).toEqual({
       messaging_product: 'whatsapp',
       to: '4915112345678',
@@ -231,13 +252,22 @@ describe('new formats', () => {
   });
 
   it('digests in each native format: headline, severity counts, the most important alerts first', () => {
-    const critical = { ...alert, id: 'c', severity: 'critical' as const, title: 'Spaghetti <now>', occurredAtMs: alert.occurredAtMs - 1000 };
+    const critical = {
+      ...alert,
+      id: 'c',
+      severity: 'critical' as const,
+      title: 'Spaghetti <now>',
+      occurredAtMs: alert.occurredAtMs - 1000,
+    };
     const view = digest([alert, critical]);
     expect(formatDigestPayload('telegram', view).text).toBe(
       '<b>Quiet hours digest: 2 alerts (22:00–07:00 Europe/Berlin)</b>\n1 critical, 1 warning\n\n' +
         '\u{1F534} 11:39 Spaghetti &lt;now&gt; \u2014 Prusa MK4\n\u{1F7E0} 11:40 Spool &lt;low&gt; &amp; "empty" \u2014 Prusa MK4',
     );
-    expect(formatDigestPayload('ntfy', view)).toMatchObject({ title: 'Quiet hours digest: 2 alerts (22:00–07:00 Europe/Berlin)', priority: 5 });
+    expect(formatDigestPayload('ntfy', view)).toMatchObject({
+      title: 'Quiet hours digest: 2 alerts (22:00–07:00 Europe/Berlin)',
+      priority: 5,
+    });
     expect(formatDigestPayload('pushover', view)).toMatchObject({ priority: 1, timestamp: 1740500000 });
     expect(formatDigestPayload('whatsapp', view).text.body.startsWith('*Quiet hours digest: 2 alerts')).toBe(true);
     expect(formatDigestPayload('teams', view).attachments[0].content.body[0]).toMatchObject({ color: 'Attention' });
@@ -262,7 +292,9 @@ describe('responses by service', () => {
   });
 
   it('Pushover: 4xx with status 0 fails for good naming the errors; 429 (quota) waits', () => {
-    expect(classifyChannelResponse('pushover', 400, '{"user":"invalid","errors":["user identifier is not a valid user"],"status":0}')).toEqual({
+    expect(
+      classifyChannelResponse('pushover', 400, '{"user":"invalid","errors":["user identifier is not a valid user"],"status":0}'),
+    ).toEqual({
       verdict: 'fail',
       detail: 'user identifier is not a valid user',
     });
@@ -305,7 +337,11 @@ describe('request headers', () => {
       headers: { authorization: 'Bearer tk_1', 'x-n8n-key': 's' },
     });
     for (const name of ['Host', 'content-length', 'Webhook-Signature', 'webhook-id', 'webhook-timestamp']) {
-      expect(checkRequestHeaders({ [name]: 'secret-value' })).toEqual({ ok: false, name, message: 'set by Herald; it cannot be overridden' });
+      expect(checkRequestHeaders({ [name]: 'secret-value' })).toEqual({
+        ok: false,
+        name,
+        message: 'set by Herald; it cannot be overridden',
+      });
     }
     const broken = checkRequestHeaders({ 'x-a': 'line\r\nbreak-secret' });
     expect(broken).toMatchObject({ ok: false, name: 'x-a' });

@@ -51,12 +51,12 @@ describe('Discord limits', () => {
     const embed = formatDiscordPayload({ ...base, title: EMOJI.repeat(200), message: EMOJI.repeat(3000) }).embeds[0];
     expect(embed.title).toBe(`${EMOJI.repeat(127)}…`);
     expect(embed.description).toBe(`${EMOJI.repeat(2047)}…`);
-    expect(isWellFormed(embed.title) && isWellFormed(embed.description)).toBe(true);
+    expect(isWellFormed(embed.title) && isWellFormed(embed.description ?? '')).toBe(true);
   });
 
   it('stays within the 6000-character embed total at the largest sizes', () => {
     const embed = formatDiscordPayload({ ...base, title: 'x'.repeat(10_000), message: 'y'.repeat(10_000) }).embeds[0];
-    expect(embed.title.length + embed.description.length + embed.footer.text.length).toBeLessThanOrEqual(6000);
+    expect(embed.title.length + (embed.description ?? '').length + embed.footer.text.length).toBeLessThanOrEqual(6000);
   });
 });
 

@@ -23,7 +23,15 @@ function worstCase(overrides: Partial<AlertView> = {}): AlertView {
 }
 
 function digestOf(alerts: AlertView[]): DigestView {
-  return { scope: 'system', orgId: null, windowStartMs: 0, windowEndMs: 1_740_480_000_000, timezone: 'Europe/Berlin', windowLabel: '22:00–07:00 Europe/Berlin', alerts };
+  return {
+    scope: 'system',
+    orgId: null,
+    windowStartMs: 0,
+    windowEndMs: 1_740_480_000_000,
+    timezone: 'Europe/Berlin',
+    windowLabel: '22:00–07:00 Europe/Berlin',
+    alerts,
+  };
 }
 
 const SAMPLES: Array<[string, AlertView]> = [
@@ -44,7 +52,7 @@ function adaptiveCardProblems(card: object): string[] {
   return problems;
 }
 
-describe('Teams cards pass Microsoft\'s adaptivecards parser with no errors', () => {
+describe("Teams cards pass Microsoft's adaptivecards parser with no errors", () => {
   it.each(SAMPLES)('alert: %s', (_name, alert) => {
     const payload = formatAlertPayload('teams', alert);
     expect(adaptiveCardProblems(payload.attachments[0].content)).toEqual([]);
@@ -52,7 +60,11 @@ describe('Teams cards pass Microsoft\'s adaptivecards parser with no errors', ()
   });
 
   it('digest: empty, small and 300 worst-case alerts', () => {
-    for (const alerts of [[], [worstCase()], Array.from({ length: 300 }, (_, i) => worstCase({ id: `a${i}`, type: ALERT_TYPES[i % ALERT_TYPES.length] }))]) {
+    for (const alerts of [
+      [],
+      [worstCase()],
+      Array.from({ length: 300 }, (_, i) => worstCase({ id: `a${i}`, type: ALERT_TYPES[i % ALERT_TYPES.length] })),
+    ]) {
       const payload = formatDigestPayload('teams', digestOf(alerts));
       expect(adaptiveCardProblems(payload.attachments[0].content)).toEqual([]);
       expect(Buffer.byteLength(JSON.stringify(payload))).toBeLessThan(28 * 1024);
@@ -60,7 +72,9 @@ describe('Teams cards pass Microsoft\'s adaptivecards parser with no errors', ()
   });
 
   it('the checker does catch a broken card', () => {
-    expect(adaptiveCardProblems({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'x', color: 'Red' }] })).not.toEqual([]);
+    expect(
+      adaptiveCardProblems({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'x', color: 'Red' }] }),
+    ).not.toEqual([]);
   });
 });
 
@@ -91,12 +105,17 @@ describe('Discord embeds pass @discordjs/builders validators', () => {
   });
 
   it('digest: small and 300 worst-case alerts of every type', () => {
-    for (const alerts of [[worstCase()], Array.from({ length: 300 }, (_, i) => worstCase({ id: `a${i}`, type: ALERT_TYPES[i % ALERT_TYPES.length] }))]) {
+    for (const alerts of [
+      [worstCase()],
+      Array.from({ length: 300 }, (_, i) => worstCase({ id: `a${i}`, type: ALERT_TYPES[i % ALERT_TYPES.length] })),
+    ]) {
       expect(buildEmbed(formatDigestPayload('discord', digestOf(alerts)).embeds[0])).toBeLessThanOrEqual(6000);
     }
   });
 
   it('the validators do catch an embed Discord would refuse', () => {
-    expect(() => buildEmbed({ title: 'x'.repeat(257), description: 'd', color: 0, footer: { text: 'f' }, timestamp: new Date(0).toISOString() })).toThrow();
+    expect(() =>
+      buildEmbed({ title: 'x'.repeat(257), description: 'd', color: 0, footer: { text: 'f' }, timestamp: new Date(0).toISOString() }),
+    ).toThrow();
   });
 });

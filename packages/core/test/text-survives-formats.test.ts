@@ -17,17 +17,7 @@ const BENCHY = 'Benchy_0.2mm_PLA_MK4_1h2m.gcode (X1C_01)';
 
 // Printable text rich in every markup character of every format.
 const textArb = fc.string({
-  unit: fc.constantFrom(
-    ...'aZ09 _*~`|[]()<>&\\#-+.!:/@'.split(''),
-    '\n',
-    'ü',
-    '完',
-    '\u{1F525}',
-    '1.',
-    '||',
-    '](',
-    'https://evil.example',
-  ),
+  unit: fc.constantFrom(...'aZ09 _*~`|[]()<>&\\#-+.!:/@'.split(''), '\n', 'ü', '完', '\u{1F525}', '1.', '||', '](', 'https://evil.example'),
   maxLength: 80,
 });
 
@@ -120,7 +110,7 @@ describe('text that survives every format', () => {
     );
   });
 
-  it('Discord alerts keep O.D.I.N.\'s look but make a masked link plain text', () => {
+  it("Discord alerts keep O.D.I.N.'s look but make a masked link plain text", () => {
     const alert = alertWith('[Reset printer](https://evil.example)', '**Bed** _hot_ ||secret|| <@123>');
     const embed = formatAlertPayload('discord', alert).embeds[0];
     expect(embed.title).toBe('\\[Reset printer\\](https://evil.example)');

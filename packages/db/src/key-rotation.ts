@@ -70,7 +70,9 @@ interface StoredRow {
 type RowResult = { kind: 'rotated' | 'alreadyCurrent' | 'undecryptable' | 'changed'; reenabled?: boolean };
 
 function tokensOf(row: StoredRow): string[] {
-  return [row.urlEncrypted, row.signingSecretEncrypted, row.previousSigningSecretEncrypted, row.headersEncrypted].filter((t): t is string => t !== null);
+  return [row.urlEncrypted, row.signingSecretEncrypted, row.previousSigningSecretEncrypted, row.headersEncrypted].filter(
+    (t): t is string => t !== null,
+  );
 }
 
 function isCurrent(row: StoredRow, codec: RotationCodec): boolean {

@@ -15,7 +15,7 @@ describe('request headers', () => {
     }
   });
 
-  it('the webhook\'s own headers are sent, but never over Herald\'s delivery id, timestamp, signature or content type', () => {
+  it("the webhook's own headers are sent, but never over Herald's delivery id, timestamp, signature or content type", () => {
     const secret = generateWebhookSecret();
     const headers = buildRequestHeaders(
       {
@@ -33,9 +33,14 @@ describe('request headers', () => {
     expect(new Webhook(secret).verify('{}', headers)).toEqual({});
   });
 
-  it('the channel\'s own header (WhatsApp\'s bearer token) wins over a webhook header of the same name', () => {
+  it("the channel's own header (WhatsApp's bearer token) wins over a webhook header of the same name", () => {
     const headers = buildRequestHeaders(
-      { type: 'whatsapp', signingSecrets: [], headers: { authorization: 'Bearer other' }, target: { ...target, headers: { authorization: 'Bearer EAAG' } } },
+      {
+        type: 'whatsapp',
+        signingSecrets: [],
+        headers: { authorization: 'Bearer other' },
+        target: { ...target, headers: { authorization: 'Bearer EAAG' } },
+      },
       'dlv_3',
       '{}',
       Date.now(),

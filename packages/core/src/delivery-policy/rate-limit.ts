@@ -56,7 +56,8 @@ export function parseRetryAfter(input: { headers: ResponseHeaders; bodyText?: st
   const body = parseJsonObject(bodyText);
   const parameters = body?.['parameters'];
   // Discord: `retry_after` (seconds) at the top; Telegram: `parameters.retry_after` (whole seconds).
-  const telegramRetryAfter = typeof parameters === 'object' && parameters !== null ? (parameters as Record<string, unknown>)['retry_after'] : undefined;
+  const telegramRetryAfter =
+    typeof parameters === 'object' && parameters !== null ? (parameters as Record<string, unknown>)['retry_after'] : undefined;
   for (const bodyRetryAfter of [body?.['retry_after'], telegramRetryAfter]) {
     if (typeof bodyRetryAfter === 'number' && Number.isFinite(bodyRetryAfter) && bodyRetryAfter >= 0) {
       candidates.push(Math.ceil(bodyRetryAfter * 1000));

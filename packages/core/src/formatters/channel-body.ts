@@ -2,7 +2,10 @@ import type { ChannelTarget } from '../webhooks/channel-target';
 
 /** WhatsApp refuses template parameters with line breaks, tabs or more than four spaces in a row. */
 function templateParameter(text: string, maxLength: number): string {
-  const flat = text.replace(/\s*[\r\n\t]+\s*/g, ' \u00B7 ').replace(/ {4,}/g, '   ').trim();
+  const flat = text
+    .replace(/\s*[\r\n\t]+\s*/g, ' \u00B7 ')
+    .replace(/ {4,}/g, '   ')
+    .trim();
   const chars = Array.from(flat);
   return chars.length <= maxLength ? flat || '-' : `${chars.slice(0, maxLength - 1).join('')}\u2026`;
 }

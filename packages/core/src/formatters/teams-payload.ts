@@ -9,7 +9,16 @@ export const TEAMS_MESSAGE_TEXT_BYTES = 20_000;
 const TITLE_LIMIT = 256;
 
 export type TeamsCardElement =
-  | { type: 'TextBlock'; text: string; wrap: true; weight?: 'Bolder'; size?: 'Medium' | 'Large'; color?: string; isSubtle?: boolean; spacing?: 'None' | 'Small' }
+  | {
+      type: 'TextBlock';
+      text: string;
+      wrap: true;
+      weight?: 'Bolder';
+      size?: 'Medium' | 'Large';
+      color?: string;
+      isSubtle?: boolean;
+      spacing?: 'None' | 'Small';
+    }
   | { type: 'FactSet'; facts: Array<{ title: string; value: string }> };
 
 export interface TeamsAdaptiveCard {
@@ -41,7 +50,13 @@ export function teamsMessage(body: TeamsCardElement[]): TeamsPayload {
       {
         contentType: 'application/vnd.microsoft.card.adaptive',
         contentUrl: null,
-        content: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.5', body, msteams: { width: 'Full' } },
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.5',
+          body,
+          msteams: { width: 'Full' },
+        },
       },
     ],
   };

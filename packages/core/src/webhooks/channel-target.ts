@@ -46,9 +46,11 @@ function fail(message: string): ChannelTargetResult {
 }
 
 function telegramTarget(url: URL): ChannelTargetResult {
-  if (!TELEGRAM_PATH.test(url.pathname)) return fail('a Telegram URL ends in /bot<token>/sendMessage, e.g. https://api.telegram.org/bot123:ABC/sendMessage?chat_id=42');
+  if (!TELEGRAM_PATH.test(url.pathname))
+    return fail('a Telegram URL ends in /bot<token>/sendMessage, e.g. https://api.telegram.org/bot123:ABC/sendMessage?chat_id=42');
   const chatId = url.searchParams.get('chat_id');
-  if (chatId === null || !TELEGRAM_CHAT_ID.test(chatId)) return fail('a Telegram URL needs ?chat_id= (a number such as -1001234567890 or @channelname)');
+  if (chatId === null || !TELEGRAM_CHAT_ID.test(chatId))
+    return fail('a Telegram URL needs ?chat_id= (a number such as -1001234567890 or @channelname)');
   const threadId = url.searchParams.get('message_thread_id');
   if (threadId !== null && !/^\d{1,20}$/.test(threadId)) return fail('message_thread_id must be a number');
   const numericChat = /^-?\d+$/.test(chatId);
@@ -65,14 +67,17 @@ function telegramTarget(url: URL): ChannelTargetResult {
 function ntfyTarget(url: URL): ChannelTargetResult {
   const segments = url.pathname.split('/');
   const topic = segments.pop() ?? '';
-  if (!NTFY_TOPIC.test(topic)) return fail('an ntfy URL is the topic URL, e.g. https://ntfy.sh/my-printers (topic: letters, digits, - and _, at most 64)');
-  if (url.search !== '') return fail('an ntfy topic URL has no query; put an access token in the webhook headers (Authorization: Bearer tk_…)');
+  if (!NTFY_TOPIC.test(topic))
+    return fail('an ntfy URL is the topic URL, e.g. https://ntfy.sh/my-printers (topic: letters, digits, - and _, at most 64)');
+  if (url.search !== '')
+    return fail('an ntfy topic URL has no query; put an access token in the webhook headers (Authorization: Bearer tk_…)');
   // JSON publishing goes to the server's root (a self-hosted server may sit under a path prefix).
   return ok({ requestUrl: `${url.origin}${segments.join('/')}/`, address: { topic } });
 }
 
 function pushoverTarget(url: URL): ChannelTargetResult {
-  if (!PUSHOVER_PATH.test(url.pathname)) return fail('a Pushover URL is https://api.pushover.net/1/messages.json?token=<app token>&user=<user key>');
+  if (!PUSHOVER_PATH.test(url.pathname))
+    return fail('a Pushover URL is https://api.pushover.net/1/messages.json?token=<app token>&user=<user key>');
   const token = url.searchParams.get('token');
   const user = url.searchParams.get('user');
   if (token === null || !PUSHOVER_KEY.test(token)) return fail('a Pushover URL needs ?token= (the 30-character application token)');
@@ -81,15 +86,19 @@ function pushoverTarget(url: URL): ChannelTargetResult {
 }
 
 function whatsAppTarget(url: URL): ChannelTargetResult {
-  if (!WHATSAPP_PATH.test(url.pathname)) return fail('a WhatsApp URL is https://graph.facebook.com/v<version>/<phone number id>/messages?to=<recipient>&access_token=<token>');
+  if (!WHATSAPP_PATH.test(url.pathname))
+    return fail('a WhatsApp URL is https://graph.facebook.com/v<version>/<phone number id>/messages?to=<recipient>&access_token=<token>');
   // A pasted "+49…" arrives as " 49…" (a query's + is a space).
   const to = url.searchParams.get('to')?.trim().replace(/^\+/, '') ?? null;
   const token = url.searchParams.get('access_token');
   const template = url.searchParams.get('template');
   const language = url.searchParams.get('language') ?? 'en_US';
-  if (to === null || !WHATSAPP_RECIPIENT.test(to)) return fail('a WhatsApp URL needs ?to= (the recipient phone number with country code, digits only)');
-  if (token === null || !/^[A-Za-z0-9_.-]{16,1024}$/.test(token)) return fail('a WhatsApp URL needs &access_token= (a system user access token)');
-  if (template !== null && !WHATSAPP_TEMPLATE.test(template)) return fail('template is the approved template name: lower-case letters, digits and _');
+  if (to === null || !WHATSAPP_RECIPIENT.test(to))
+    return fail('a WhatsApp URL needs ?to= (the recipient phone number with country code, digits only)');
+  if (token === null || !/^[A-Za-z0-9_.-]{16,1024}$/.test(token))
+    return fail('a WhatsApp URL needs &access_token= (a system user access token)');
+  if (template !== null && !WHATSAPP_TEMPLATE.test(template))
+    return fail('template is the approved template name: lower-case letters, digits and _');
   if (!WHATSAPP_LANGUAGE.test(language)) return fail('language is the template language code, e.g. en_US');
   return ok({
     requestUrl: withoutQuery(url),
@@ -118,7 +127,9 @@ export function parseChannelTarget(type: WebhookType, rawUrl: string): ChannelTa
       return whatsAppTarget(url);
     case 'teams':
       if (RETIRED_TEAMS_HOSTS.test(url.hostname)) {
-        return fail('Office 365 connector URLs are retired: create a "Post to a channel when a webhook request is received" workflow and paste its URL');
+        return fail(
+          'Office 365 connector URLs are retired: create a "Post to a channel when a webhook request is received" workflow and paste its URL',
+        );
       }
       return ok({ requestUrl: url.toString() });
     case 'discord':

@@ -35,7 +35,8 @@ export function inferWebhookType(url: string): WebhookType {
   if (host === 'ntfy.sh') return 'ntfy';
   const query = parsed.searchParams;
   if (host === 'api.pushover.net' || (PUSHOVER_PATH.test(parsed.pathname) && query.has('token') && query.has('user'))) return 'pushover';
-  if (WHATSAPP_PATH.test(parsed.pathname) && (host === 'graph.facebook.com' || (query.has('access_token') && query.has('to')))) return 'whatsapp';
+  if (WHATSAPP_PATH.test(parsed.pathname) && (host === 'graph.facebook.com' || (query.has('access_token') && query.has('to'))))
+    return 'whatsapp';
   if (POWER_AUTOMATE_HOST.test(host) && /\/workflows\//.test(parsed.pathname)) return 'teams';
   return 'generic';
 }

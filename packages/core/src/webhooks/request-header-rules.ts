@@ -36,7 +36,8 @@ export function checkRequestHeaders(input: Record<string, string>): RequestHeade
     if (!HEADER_NAME.test(name)) return { ok: false, name: rawName, message: 'not a valid header name' };
     if (RESERVED_REQUEST_HEADERS.has(name)) return { ok: false, name: rawName, message: 'set by Herald; it cannot be overridden' };
     // The value is never quoted back: it may be a secret.
-    if (!HEADER_VALUE.test(rawValue)) return { ok: false, name: rawName, message: 'value must be printable ASCII on one line, at most 4096 characters' };
+    if (!HEADER_VALUE.test(rawValue))
+      return { ok: false, name: rawName, message: 'value must be printable ASCII on one line, at most 4096 characters' };
     if (name in headers) return { ok: false, name: rawName, message: 'given twice' };
     headers[name] = rawValue.trim();
   }

@@ -39,12 +39,15 @@ export function decideAttemptOutcome(result: SendResult, context: OutcomeContext
   // Retrying cannot help: the destination is not allowed (it is checked again at every send).
   if (result.errorClass === 'ssrf_blocked') return { kind: 'failed', reason: describe(result), gone: false };
   const channel =
-    result.statusCode === undefined ? { verdict: 'retry' as const } : classifyChannelResponse(context.webhookType, result.statusCode, result.bodyText);
+    result.statusCode === undefined
+      ? { verdict: 'retry' as const }
+      : classifyChannelResponse(context.webhookType, result.statusCode, result.bodyText);
   const { verdict } = channel;
   const said = channel.detail ? `${describe(result)}: ${channel.detail}` : describe(result);
   if (verdict === 'delivered') return { kind: 'delivered' };
   if (verdict === 'fail') return { kind: 'failed', reason: said, gone: false };
-  if (verdict === 'gone') return { kind: 'failed', reason: channel.detail ? said : `${said}: ${GONE_REASON[context.webhookType]}`, gone: true };
+  if (verdict === 'gone')
+    return { kind: 'failed', reason: channel.detail ? said : `${said}: ${GONE_REASON[context.webhookType]}`, gone: true };
   const scheduled = retryDelayMs(context.retryScheduleSeconds, context.failedAttempts, context.random);
   const hint =
     result.statusCode === 429 || result.statusCode === 503

@@ -123,7 +123,11 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
   const startedAtMs = deps.now();
   let result: SendResult;
   try {
-    result = await deps.sender.send({ url: webhook.target.requestUrl, body, headers: buildRequestHeaders(webhook, deliveryId, body, startedAtMs) });
+    result = await deps.sender.send({
+      url: webhook.target.requestUrl,
+      body,
+      headers: buildRequestHeaders(webhook, deliveryId, body, startedAtMs),
+    });
   } finally {
     // The lease expires by itself if this fails (or the worker dies).
     await deps.limiter.release(webhook, deliveryId).catch(() => undefined);

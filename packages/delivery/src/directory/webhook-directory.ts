@@ -1,4 +1,10 @@
-import { buildRoutingTable, resolveChannelTarget, toQuietHoursSetting, type QuietHoursSetting, type WebhookRoutingTable } from '@herald/core';
+import {
+  buildRoutingTable,
+  resolveChannelTarget,
+  toQuietHoursSetting,
+  type QuietHoursSetting,
+  type WebhookRoutingTable,
+} from '@herald/core';
 import type { Logger } from '@herald/config';
 import type { SqlSession, WebhookType } from '@herald/db';
 import { announceDirectoryChange, directoryChangesChannel, createRedisConnection } from '@herald/queue';

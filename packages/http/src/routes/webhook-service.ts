@@ -1,4 +1,11 @@
-import { checkRequestHeaders, inferWebhookType, maskRequestHeaders, maskWebhookUrl, parseChannelTarget, type WebhookType } from '@herald/core';
+import {
+  checkRequestHeaders,
+  inferWebhookType,
+  maskRequestHeaders,
+  maskWebhookUrl,
+  parseChannelTarget,
+  type WebhookType,
+} from '@herald/core';
 import { generateWebhookSecret } from '@herald/crypto';
 import type { Webhook } from '@herald/db';
 import type { ServerDeps } from '../server-deps';
@@ -110,7 +117,8 @@ export async function updateWebhook(deps: ServerDeps, existing: Webhook, input: 
   if (input.url !== undefined || (input.type !== undefined && input.type !== existing.type)) {
     const urlToCheck = input.url ?? savedUrl(deps, existing);
     // An undecryptable saved URL is mended by saving a URL, checked then.
-    if (urlToCheck !== null) assertUrlFitsType(input.type ?? existing.type, urlToCheck, input.url !== undefined ? (options.urlField ?? 'url') : 'type');
+    if (urlToCheck !== null)
+      assertUrlFitsType(input.type ?? existing.type, urlToCheck, input.url !== undefined ? (options.urlField ?? 'url') : 'type');
   }
   const headers = input.headers !== undefined ? headerColumns(deps, input.headers) : {};
   const reenabled = input.enabled === true || url !== undefined;
