@@ -275,6 +275,11 @@ const WEBHOOK: SchemaObject = obj(
     disabled_reason: nullable({ type: 'string' }),
     disabled_at: nullable({ type: 'string', format: 'date-time' }),
     signed: { type: 'boolean', description: 'Requests carry a `webhook-signature` header.' },
+    headers: {
+      type: 'object',
+      additionalProperties: { type: 'string', const: '••••' },
+      description: 'Extra request headers by name; values are never shown.',
+    },
     created_at: { type: 'string', format: 'date-time' },
     updated_at: { type: 'string', format: 'date-time' },
   },
