@@ -9,7 +9,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 jest.setTimeout(120_000);
 
 // `npm run demo` is the newcomer's first contact: single-node Herald on embedded PGlite, a local
-// inspector, all 14 types to discord, slack and generic. It must exit 0 with every delivery in.
+// inspector, all 14 types to every webhook type. It must exit 0 with every delivery in.
 const demoKeys = async () => {
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   try {
@@ -19,7 +19,7 @@ const demoKeys = async () => {
   }
 };
 
-test('npm run demo delivers all 14 alert types to all three endpoints, exits 0 and leaves no keys in Redis', async () => {
+test('npm run demo delivers all 14 alert types to all eight webhook types, exits 0 and leaves no keys in Redis', async () => {
   const keysBefore = await demoKeys();
   const env = { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn' };
   const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', 'demo', 'src', 'main.ts')], {
@@ -28,10 +28,11 @@ test('npm run demo delivers all 14 alert types to all three endpoints, exits 0 a
     maxBuffer: 10 * 1024 * 1024,
   });
   expect(stdout).toMatch(/embedded PGlite/);
-  expect(stdout).toMatch(/All 42 deliveries arrived\./);
+  expect(stdout).toMatch(/All 112 deliveries arrived\./);
+  for (const service of ['[telegram]', '[ntfy]', '[teams]', '[pushover]', '[whatsapp]']) expect(stdout).toContain(service);
   const summary = stdout.slice(stdout.indexOf('alert type'));
   for (const type of ['print_complete', 'spaghetti_detected', 'queue_failed_start']) {
-    expect(summary).toMatch(new RegExp(`${type}\\s+delivered \\d+ ms\\s+delivered \\d+ ms\\s+delivered \\d+ ms`));
+    expect(summary).toMatch(new RegExp(`${type}(\\s+\\d+ ms){8}`));
   }
   expect(stdout).not.toMatch(/MISSING/);
   expect(await demoKeys()).toBe(keysBefore);

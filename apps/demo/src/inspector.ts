@@ -8,7 +8,7 @@ export interface Arrival {
   atMs: number;
 }
 
-/** The demo's stand-in for Discord, Slack and a generic receiver: a real local HTTP server. */
+/** The demo's stand-in for every service: a real local HTTP server; the first path segment names the service. */
 export async function startInspector(
   onArrival: (arrival: Arrival) => void,
 ): Promise<{ url(endpoint: string): string; close(): Promise<void> }> {
@@ -23,7 +23,7 @@ export async function startInspector(
         body = Buffer.concat(chunks).toString('utf8');
       }
       res.writeHead(204).end();
-      onArrival({ endpoint: (req.url ?? '/').slice(1), body, headers: req.headers, atMs: Date.now() });
+      onArrival({ endpoint: (req.url ?? '/').split(/[/?]/)[1] ?? '', body, headers: req.headers, atMs: Date.now() });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

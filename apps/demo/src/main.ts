@@ -8,12 +8,23 @@ import { Redis } from 'ioredis';
 import { startInspector, type Arrival } from './inspector';
 import { renderArrival, renderSummary } from './render';
 
-const ENDPOINTS = ['discord', 'slack', 'generic'] as const;
+const ENDPOINTS = ['discord', 'slack', 'generic', 'telegram', 'ntfy', 'teams', 'pushover', 'whatsapp'] as const;
+
+// Each service's URL shape, pasted on the inspector's origin: Herald infers the type from it (ntfy,
+// whose topic URL has no tell-tale shape, is named) and sends there, as it would to the real service.
+const CHANNEL_PATHS = {
+  telegram: 'telegram/bot123456:DEMO-bot-token/sendMessage?chat_id=-1001234567890',
+  ntfy: 'ntfy/printfarm',
+  teams: 'teams/workflows/demo/triggers/manual/paths/invoke?api-version=2016-06-01&sig=demo',
+  pushover: 'pushover/1/messages.json?token=aDemoApplicationToken000000000&user=uDemoUserKey000000000000000000',
+  whatsapp: 'whatsapp/v21.0/106540352242922/messages?to=4915112345678&access_token=DEMO_access_token_0000',
+};
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 /**
- * `npm run demo`: single-node Herald, a local inspector standing in for Discord, Slack and a
- * generic endpoint, everything registered through the public API, all 14 alert types sent.
+ * `npm run demo`: single-node Herald, a local inspector standing in for every service (Discord,
+ * Slack, a generic endpoint, Telegram, ntfy, Teams, Pushover, WhatsApp), everything registered
+ * through the public API, all 14 alert types sent.
  */
 async function main(): Promise<number> {
   const color = process.stdout.isTTY === true;
@@ -53,7 +64,22 @@ async function main(): Promise<number> {
     await api('POST', '/v1/webhooks', { name: 'Ops Discord', url: inspector.url('discord'), type: 'discord' });
     await api('POST', '/v1/webhooks', { name: 'Ops Slack', url: inspector.url('slack'), type: 'slack' });
     await api('POST', `/v1/orgs/${org.id}/webhooks`, { name: 'Farm automation', url: inspector.url('generic'), type: 'generic' });
-    out('Registered 1 organization, 2 printers, 3 webhooks (discord, slack, generic). Sending all 14 alert types ...');
+    await api('POST', '/v1/webhooks', { name: 'Farm Telegram group', url: inspector.url(CHANNEL_PATHS.telegram) });
+    await api('POST', '/v1/webhooks', {
+      name: 'Phone push',
+      url: inspector.url(CHANNEL_PATHS.ntfy),
+      type: 'ntfy',
+      headers: { Authorization: 'Bearer tk_demo' },
+    });
+    await api('POST', '/v1/webhooks', { name: 'Makerspace Teams', url: inspector.url(CHANNEL_PATHS.teams), type: 'teams' });
+    await api('POST', '/v1/webhooks', { name: 'Night shift Pushover', url: inspector.url(CHANNEL_PATHS.pushover) });
+    // WhatsApp paces one message per 6 s to a recipient (bursts of 10); the demo sets a quicker pace.
+    await api('POST', '/v1/webhooks', {
+      name: 'Owner WhatsApp',
+      url: inspector.url(CHANNEL_PATHS.whatsapp),
+      rate_limit: { limit: 2, interval_ms: 1000 },
+    });
+    out(`Registered 1 organization, 2 printers, ${ENDPOINTS.length} webhooks (${ENDPOINTS.join(', ')}). Sending all 14 alert types ...`);
     out();
 
     const sentAt = new Map<string, number>();
@@ -67,7 +93,7 @@ async function main(): Promise<number> {
         printer_id: printer.id,
       });
     }
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 40_000;
     while (arrivals.length < ALERT_TYPES.length * ENDPOINTS.length && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -93,7 +119,8 @@ async function main(): Promise<number> {
       return 1;
     }
     out(`All ${ALERT_TYPES.length * ENDPOINTS.length} deliveries arrived.`);
-    out('Slack is paced at 1 request per second (burst 3) and Discord at 5 per 2 seconds, the limits those services enforce.');
+    out('Slack is paced at 1 request per second (burst 3), Discord at 5 per 2 seconds and Telegram groups at 20 per minute,');
+    out('the limits those services enforce (see docs/channels.md).');
     return 0;
   } finally {
     await node.stop();
