@@ -253,6 +253,14 @@ describe('new channels: every alert type arrives exactly as the service expects 
 });
 
 describe('throttling and permanent errors', () => {
+  // These run side by side: each webhook takes only its own alert type, so no other test's alert reaches it.
+  const ownTypes = Object.keys(TYPES).filter((type) => type !== 'spaghetti_detected');
+  const ownType = new Map<string, string>();
+  const alertTypeFor = (path: string) => {
+    if (!ownType.has(path)) ownType.set(path, ownTypes[ownType.size] as string);
+    return ownType.get(path) as string;
+  };
+
   // Earlier webhooks without a type filter receive these alerts too: look at this webhook's delivery.
   async function deliveryOf(alertId: string, webhookId: string) {
     const delivery = (await deliveriesOnceSettled(herald, alertId)).find((d) => d.webhook_id === webhookId);
@@ -290,8 +298,15 @@ describe('throttling and permanent errors', () => {
       count <= 2 ? { status: 429, ...answer } : { status: type === 'teams' ? 202 : 200, body: '{}' },
     );
     // One retry in the schedule: two 429s that used attempts would end the delivery dead.
-    const webhook = await createWebhook({ name: `429-${type}`, url: receiver.url(pasted), type, retry_schedule: [1] });
-    const alertId = await postAlert(herald, { type: 'print_failed', title: `throttled ${type}`, printer_id: 3 });
+    const alertType = alertTypeFor(path);
+    const webhook = await createWebhook({
+      name: `429-${type}`,
+      url: receiver.url(pasted),
+      type,
+      retry_schedule: [1],
+      alert_types: [alertType],
+    });
+    const alertId = await postAlert(herald, { type: alertType, title: `throttled ${type}`, printer_id: 3 });
     const delivery = await deliveryOf(alertId, webhook.id);
     expect(delivery.status).toBe('delivered');
     const times = receiver.requestsFor(path).map((r) => r.receivedAtMs);
@@ -300,7 +315,7 @@ describe('throttling and permanent errors', () => {
     expect(delivery.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([429, 429, type === 'teams' ? 202 : 200]);
   });
 
-  test.each([
+  test.concurrent.each([
     [
       'telegram 403 (bot blocked): failed and the webhook disabled as gone',
       'telegram',
@@ -355,8 +370,15 @@ describe('throttling and permanent errors', () => {
     ['generic 404: an ordinary failure, the webhook kept', 'generic', '/perm-generic-404', '/perm-generic-404', 404, '', /HTTP 404/, null],
   ] as const)('%s', async (_name, type, pasted, path, status, body, reason, disabledReason) => {
     receiver.on(path, () => ({ status, body }));
-    const webhook = await createWebhook({ name: `perm-${path}`, url: receiver.url(pasted), type, retry_schedule: [1, 1] });
-    const alertId = await postAlert(herald, { type: 'print_failed', title: `permanent ${path}`, printer_id: 3 });
+    const alertType = alertTypeFor(path);
+    const webhook = await createWebhook({
+      name: `perm-${path}`,
+      url: receiver.url(pasted),
+      type,
+      retry_schedule: [1, 1],
+      alert_types: [alertType],
+    });
+    const alertId = await postAlert(herald, { type: alertType, title: `permanent ${path}`, printer_id: 3 });
     const delivery = await deliveryOf(alertId, webhook.id);
     expect(delivery.status).toBe('failed');
     expect(delivery.attempts).toHaveLength(1);
