@@ -248,6 +248,81 @@ describe('fuzzing the routes that take input', () => {
   });
 });
 
+// ---- ids and dates that used to reach PostgreSQL ---------------------------------------------
+
+const DASHES = '-'.repeat(36);
+const EFFS = 'f'.repeat(36);
+/** Inputs a loose check once let through to PostgreSQL, which answered 500 (issue 15). */
+const REACHED_POSTGRES = [DASHES, EFFS, '-004714-01-01T00:00:00Z', '-271821-04-20T00:00:00Z', '+275760-09-13T00:00:00Z'];
+
+describe('ids and dates are checked before PostgreSQL sees them', () => {
+  it.each([
+    [`/v1/alerts/${DASHES}`, 404, undefined],
+    [`/v1/alerts/${EFFS}`, 404, undefined],
+    [`/v1/deliveries/${DASHES}`, 404, undefined],
+    [() => `/v1/orgs/${orgId}/webhooks/${DASHES}`, 404, undefined],
+    [`/v1/webhooks/${EFFS}`, 404, undefined],
+    [`/v1/alerts?cursor=${EFFS}`, 400, 'cursor'],
+    [`/v1/deliveries?cursor=${DASHES}`, 400, 'cursor'],
+    [`/v1/deliveries?webhook_id=${EFFS}`, 400, 'webhook_id'],
+    ['/v1/alerts?since=-004714-01-01T00:00:00Z', 400, 'since'],
+    ['/v1/alerts?until=-271821-04-20T00:00:00Z', 400, 'until'],
+  ])('GET %s → %i naming %s', async (pathOrFn, status, field) => {
+    const response = await herald.request('GET', typeof pathOrFn === 'function' ? pathOrFn() : pathOrFn);
+    expect(response.status).toBe(status);
+    if (field) expect(response.body.errors).toEqual([{ field, message: expect.any(String) }]);
+    else expect(response.body.error).toBe('not_found');
+  });
+
+  it('POST /v1/webhooks/:id/replay?since=-271821-04-20T00:00:00Z → 400 naming since', async () => {
+    for (const path of [`/v1/webhooks/${webhookId}/replay`, `/v1/orgs/${orgId}/webhooks/${webhookId}/replay`]) {
+      const response = await herald.request('POST', `${path}?since=-271821-04-20T00:00:00Z`);
+      expect(response.status).toBe(400);
+    }
+    const response = await herald.request('POST', `/v1/webhooks/${webhookId}/replay?since=-271821-04-20T00:00:00Z`);
+    expect(response.body).toEqual({
+      error: 'validation_failed',
+      message: 'since: must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z',
+      errors: [{ field: 'since', message: 'must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z' }],
+    });
+  });
+
+  it('random and known-bad ids and dates at the GET routes never give a 500', async () => {
+    const idLike = fc.oneof(
+      fc.constantFrom(...REACHED_POSTGRES),
+      fc.string({ minLength: 1, maxLength: 40 }),
+      fc.stringMatching(/^[0-9a-f-]{36}$/),
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
+    );
+    const dateLike = fc.oneof(
+      fc.constantFrom(...REACHED_POSTGRES),
+      fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'NaN' : d.toISOString())),
+      fc.string({ maxLength: 30 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(idLike, dateLike, async (id, date) => {
+        const e = encodeURIComponent;
+        for (const path of [
+          `/v1/alerts/${e(id)}`,
+          `/v1/deliveries/${e(id)}`,
+          `/v1/webhooks/${e(id)}`,
+          `/v1/orgs/${e(id)}`,
+          `/v1/orgs/${e(id)}/quiet-hours`,
+          `/v1/orgs/${orgId}/webhooks/${e(id)}`,
+          `/v1/orgs/${e(id)}/webhooks`,
+          `/v1/alerts?cursor=${e(id)}&since=${e(date)}`,
+          `/v1/alerts?until=${e(date)}&printer_id=${e(id)}`,
+          `/v1/deliveries?cursor=${e(id)}&alert_id=${e(id)}`,
+        ]) {
+          expect(await call('GET', path, undefined)).toBeLessThan(500);
+        }
+        expect(await call('POST', `/v1/webhooks/${webhookId}/replay?since=${e(date)}`, undefined)).toBeLessThan(500);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 // ---- header and query injection ----------------------------------------------------------------
 
 /** Sends raw bytes to the API and returns the raw answer (status line, headers, body). */
@@ -321,6 +396,11 @@ describe('header and query injection', () => {
     ['cursor=00000000-0000-0000-0000-000000000000%27', 400],
     ["since=2020-01-01'--", 400],
     ['until=now()', 400],
+    ['cursor=ffffffffffffffffffffffffffffffffffff', 400],
+    ['cursor=------------------------------------', 400],
+    ['since=-004714-01-01T00:00:00Z', 400],
+    ['until=-271821-04-20T00:00:00Z', 400],
+    ['since=+275760-09-13T00:00:00Z', 400],
     ['limit=1e9', 400],
     ['limit=-5', 400],
     ['type=%00', 400],

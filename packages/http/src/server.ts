@@ -3,9 +3,10 @@ import { registerApiRateLimit, registerJsonBodyParser } from '@herald/net-guard'
 import { badRequest } from './http-errors';
 import { registerAuth } from './plugins/auth';
 import { registerErrorHandler } from './plugins/error-handler';
+import { registerRouteSchemas } from './plugins/route-schemas';
+import { registerApiDocs } from './openapi/api-docs';
 import { alertRoutes } from './routes/alert-routes';
 import { deliveryRoutes } from './routes/delivery-routes';
-import { docsRoutes } from './routes/docs-routes';
 import { healthRoutes } from './routes/health-routes';
 import { metricsRoutes } from './routes/metrics-routes';
 import { orgRoutes } from './routes/org-routes';
@@ -30,7 +31,6 @@ export const ROUTE_GROUPS: RouteGroup[] = [
   sessionRoutes,
   deliveryRoutes,
   metricsRoutes,
-  docsRoutes,
   dashboardRoutes,
 ];
 
@@ -46,14 +46,16 @@ export async function buildServer(deps: ServerDeps, extraRoutes: RouteGroup[] = 
   registerErrorHandler(app);
   registerJsonBodyParser(app, { maxDepth: 32, tooDeep: (message) => badRequest([{ field: 'body', message }]) });
   await registerAuth(app, { prisma: deps.prisma, redis: deps.redis, config: deps.config, now: deps.now });
-  // After auth (hooks run in order): counted per token; unauthenticated requests are not counted.
-  registerApiRateLimit(app, {
+  registerRouteSchemas(app);
+  // After auth (its hooks run after the app's): counted per token; unauthenticated requests are not counted.
+  await registerApiRateLimit(app, {
     redis: deps.redis,
     limitPerMinute: deps.config.api.rateLimitPerMinute,
     keyPrefix: deps.config.queuePrefix,
     clientOf: (request) => request.principal?.tokenId ?? null,
     onRedisError: (error) => app.log.warn({ err: error }, 'API rate limit unavailable (Redis); letting requests through'),
   });
+  await registerApiDocs(app);
   for (const group of [...ROUTE_GROUPS, ...extraRoutes]) await group(app, deps);
   await app.ready();
   return app;

@@ -30,11 +30,12 @@ interface TestApp {
 }
 
 /** A real listening Fastify app (light-my-request's inject needs ESM-only `cookie`, which jest cannot load here). */
-async function appWith(setup: (app: FastifyInstance) => void): Promise<TestApp> {
+async function appWith(setup: (app: FastifyInstance) => void | Promise<void>): Promise<TestApp> {
   const app = Fastify();
   apps.push(app);
-  setup(app);
-  app.post('/echo', { bodyLimit: 4096 }, async (request) => ({ received: request.body }));
+  await setup(app);
+  app.post('/echo', { bodyLimit: 4096, schema: { body: {} } }, async (request) => ({ received: request.body }));
+  app.post('/act', async (request) => ({ acted: true, body: request.body ?? null }));
   app.get('/ping', async () => ({ ok: true }));
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -86,9 +87,19 @@ describe('registerJsonBodyParser', () => {
     expect((await post(app, JSON.stringify({ big: 'x'.repeat(5000) }))).statusCode).toBe(413);
     expect((await post(app, nested(10), 'application/json; charset=utf-8')).statusCode).toBe(200);
   });
+
+  it('reads an empty JSON body as no body on a route that takes none (curl sends the header by habit)', async () => {
+    const app = await appWith((a) => registerJsonBodyParser(a));
+    const act = (payload: string) => app.inject({ method: 'POST', url: '/act', payload, headers: { 'content-type': 'application/json' } });
+    expect((await act('')).json()).toEqual({ acted: true, body: null });
+    expect((await act('  \n')).json()).toEqual({ acted: true, body: null });
+    expect((await act('{"a":')).json()).toMatchObject({ statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+    // A route with a body schema still refuses an empty body as invalid JSON.
+    expect((await post(app, '')).json()).toMatchObject({ statusCode: 400, code: 'FST_ERR_CTP_EMPTY_JSON_BODY' });
+  });
 });
 
-describe('registerApiRateLimit', () => {
+describe('registerApiRateLimit (@fastify/rate-limit with a GCRA store in Redis)', () => {
   const clientOf = (request: { headers: Record<string, unknown> }) =>
     typeof request.headers['x-token'] === 'string' ? request.headers['x-token'] : null;
 
@@ -109,7 +120,8 @@ describe('registerApiRateLimit', () => {
     // 5 per minute: the next slot frees up 12 s after the first request.
     expect(retryAfter).toBeGreaterThanOrEqual(11);
     expect(retryAfter).toBeLessThanOrEqual(12);
-    expect(refused.json()).toEqual({ error: 'rate_limited', message: expect.stringContaining('at most 5 per minute') });
+    // The API's error handler turns the error's code into `{error: 'rate_limited', message}` (test/e2e/security-api-guards).
+    expect(refused.json()).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('at most 5 per minute') });
     expect(refused.headers.get('ratelimit-limit')).toBe('5');
 
     expect((await get('token-b')).statusCode).toBe(200);

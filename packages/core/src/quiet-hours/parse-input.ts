@@ -16,7 +16,7 @@ const hhmm = z.string({ error: 'must be a time "HH:MM"' }).regex(HH_MM_PATTERN, 
 });
 const optionalBoolean = z.boolean({ error: 'must be true or false' }).nullish();
 
-const inputSchema = z
+export const quietHoursInputSchema = z
   .strictObject(
     {
       enabled: z.boolean({ error: 'must be true or false' }),
@@ -59,7 +59,7 @@ function canonicalZoneName(zone: string): string {
  * such as `bypassSeverities` do not silently fall back to defaults.
  */
 export function parseQuietHoursInput(input: unknown): ParseQuietHoursResult {
-  const parsed = inputSchema.safeParse(input);
+  const parsed = quietHoursInputSchema.safeParse(input);
   if (!parsed.success) {
     const errors = parsed.error.issues.flatMap((issue): QuietHoursInputError[] => {
       if (issue.code === 'unrecognized_keys') {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { endSession, openSession, SESSION_COOKIE } from '../sessions/browser-sessions';
@@ -84,6 +85,19 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', requireDashboardAdmin);
+      // bull-board's own pages, assets and JSON API stay out of the API document; its entry page is in it.
+      scope.addHook('onRoute', (route) => {
+        route.schema =
+          route.url === DASHBOARD_PATH
+            ? {
+                operationId: 'dashboard',
+                tags: ['Dashboard'],
+                summary: 'The queue dashboard (bull-board, read-only)',
+                description: '**Who:** admin (bearer token or the login cookie).',
+                response: { 200: { description: 'The dashboard page', content: { 'text/html': { schema: z.string() } } } },
+              }
+            : { ...route.schema, hide: true };
+      });
       scope.addHook('onSend', async (_request, reply, payload) => {
         reply.header('content-security-policy', DASHBOARD_CSP).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
         return payload;
@@ -105,43 +119,87 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
         .header('cache-control', 'no-store')
         .send(html);
 
-    scope.get<{ Querystring: { next?: string } }>(LOGIN_PATH, async (request, reply) =>
-      page(reply, 200, renderLoginPage({ next: safeNext(request.query.next) })),
+    const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+    const dashboard = { tags: ['Dashboard'], security: [] };
+    scope.get<{ Querystring: { next?: string } }>(
+      LOGIN_PATH,
+      {
+        schema: {
+          operationId: 'dashboardLoginPage',
+          ...dashboard,
+          summary: 'The queue dashboard’s login page',
+          querystring: z.object({ next: z.string().optional().meta({ description: 'Dashboard path to go to after login' }) }),
+          response: { 200: html('Login form') },
+        },
+      },
+      async (request, reply) => page(reply, 200, renderLoginPage({ next: safeNext(request.query.next) })),
     );
 
-    scope.post<{ Body: { token?: unknown; next?: unknown } | undefined }>(LOGIN_PATH, async (request, reply) => {
-      const body = request.body ?? {};
-      const next = safeNext(body.next);
-      if (crossOriginProblem(request, false)) {
-        return page(reply, 403, renderLoginPage({ next, error: 'This login form was sent from another site.' }));
-      }
-      const secret = typeof body.token === 'string' ? body.token.trim() : '';
-      const checked = secret ? await app.heraldAuth.checkToken(request, secret) : ({ kind: 'invalid' } as const);
-      if (checked.kind === 'throttled') {
-        void reply.header('retry-after', String(checked.retryAfterSeconds));
-        return page(reply, 429, renderLoginPage({ next, error: `Too many failed attempts. Try again in ${checked.retryAfterSeconds} s.` }));
-      }
-      if (checked.kind !== 'valid' || checked.principal.role !== 'admin') {
-        request.log.info({ tokenId: checked.kind === 'valid' ? checked.principal.tokenId : null }, 'dashboard login refused');
-        return page(reply, 401, renderLoginPage({ next, error: 'That is not a valid admin token.' }));
-      }
-      const { sessionId } = await openSession(app.heraldAuth.sessions, checked, now());
-      request.log.info({ tokenId: checked.principal.tokenId }, 'dashboard login');
-      setSessionCookie(request, reply, app.heraldAuth, sessionId);
-      return reply.redirect(next, 303);
-    });
+    scope.post<{ Body: { token?: unknown; next?: unknown } | undefined }>(
+      LOGIN_PATH,
+      {
+        schema: {
+          operationId: 'dashboardLogin',
+          ...dashboard,
+          summary: 'Log in to the queue dashboard with an admin token',
+          description:
+            'A form post (`token`, `next`). Opens a session like POST /v1/session (admin tokens only), sets its `herald_session` cookie and redirects (303) to `next` (a path inside /admin/queues). Throttled like every login.',
+          response: {
+            303: z.null().meta({ description: 'Logged in; redirect to the dashboard' }),
+            401: html('Not an admin token: the form again, with the reason'),
+            403: html('Posted from another site'),
+            429: html('Too many failed attempts; see Retry-After'),
+          },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body ?? {};
+        const next = safeNext(body.next);
+        if (crossOriginProblem(request, false)) {
+          return page(reply, 403, renderLoginPage({ next, error: 'This login form was sent from another site.' }));
+        }
+        const secret = typeof body.token === 'string' ? body.token.trim() : '';
+        const checked = secret ? await app.heraldAuth.checkToken(request, secret) : ({ kind: 'invalid' } as const);
+        if (checked.kind === 'throttled') {
+          void reply.header('retry-after', String(checked.retryAfterSeconds));
+          return page(
+            reply,
+            429,
+            renderLoginPage({ next, error: `Too many failed attempts. Try again in ${checked.retryAfterSeconds} s.` }),
+          );
+        }
+        if (checked.kind !== 'valid' || checked.principal.role !== 'admin') {
+          request.log.info({ tokenId: checked.kind === 'valid' ? checked.principal.tokenId : null }, 'dashboard login refused');
+          return page(reply, 401, renderLoginPage({ next, error: 'That is not a valid admin token.' }));
+        }
+        const { sessionId } = await openSession(app.heraldAuth.sessions, checked, now());
+        request.log.info({ tokenId: checked.principal.tokenId }, 'dashboard login');
+        setSessionCookie(request, reply, app.heraldAuth, sessionId);
+        return reply.redirect(next, 303);
+      },
+    );
 
     // GET as well, so the dashboard's header link can log out. Ending a session needs no CSRF token:
     // the cookie itself names the session, and SameSite=Strict keeps other sites from sending it.
-    scope.route({
-      method: ['GET', 'POST'],
-      url: LOGOUT_PATH,
-      handler: async (request, reply) => {
-        const sessionId = request.cookies[SESSION_COOKIE];
-        if (sessionId) await endSession(app.heraldAuth.sessions, sessionId, now());
-        clearSessionCookie(request, reply, app.heraldAuth);
-        return reply.redirect(LOGIN_PATH, 303);
-      },
-    });
+    const logout = async (request: FastifyRequest, reply: FastifyReply) => {
+      const sessionId = request.cookies[SESSION_COOKIE];
+      if (sessionId) await endSession(app.heraldAuth.sessions, sessionId, now());
+      clearSessionCookie(request, reply, app.heraldAuth);
+      return reply.redirect(LOGIN_PATH, 303);
+    };
+    for (const method of ['GET', 'POST'] as const) {
+      scope.route({
+        method,
+        url: LOGOUT_PATH,
+        schema: {
+          operationId: method === 'GET' ? 'dashboardLogoutLink' : 'dashboardLogout',
+          tags: ['Dashboard'],
+          security: [],
+          summary: 'Log out of the queue dashboard (ends the session)',
+          response: { 303: z.null().meta({ description: 'Session ended, cookie cleared; redirect to the login page' }) },
+        },
+        handler: logout,
+      });
+    }
   });
 }

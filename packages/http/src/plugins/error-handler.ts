@@ -1,12 +1,30 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AlertRejectedError } from '@herald/ingest';
 import { isDatabaseUnavailable } from '@herald/db';
-import { HttpError } from '../http-errors';
+import { badRequest, HttpError, notFound } from '../http-errors';
 
 interface ErrorBody {
   error: string;
   message: string;
   errors?: { field: string; message: string }[];
+}
+
+type Send = (status: number, body: ErrorBody, headers?: Record<string, string>) => unknown;
+
+/**
+ * A request the route schema refused: 400 naming each field (`body` when the whole body is wrong),
+ * or 404 for a malformed path id of a row (as for a row that does not exist).
+ */
+function sendValidationFailure(error: FastifyError, request: FastifyRequest, send: Send) {
+  const context = error.validationContext ?? 'body';
+  const errors = (error.validation ?? []).map((v) => ({
+    field:
+      v.instancePath.replace(/^\//, '').replace(/\//g, '.') || (context === 'body' ? 'body' : String(v.params?.missingProperty ?? context)),
+    message: v.message ?? 'invalid',
+  }));
+  const resource = context === 'params' ? request.routeOptions.config.notFoundAs?.[errors[0]?.field ?? ''] : undefined;
+  const refusal = resource ? notFound(resource) : badRequest(errors);
+  return send(refusal.statusCode, { error: refusal.code, message: refusal.message, ...(refusal.errors ? { errors: refusal.errors } : {}) });
 }
 
 /** Every failure becomes a JSON body naming what is wrong; internals and secrets stay in the (redacted) log. */
@@ -31,6 +49,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       });
     }
     switch (error.code) {
+      case 'rate_limited':
+        return send(429, { error: 'rate_limited', message: error.message });
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return send(413, {
           error: 'body_too_large',
@@ -51,14 +71,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
           errors: [{ field: 'body', message: 'not valid JSON' }],
         });
       case 'FST_ERR_VALIDATION':
-        return send(400, {
-          error: 'validation_failed',
-          message: error.message,
-          errors: (error.validation ?? []).map((v) => ({
-            field: (v.instancePath || v.params?.missingProperty || '').toString().replace(/^\//, '').replace(/\//g, '.') || 'body',
-            message: v.message ?? 'invalid',
-          })),
-        });
+        return sendValidationFailure(error, request, send);
     }
     if (isDatabaseUnavailable(error)) {
       request.log.warn('database unavailable');

@@ -1,89 +1,162 @@
 import type { FastifyInstance } from 'fastify';
-import { ALERT_TYPES } from '@herald/core';
+import { z } from 'zod';
+import { ALERT_TYPES, alertBatchSchema, alertInputSchema } from '@herald/core';
 import type { Prisma } from '@herald/db';
-import { canSeeOrg, requireRole } from '../plugins/auth';
-import { badRequest, notFound } from '../http-errors';
+import { canSeeOrg, type Principal } from '../plugins/auth';
+import { principalOf, typed, validatedByHandler } from '../plugins/route-schemas';
+import { notFound } from '../http-errors';
 import { presentAlert } from '../presenters';
 import type { ServerDeps } from '../server-deps';
-import { parsePositiveInt, parseTime } from '../validation/query-params';
+import { int4StringSchema, limitSchema, oneOf, timeSchema, uuidIdParams, uuidSchema } from '../validation/request-schemas';
+import { ALERT_STATUSES, alertSchema, guarded, pageOf } from '../openapi/response-schemas';
+
+export { ALERT_STATUSES } from '../openapi/response-schemas';
 
 const ALERT_BODY_LIMIT = 64 * 1024;
 const BATCH_BODY_LIMIT = 1024 * 1024;
-export const ALERT_STATUSES = ['queued', 'dispatched', 'delivered', 'partially_failed', 'failed', 'suppressed', 'no_targets'] as const;
 
-interface AlertListQuery {
-  type?: string;
-  status?: string;
-  printer_id?: string;
-  org_id?: string;
-  since?: string;
-  until?: string;
-  cursor?: string;
-  limit?: string;
-}
+const alertListQuery = z.object({
+  type: oneOf(ALERT_TYPES as unknown as [string, ...string[]]).optional(),
+  status: oneOf(ALERT_STATUSES).optional(),
+  printer_id: int4StringSchema.optional(),
+  org_id: int4StringSchema.optional().meta({ description: 'Admins only: one organization' }),
+  since: timeSchema.optional().meta({ description: 'Occurred at or after (epoch seconds or ISO 8601)' }),
+  until: timeSchema.optional().meta({ description: 'Occurred before (epoch seconds or ISO 8601)' }),
+  cursor: uuidSchema.optional().meta({ description: 'Id of the last item of the previous page' }),
+  limit: limitSchema,
+});
+
+const ALERT_EXAMPLE = {
+  type: 'print_failed',
+  severity: 'critical',
+  title: 'Print failed on Prusa MK4 #3',
+  message: 'Layer shift detected at layer 112',
+  printer_id: 3,
+  timestamp: 1764576000,
+};
+
+// The ingestor validates alerts itself (the same zod schemas, with its own error answers).
+const alertBody = validatedByHandler(alertInputSchema.meta({ example: ALERT_EXAMPLE }));
+const batchBody = validatedByHandler(alertBatchSchema.meta({ example: { alerts: [ALERT_EXAMPLE] } }));
 
 export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  app.post('/v1/alerts', { bodyLimit: ALERT_BODY_LIMIT }, async (request, reply) => {
-    const principal = requireRole(request, 'admin', 'ingestor');
-    const ref = await deps.ingestor.ingestOne(request.body, {
-      id: principal.tokenId,
-      orgId: principal.role === 'ingestor' ? principal.orgId : null,
-    });
-    return reply.code(ref.created ? 202 : 200).send({ id: ref.id, status: ref.created ? 'queued' : 'duplicate' });
+  const api = typed(app);
+  const ingest = { roles: ['admin' as const, 'ingestor' as const] };
+  const sender = (principal: Principal) => ({
+    id: principal.tokenId,
+    orgId: principal.role === 'ingestor' ? principal.orgId : null,
   });
 
-  app.post('/v1/alerts/batch', { bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
-    const principal = requireRole(request, 'admin', 'ingestor');
-    const refs = await deps.ingestor.ingestBatch(request.body, {
-      id: principal.tokenId,
-      orgId: principal.role === 'ingestor' ? principal.orgId : null,
-    });
-    return reply.code(202).send({ ids: refs.map((ref) => ref.id), duplicates: refs.filter((ref) => !ref.created).length });
-  });
-
-  app.get<{ Params: { id: string } }>('/v1/alerts/:id', async (request) => {
-    const principal = requireRole(request, 'admin', 'org_admin');
-    if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) throw notFound('alert');
-    const alert = await deps.prisma.alert.findUnique({
-      where: { id: request.params.id },
-      include: {
-        deliveries: {
-          orderBy: { createdAt: 'asc' },
-          include: {
-            attempts: { orderBy: { attemptNumber: 'asc' } },
-            webhook: { select: { id: true, name: true, type: true, urlMasked: true } },
-          },
+  api.post(
+    '/v1/alerts',
+    {
+      bodyLimit: ALERT_BODY_LIMIT,
+      config: ingest,
+      schema: {
+        operationId: 'createAlert',
+        tags: ['Alerts'],
+        summary: 'Send one alert',
+        description:
+          'Saved, routed and queued before the answer. A repeated `dedupe_key` from the same token answers 200 `duplicate` with the first id. Body limit 64 KiB.\n\n**Who:** admin, ingestor.',
+        body: alertBody,
+        response: {
+          200: z.object({ id: uuidSchema, status: z.literal('duplicate') }).meta({ description: 'Already received' }),
+          202: z.object({ id: uuidSchema, status: z.literal('queued') }).meta({ description: 'Accepted' }),
+          ...guarded(400, 413, 415, 422, 503),
         },
       },
-    });
-    if (!alert || !canSeeOrg(principal, alert.orgId)) throw notFound('alert');
-    return presentAlert(alert, alert.deliveries);
-  });
+    },
+    async (request, reply) => {
+      const ref = await deps.ingestor.ingestOne(request.body, sender(principalOf(request)));
+      return reply.code(ref.created ? 202 : 200).send({ id: ref.id, status: ref.created ? 'queued' : 'duplicate' });
+    },
+  );
 
-  app.get<{ Querystring: AlertListQuery }>('/v1/alerts', async (request) => {
-    const principal = requireRole(request, 'admin', 'org_admin');
-    const q = request.query;
-    if (q.type !== undefined && !(ALERT_TYPES as string[]).includes(q.type))
-      throw badRequest([{ field: 'type', message: `must be one of ${ALERT_TYPES.join(', ')}` }]);
-    if (q.status !== undefined && !(ALERT_STATUSES as readonly string[]).includes(q.status)) {
-      throw badRequest([{ field: 'status', message: `must be one of ${ALERT_STATUSES.join(', ')}` }]);
-    }
-    const limit = Math.min(parsePositiveInt('limit', q.limit) ?? 50, 500);
-    const orgFilter = parsePositiveInt('org_id', q.org_id);
-    const since = parseTime('since', q.since);
-    const until = parseTime('until', q.until);
-    if (q.cursor !== undefined && !/^[0-9a-f-]{36}$/i.test(q.cursor)) throw badRequest([{ field: 'cursor', message: 'invalid cursor' }]);
-    const where: Prisma.AlertWhereInput = {
-      ...(q.type ? { type: q.type } : {}),
-      ...(q.status ? { status: q.status as (typeof ALERT_STATUSES)[number] } : {}),
-      ...(q.printer_id ? { printerId: parsePositiveInt('printer_id', q.printer_id) } : {}),
-      ...(principal.role === 'org_admin' ? { orgId: principal.orgId ?? -1 } : orgFilter !== undefined ? { orgId: orgFilter } : {}),
-      ...(since || until ? { occurredAt: { ...(since ? { gte: since } : {}), ...(until ? { lt: until } : {}) } } : {}),
-      // Ids are UUIDv7, so "older than the cursor" is "id below the cursor".
-      ...(q.cursor ? { id: { lt: q.cursor } } : {}),
-    };
-    const rows = await deps.prisma.alert.findMany({ where, orderBy: { id: 'desc' }, take: limit + 1 });
-    const page = rows.slice(0, limit);
-    return { data: page.map((row) => presentAlert(row)), next_cursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };
-  });
+  api.post(
+    '/v1/alerts/batch',
+    {
+      bodyLimit: BATCH_BODY_LIMIT,
+      config: ingest,
+      schema: {
+        operationId: 'createAlertBatch',
+        tags: ['Alerts'],
+        summary: 'Send up to 1000 alerts at once',
+        description: 'All or nothing: one bad item rejects the batch, naming its index. Body limit 1 MiB.\n\n**Who:** admin, ingestor.',
+        body: batchBody,
+        response: {
+          202: z.object({ ids: z.array(uuidSchema), duplicates: z.number().int() }),
+          ...guarded(400, 413, 415, 422, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const refs = await deps.ingestor.ingestBatch(request.body, sender(principalOf(request)));
+      return reply.code(202).send({ ids: refs.map((ref) => ref.id), duplicates: refs.filter((ref) => !ref.created).length });
+    },
+  );
+
+  api.get(
+    '/v1/alerts/:id',
+    {
+      config: { roles: ['admin', 'org_admin'], notFoundAs: { id: 'alert' } },
+      schema: {
+        operationId: 'getAlert',
+        tags: ['Alerts'],
+        summary: 'One alert with its deliveries and every attempt',
+        description: "**Who:** admin, org_admin (its organization's alerts).",
+        params: uuidIdParams,
+        response: { 200: alertSchema, ...guarded(404) },
+      },
+    },
+    async (request) => {
+      const alert = await deps.prisma.alert.findUnique({
+        where: { id: request.params.id },
+        include: {
+          deliveries: {
+            orderBy: { createdAt: 'asc' },
+            include: {
+              attempts: { orderBy: { attemptNumber: 'asc' } },
+              webhook: { select: { id: true, name: true, type: true, urlMasked: true } },
+            },
+          },
+        },
+      });
+      if (!alert || !canSeeOrg(principalOf(request), alert.orgId)) throw notFound('alert');
+      return presentAlert(alert, alert.deliveries);
+    },
+  );
+
+  api.get(
+    '/v1/alerts',
+    {
+      config: { roles: ['admin', 'org_admin'] },
+      schema: {
+        operationId: 'listAlerts',
+        tags: ['Alerts'],
+        summary: 'Alerts, newest first',
+        description: "**Who:** admin, org_admin (its organization's alerts).",
+        querystring: alertListQuery,
+        response: { 200: pageOf(alertSchema), ...guarded(400) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const q = request.query;
+      const where: Prisma.AlertWhereInput = {
+        ...(q.type ? { type: q.type } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.printer_id ? { printerId: q.printer_id } : {}),
+        ...(principal.role === 'org_admin' ? { orgId: principal.orgId ?? -1 } : q.org_id !== undefined ? { orgId: q.org_id } : {}),
+        ...(q.since || q.until ? { occurredAt: { ...(q.since ? { gte: q.since } : {}), ...(q.until ? { lt: q.until } : {}) } } : {}),
+        // Ids are UUIDv7, so "older than the cursor" is "id below the cursor".
+        ...(q.cursor ? { id: { lt: q.cursor } } : {}),
+      };
+      const rows = await deps.prisma.alert.findMany({ where, orderBy: { id: 'desc' }, take: q.limit + 1 });
+      const page = rows.slice(0, q.limit);
+      return {
+        data: page.map((row) => presentAlert(row)),
+        next_cursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null,
+      };
+    },
+  );
 }

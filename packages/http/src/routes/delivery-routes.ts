@@ -1,21 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import type { Prisma } from '@herald/db';
-import { requireRole, type Principal } from '../plugins/auth';
+import { z } from 'zod';
+import type { Principal } from '../plugins/auth';
+import { principalOf, typed } from '../plugins/route-schemas';
 import { conflict, notFound } from '../http-errors';
 import { presentDelivery } from '../presenters';
 import type { ServerDeps } from '../server-deps';
-import { parseOneOf, parsePositiveInt, parseUuid, UUID } from '../validation/query-params';
+import { limitSchema, oneOf, uuidIdParams, uuidSchema } from '../validation/request-schemas';
+import { DELIVERY_STATUSES, deliverySchema, guarded, pageOf } from '../openapi/response-schemas';
 import { retryDelivery } from './redelivery';
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'retrying', 'failed', 'dead', 'cancelled'] as const;
+export { DELIVERY_STATUSES } from '../openapi/response-schemas';
 
-interface DeliveryListQuery {
-  status?: string;
-  webhook_id?: string;
-  alert_id?: string;
-  cursor?: string;
-  limit?: string;
-}
+const deliveryListQuery = z.object({
+  status: oneOf(DELIVERY_STATUSES).optional(),
+  webhook_id: uuidSchema.optional(),
+  alert_id: uuidSchema.optional(),
+  cursor: uuidSchema.optional().meta({ description: 'Id of the last item of the previous page' }),
+  limit: limitSchema,
+});
+
+const WHO = "**Who:** admin, org_admin (deliveries of its organization's webhooks, alerts and digests).";
+const readers = { roles: ['admin' as const, 'org_admin' as const], notFoundAs: { id: 'delivery' } };
 
 const WEBHOOK_SUMMARY = { select: { id: true, name: true, type: true, urlMasked: true, enabled: true, disabledReason: true } } as const;
 
@@ -30,8 +36,8 @@ export function deliveryVisibility(principal: Principal): Prisma.DeliveryWhereIn
 }
 
 export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const api = typed(app);
   const findVisible = async (principal: Principal, id: string) => {
-    if (!UUID.test(id)) throw notFound('delivery');
     const delivery = await deps.prisma.delivery.findFirst({
       where: { AND: [{ id }, deliveryVisibility(principal)] },
       include: { attempts: { orderBy: { attemptNumber: 'asc' } }, webhook: WEBHOOK_SUMMARY },
@@ -40,48 +46,87 @@ export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
     return delivery;
   };
 
-  app.get<{ Querystring: DeliveryListQuery }>('/v1/deliveries', async (request) => {
-    const principal = requireRole(request, 'admin', 'org_admin');
-    const q = request.query;
-    const status = parseOneOf('status', q.status, DELIVERY_STATUSES);
-    const webhookId = parseUuid('webhook_id', q.webhook_id);
-    const alertId = parseUuid('alert_id', q.alert_id);
-    const cursor = parseUuid('cursor', q.cursor);
-    const limit = Math.min(parsePositiveInt('limit', q.limit) ?? 50, 500);
-    const where: Prisma.DeliveryWhereInput = {
-      AND: [
-        deliveryVisibility(principal),
-        {
-          ...(status ? { status } : {}),
-          ...(webhookId ? { webhookId } : {}),
-          ...(alertId ? { alertId } : {}),
-          // Ids are UUIDv7, so "older than the cursor" is "id below the cursor".
-          ...(cursor ? { id: { lt: cursor } } : {}),
-        },
-      ],
-    };
-    const rows = await deps.prisma.delivery.findMany({
-      where,
-      orderBy: { id: 'desc' },
-      take: limit + 1,
-      include: { webhook: WEBHOOK_SUMMARY },
-    });
-    const page = rows.slice(0, limit);
-    return { data: page.map((row) => presentDelivery(row)), next_cursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };
-  });
+  api.get(
+    '/v1/deliveries',
+    {
+      config: readers,
+      schema: {
+        operationId: 'listDeliveries',
+        tags: ['Deliveries'],
+        summary: 'Deliveries, newest first',
+        description: WHO,
+        querystring: deliveryListQuery,
+        response: { 200: pageOf(deliverySchema), ...guarded(400) },
+      },
+    },
+    async (request) => {
+      const { status, webhook_id: webhookId, alert_id: alertId, cursor, limit } = request.query;
+      const where: Prisma.DeliveryWhereInput = {
+        AND: [
+          deliveryVisibility(principalOf(request)),
+          {
+            ...(status ? { status } : {}),
+            ...(webhookId ? { webhookId } : {}),
+            ...(alertId ? { alertId } : {}),
+            // Ids are UUIDv7, so "older than the cursor" is "id below the cursor".
+            ...(cursor ? { id: { lt: cursor } } : {}),
+          },
+        ],
+      };
+      const rows = await deps.prisma.delivery.findMany({
+        where,
+        orderBy: { id: 'desc' },
+        take: limit + 1,
+        include: { webhook: WEBHOOK_SUMMARY },
+      });
+      const page = rows.slice(0, limit);
+      return {
+        data: page.map((row) => presentDelivery(row)),
+        next_cursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
+      };
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/v1/deliveries/:id', async (request) => {
-    const principal = requireRole(request, 'admin', 'org_admin');
-    return presentDelivery(await findVisible(principal, request.params.id));
-  });
+  api.get(
+    '/v1/deliveries/:id',
+    {
+      config: readers,
+      schema: {
+        operationId: 'getDelivery',
+        tags: ['Deliveries'],
+        summary: 'One delivery with every attempt',
+        description: WHO,
+        params: uuidIdParams,
+        response: { 200: deliverySchema, ...guarded(404) },
+      },
+    },
+    async (request) => presentDelivery(await findVisible(principalOf(request), request.params.id)),
+  );
 
-  app.post<{ Params: { id: string } }>('/v1/deliveries/:id/retry', async (request, reply) => {
-    const principal = requireRole(request, 'admin', 'org_admin');
-    const delivery = await findVisible(principal, request.params.id);
-    if (!delivery.webhook.enabled || delivery.webhook.disabledReason !== null)
-      throw conflict('the webhook is disabled; enable it before retrying');
-    await retryDelivery(deps, delivery);
-    request.log.info({ deliveryId: delivery.id, webhookId: delivery.webhookId, alertId: delivery.alertId }, 'delivery retried by request');
-    return reply.code(202).send(presentDelivery(await findVisible(principal, delivery.id)));
-  });
+  api.post(
+    '/v1/deliveries/:id/retry',
+    {
+      config: readers,
+      schema: {
+        operationId: 'retryDelivery',
+        tags: ['Deliveries'],
+        summary: 'Send a failed, dead or cancelled delivery again',
+        description: `The delivery goes back to \`pending\` and gets one more attempt; its job id stays the delivery id.\n\n${WHO}`,
+        params: uuidIdParams,
+        response: { 202: deliverySchema, ...guarded(404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const delivery = await findVisible(principal, request.params.id);
+      if (!delivery.webhook.enabled || delivery.webhook.disabledReason !== null)
+        throw conflict('the webhook is disabled; enable it before retrying');
+      await retryDelivery(deps, delivery);
+      request.log.info(
+        { deliveryId: delivery.id, webhookId: delivery.webhookId, alertId: delivery.alertId },
+        'delivery retried by request',
+      );
+      return reply.code(202).send(presentDelivery(await findVisible(principal, delivery.id)));
+    },
+  );
 }

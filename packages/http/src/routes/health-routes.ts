@@ -1,22 +1,59 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { pingRedis } from '@herald/queue';
 import type { ServerDeps } from '../server-deps';
 
+const PUBLIC = { security: [] };
+
+const readiness = z
+  .object({
+    status: z.enum(['ready', 'degraded']),
+    redis: z.enum(['up', 'down']),
+    database: z.object({ status: z.enum(['up', 'down']), kind: z.enum(['postgres', 'pglite']) }),
+  })
+  .meta({ id: 'Readiness' });
+
 export function healthRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    const [redis, database] = await Promise.all([
-      pingRedis(deps.redis),
-      deps.prisma.$queryRaw`SELECT 1`.then(
-        () => true,
-        () => false,
-      ),
-    ]);
-    const ready = redis && database;
-    return reply.code(ready ? 200 : 503).send({
-      status: ready ? 'ready' : 'degraded',
-      redis: redis ? 'up' : 'down',
-      database: { status: database ? 'up' : 'down', kind: deps.databaseKind },
-    });
-  });
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'health',
+        tags: ['Operations'],
+        summary: 'Liveness',
+        description: '**Who:** anyone.',
+        ...PUBLIC,
+        response: { 200: z.object({ status: z.literal('ok') }).meta({ description: 'The process answers' }) },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        operationId: 'ready',
+        tags: ['Operations'],
+        summary: 'Readiness: Redis and the database answer',
+        description: '**Who:** anyone.',
+        ...PUBLIC,
+        response: { 200: readiness, 503: readiness },
+      },
+    },
+    async (_request, reply) => {
+      const [redis, database] = await Promise.all([
+        pingRedis(deps.redis),
+        deps.prisma.$queryRaw`SELECT 1`.then(
+          () => true,
+          () => false,
+        ),
+      ]);
+      const ready = redis && database;
+      return reply.code(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'degraded',
+        redis: redis ? 'up' : 'down',
+        database: { status: database ? 'up' : 'down', kind: deps.databaseKind },
+      });
+    },
+  );
 }

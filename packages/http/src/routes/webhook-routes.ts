@@ -1,42 +1,73 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { addressChannelBody, buildTestAlert, formatAlertPayload, resolveChannelTarget } from '@herald/core';
 import { USER_AGENT } from '@herald/config';
 import { rotateSigningSecret, signWebhook } from '@herald/crypto';
 import { createGuardedAgent, isSsrfBlockedError } from '@herald/net-guard';
 import { request as undiciRequest } from 'undici';
-import { canSeeOrg, requireRole } from '../plugins/auth';
+import { canSeeOrg, type Role } from '../plugins/auth';
+import { principalOf, typed } from '../plugins/route-schemas';
 import { badRequest, conflict, forbidden, notFound, HttpError } from '../http-errors';
-import { parseBody } from '../validation/zod-errors';
 import { createWebhookSchema, updateWebhookSchema } from '../validation/webhook-input';
+import { int4StringSchema, timeSchema, uuidSchema } from '../validation/request-schemas';
+import { createdWebhookSchema, guarded, listOf, webhookSchema } from '../openapi/response-schemas';
 import type { ServerDeps } from '../server-deps';
 import { createWebhook, presentWebhook, updateWebhook } from './webhook-service';
-import { parseTime } from '../validation/query-params';
-import { int4IdOrUndefined } from '../validation/int4-ids';
 import { redeliver } from './redelivery';
 
 const REPLAY_BATCH = 200;
 const REPLAYABLE = ['failed', 'dead'] as const;
 
-const UUID = /^[0-9a-f-]{36}$/i;
-
-/** The organization a route under /v1/orgs/:orgId is about, after the caller's access to it is checked. */
-async function resolveOrg(deps: ServerDeps, request: FastifyRequest, rawOrgId: string) {
-  const principal = requireRole(request, 'admin', 'org_admin');
-  const orgId = int4IdOrUndefined(rawOrgId);
-  if (orgId === undefined || !canSeeOrg(principal, orgId)) throw notFound('organization');
+async function findOrg(deps: ServerDeps, request: FastifyRequest, orgId: number) {
+  if (!canSeeOrg(principalOf(request), orgId)) throw notFound('organization');
   const org = await deps.prisma.organization.findUnique({ where: { id: orgId } });
   if (!org) throw notFound('organization');
   return org;
 }
 
 async function findWebhook(deps: ServerDeps, id: string, orgId: number | null) {
-  if (!UUID.test(id)) throw notFound('webhook');
   const webhook = await deps.prisma.webhook.findUnique({ where: { id } });
   if (!webhook || webhook.orgId !== orgId) throw notFound('webhook');
   return webhook;
 }
 
+const testResult = z.object({
+  ok: z.boolean(),
+  status_code: z.number().int(),
+  latency_ms: z.number().int(),
+});
+const rotatedSecret = webhookSchema.extend({
+  signing_secret: z.string().meta({ description: 'The new secret; shown once.' }),
+  previous_secret_expires_at: z.string().nullable().meta({ format: 'date-time' }),
+});
+const replayQuery = z.object({
+  since: timeSchema
+    .optional()
+    .meta({ description: 'Required: replay deliveries created at or after this time (epoch seconds or ISO 8601)' }),
+});
+const replayResult = z.object({
+  webhook_id: uuidSchema,
+  since: z.string().meta({ format: 'date-time' }),
+  replayed: z.number().int().meta({ description: 'Deliveries sent again' }),
+  skipped: z.number().int().meta({ description: 'Matching deliveries a worker held at that moment' }),
+});
+
+interface WebhookScope {
+  base: string;
+  /** The part of operation ids and summaries that tells the two scopes apart. */
+  name: 'System' | 'Org';
+  roles: Role[];
+  who: string;
+  params: z.ZodObject;
+  idParams: z.ZodObject;
+  notFoundAs: Record<string, string>;
+  /** The organization owning the webhooks (null: system), after the caller's access to it is checked. */
+  owner(request: FastifyRequest): Promise<number | null>;
+  requireEnterprise: boolean;
+}
+
 export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const api = typed(app);
   // Test sends go through the same SSRF guard as the worker: checked addresses only, no redirects.
   const testAgent = createGuardedAgent({
     allowedPrivateTargets: deps.config.allowedPrivateTargets,
@@ -44,144 +75,275 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
     lookupTimeoutMs: deps.config.worker.connectTimeoutMs,
   });
   app.addHook('onClose', async () => testAgent.close());
-  // Both scopes share the handlers: `scope` turns the request into the owning organization (null: system).
-  const scopes = [
-    { base: '/v1/webhooks', scope: async (request: FastifyRequest) => (requireRole(request, 'admin'), null) },
+  const orgParams = z.object({ orgId: int4StringSchema });
+  // Both scopes share the handlers: `owner` turns the request into the owning organization (null: system).
+  const scopes: WebhookScope[] = [
+    {
+      base: '/v1/webhooks',
+      name: 'System',
+      roles: ['admin'],
+      who: '**Who:** admin.',
+      params: z.object({}),
+      idParams: z.object({ id: uuidSchema }),
+      notFoundAs: { id: 'webhook' },
+      owner: async () => null,
+      requireEnterprise: false,
+    },
     {
       base: '/v1/orgs/:orgId/webhooks',
-      scope: async (request: FastifyRequest) => (await resolveOrg(deps, request, (request.params as { orgId: string }).orgId)).id,
+      name: 'Org',
+      roles: ['admin', 'org_admin'],
+      who: '**Who:** admin, org_admin (its own organization).',
+      params: orgParams,
+      idParams: orgParams.extend({ id: uuidSchema }),
+      notFoundAs: { orgId: 'organization', id: 'webhook' },
+      owner: async (request) => (await findOrg(deps, request, (request.params as { orgId: number }).orgId)).id,
       requireEnterprise: true,
     },
   ];
-  for (const { base, scope, requireEnterprise } of scopes) {
-    app.get(base, async (request) => {
-      const orgId = await scope(request);
-      const rows = await deps.prisma.webhook.findMany({ where: { orgId }, orderBy: { createdAt: 'asc' } });
-      return { data: rows.map(presentWebhook) };
-    });
+  for (const { base, name, roles, who, params, idParams, notFoundAs, owner, requireEnterprise } of scopes) {
+    const config = { roles, notFoundAs };
+    const tags = ['Webhooks'];
+    const scopeText = name === 'System' ? 'system webhook' : "organization's webhook";
+    const withId = { params: idParams };
+    // Both scopes' params schemas hold `id` (a UUID by then); the shared handlers read it here.
+    const ownedWebhook = async (request: FastifyRequest) => findWebhook(deps, (request.params as { id: string }).id, await owner(request));
 
-    app.post(base, async (request, reply) => {
-      const orgId = await scope(request);
-      if (requireEnterprise && orgId !== null) {
-        const org = await deps.prisma.organization.findUnique({ where: { id: orgId } });
-        if (!org?.enterprise) throw forbidden('organization webhooks need the Enterprise licence for this organization');
-      }
-      const input = parseBody(createWebhookSchema, request.body);
-      const { webhook, signingSecret } = await createWebhook(deps, orgId, input);
-      return reply.code(201).send({ ...presentWebhook(webhook), ...(signingSecret ? { signing_secret: signingSecret } : {}) });
-    });
+    api.get(
+      base,
+      {
+        config,
+        schema: {
+          operationId: `list${name}Webhooks`,
+          tags,
+          summary: `List ${scopeText}s`,
+          description: who,
+          params,
+          response: { 200: listOf(webhookSchema), ...guarded(404) },
+        },
+      },
+      async (request) => {
+        const rows = await deps.prisma.webhook.findMany({ where: { orgId: await owner(request) }, orderBy: { createdAt: 'asc' } });
+        return { data: rows.map(presentWebhook) };
+      },
+    );
 
-    app.get<{ Params: { id: string } }>(`${base}/:id`, async (request) => {
-      const orgId = await scope(request);
-      return presentWebhook(await findWebhook(deps, request.params.id, orgId));
-    });
+    api.post(
+      base,
+      {
+        config,
+        schema: {
+          operationId: `create${name}Webhook`,
+          tags,
+          summary: `Create a ${scopeText}`,
+          description: `The URL is checked (https, unless the host is in HERALD_ALLOWED_PRIVATE_TARGETS), encrypted before it is stored and only ever returned masked. \`type\` is inferred from the URL when omitted. A generic webhook gets a signing secret, returned once.${requireEnterprise ? ' Needs the Enterprise licence on the organization (403 otherwise).' : ''}\n\n${who}`,
+          params,
+          body: createWebhookSchema.meta({
+            example: {
+              name: 'Farm Discord',
+              url: 'https://discord.com/api/webhooks/123/abc',
+              alert_types: ['print_failed', 'printer_error'],
+            },
+          }),
+          response: { 201: createdWebhookSchema, ...guarded(400, 404, 422) },
+        },
+      },
+      async (request, reply) => {
+        const orgId = await owner(request);
+        if (requireEnterprise && orgId !== null) {
+          const org = await deps.prisma.organization.findUnique({ where: { id: orgId } });
+          if (!org?.enterprise) throw forbidden('organization webhooks need the Enterprise licence for this organization');
+        }
+        const { webhook, signingSecret } = await createWebhook(deps, orgId, request.body);
+        return reply.code(201).send({ ...presentWebhook(webhook), ...(signingSecret ? { signing_secret: signingSecret } : {}) });
+      },
+    );
 
-    app.patch<{ Params: { id: string } }>(`${base}/:id`, async (request) => {
-      const orgId = await scope(request);
-      const existing = await findWebhook(deps, request.params.id, orgId);
-      const input = parseBody(updateWebhookSchema, request.body);
-      return presentWebhook(await updateWebhook(deps, existing, input));
-    });
+    api.get(
+      `${base}/:id`,
+      {
+        config,
+        schema: {
+          operationId: `get${name}Webhook`,
+          tags,
+          summary: `One ${scopeText}`,
+          description: who,
+          ...withId,
+          response: { 200: webhookSchema, ...guarded(404) },
+        },
+      },
+      async (request) => presentWebhook(await ownedWebhook(request)),
+    );
 
-    app.delete<{ Params: { id: string } }>(`${base}/:id`, async (request, reply) => {
-      const orgId = await scope(request);
-      const existing = await findWebhook(deps, request.params.id, orgId);
-      await deps.prisma.webhook.delete({ where: { id: existing.id } });
-      await deps.announceDirectoryChange();
-      return reply.code(204).send();
-    });
+    api.patch(
+      `${base}/:id`,
+      {
+        config,
+        schema: {
+          operationId: `update${name}Webhook`,
+          tags,
+          summary: `Change a ${scopeText}`,
+          description: `Enabling it again, or giving it a new URL, clears an automatic disable.\n\n${who}`,
+          ...withId,
+          body: updateWebhookSchema.meta({ example: { enabled: true, alert_types: [] } }),
+          response: { 200: webhookSchema, ...guarded(400, 404, 422) },
+        },
+      },
+      async (request) => presentWebhook(await updateWebhook(deps, await ownedWebhook(request), request.body)),
+    );
 
-    app.post<{ Params: { id: string } }>(`${base}/:id/test`, async (request) => {
-      const orgId = await scope(request);
-      const webhook = await findWebhook(deps, request.params.id, orgId);
-      const nowMs = (deps.now ?? Date.now)();
-      const url = deps.cipher.decrypt(webhook.urlEncrypted);
-      const target = resolveChannelTarget(webhook.type, url);
-      const body = JSON.stringify(addressChannelBody(target, formatAlertPayload(webhook.type, buildTestAlert(nowMs))));
-      const testId = `test_${nowMs}`;
-      // As the worker sends (request-headers.ts): the webhook's headers, the channel's, then Herald's.
-      const headers: Record<string, string> = {
-        'user-agent': USER_AGENT,
-        ...(webhook.headersEncrypted ? (JSON.parse(deps.cipher.decrypt(webhook.headersEncrypted)) as Record<string, string>) : {}),
-        ...target.headers,
-        'content-type': 'application/json',
-        'webhook-id': testId,
-        'webhook-timestamp': String(Math.floor(nowMs / 1000)),
-      };
-      if (webhook.type === 'generic' && webhook.signingSecretEncrypted) {
-        headers['webhook-signature'] = signWebhook({
-          id: testId,
-          timestampSeconds: Math.floor(nowMs / 1000),
-          body,
-          secrets: [deps.cipher.decrypt(webhook.signingSecretEncrypted)],
-        });
-      }
-      const started = performance.now();
-      try {
-        const response = await undiciRequest(target.requestUrl, {
-          method: 'POST',
-          body,
-          headers,
-          dispatcher: testAgent,
-          signal: AbortSignal.timeout(deps.config.worker.requestTimeoutMs),
-        });
-        await response.body.dump().catch(() => undefined);
-        return {
-          ok: response.statusCode >= 200 && response.statusCode < 300,
-          status_code: response.statusCode,
-          latency_ms: Math.round(performance.now() - started),
+    api.delete(
+      `${base}/:id`,
+      {
+        config,
+        schema: {
+          operationId: `delete${name}Webhook`,
+          tags,
+          summary: `Delete a ${scopeText}`,
+          description: who,
+          ...withId,
+          response: { 204: z.null().meta({ description: 'Deleted' }), ...guarded(404) },
+        },
+      },
+      async (request, reply) => {
+        const existing = await ownedWebhook(request);
+        await deps.prisma.webhook.delete({ where: { id: existing.id } });
+        await deps.announceDirectoryChange();
+        return reply.code(204).send();
+      },
+    );
+
+    api.post(
+      `${base}/:id/test`,
+      {
+        config,
+        schema: {
+          operationId: `test${name}Webhook`,
+          tags,
+          summary: `Send a test alert to a ${scopeText}`,
+          description: `Sends a test alert in the webhook's format and reports what the endpoint answered.\n\n${who}`,
+          ...withId,
+          response: { 200: testResult, ...guarded(404, 422, 502) },
+        },
+      },
+      async (request) => {
+        const webhook = await ownedWebhook(request);
+        const nowMs = (deps.now ?? Date.now)();
+        const url = deps.cipher.decrypt(webhook.urlEncrypted);
+        const target = resolveChannelTarget(webhook.type, url);
+        const body = JSON.stringify(addressChannelBody(target, formatAlertPayload(webhook.type, buildTestAlert(nowMs))));
+        const testId = `test_${nowMs}`;
+        // As the worker sends (request-headers.ts): the webhook's headers, the channel's, then Herald's.
+        const headers: Record<string, string> = {
+          'user-agent': USER_AGENT,
+          ...(webhook.headersEncrypted ? (JSON.parse(deps.cipher.decrypt(webhook.headersEncrypted)) as Record<string, string>) : {}),
+          ...target.headers,
+          'content-type': 'application/json',
+          'webhook-id': testId,
+          'webhook-timestamp': String(Math.floor(nowMs / 1000)),
         };
-      } catch (error) {
-        if (isSsrfBlockedError(error)) throw new HttpError(422, 'destination_blocked', error.message);
-        const code = (error as { code?: string }).code;
-        throw new HttpError(502, 'endpoint_unreachable', `the endpoint did not answer${code ? ` (${code})` : ''}`);
-      }
-    });
+        if (webhook.type === 'generic' && webhook.signingSecretEncrypted) {
+          headers['webhook-signature'] = signWebhook({
+            id: testId,
+            timestampSeconds: Math.floor(nowMs / 1000),
+            body,
+            secrets: [deps.cipher.decrypt(webhook.signingSecretEncrypted)],
+          });
+        }
+        const started = performance.now();
+        try {
+          const response = await undiciRequest(target.requestUrl, {
+            method: 'POST',
+            body,
+            headers,
+            dispatcher: testAgent,
+            signal: AbortSignal.timeout(deps.config.worker.requestTimeoutMs),
+          });
+          await response.body.dump().catch(() => undefined);
+          return {
+            ok: response.statusCode >= 200 && response.statusCode < 300,
+            status_code: response.statusCode,
+            latency_ms: Math.round(performance.now() - started),
+          };
+        } catch (error) {
+          if (isSsrfBlockedError(error)) throw new HttpError(422, 'destination_blocked', error.message);
+          const code = (error as { code?: string }).code;
+          throw new HttpError(502, 'endpoint_unreachable', `the endpoint did not answer${code ? ` (${code})` : ''}`);
+        }
+      },
+    );
 
     // A new signing secret, shown once; the old one keeps signing alongside it for 24 hours.
-    app.post<{ Params: { id: string } }>(`${base}/:id/rotate-secret`, async (request) => {
-      const orgId = await scope(request);
-      const existing = await findWebhook(deps, request.params.id, orgId);
-      if (existing.type !== 'generic') throw conflict('only generic webhooks are signed; requests to chat services carry no signature');
-      const { secret, data } = rotateSigningSecret(existing, deps.cipher, { now: new Date((deps.now ?? Date.now)()) });
-      const webhook = await deps.prisma.webhook.update({ where: { id: existing.id }, data });
-      await deps.announceDirectoryChange();
-      return {
-        ...presentWebhook(webhook),
-        signing_secret: secret,
-        previous_secret_expires_at: data.previousSecretExpiresAt?.toISOString() ?? null,
-      };
-    });
+    api.post(
+      `${base}/:id/rotate-secret`,
+      {
+        config,
+        schema: {
+          operationId: `rotate${name}WebhookSecret`,
+          tags,
+          summary: `Rotate the signing secret of a generic ${scopeText}`,
+          description: `The new secret is shown once; the old one keeps signing alongside it for 24 hours.\n\n${who}`,
+          ...withId,
+          response: { 200: rotatedSecret, ...guarded(404, 409) },
+        },
+      },
+      async (request) => {
+        const existing = await ownedWebhook(request);
+        if (existing.type !== 'generic') throw conflict('only generic webhooks are signed; requests to chat services carry no signature');
+        const { secret, data } = rotateSigningSecret(existing, deps.cipher, { now: new Date((deps.now ?? Date.now)()) });
+        const webhook = await deps.prisma.webhook.update({ where: { id: existing.id }, data });
+        await deps.announceDirectoryChange();
+        return {
+          ...presentWebhook(webhook),
+          signing_secret: secret,
+          previous_secret_expires_at: data.previousSecretExpiresAt?.toISOString() ?? null,
+        };
+      },
+    );
 
     // Re-sends the endpoint's failed and dead deliveries created since `since`, e.g. after an outage.
-    app.post<{ Params: { id: string }; Querystring: { since?: string } }>(`${base}/:id/replay`, async (request, reply) => {
-      const orgId = await scope(request);
-      const webhook = await findWebhook(deps, request.params.id, orgId);
-      const since = parseTime('since', request.query.since);
-      if (!since) throw badRequest([{ field: 'since', message: 'required: replay deliveries created at or after this time' }]);
-      if (!webhook.enabled || webhook.disabledReason !== null) throw conflict('the webhook is disabled; enable it before replaying');
-      let replayed = 0;
-      let matched = 0;
-      let after: string | undefined;
-      for (;;) {
-        const batch = await deps.prisma.delivery.findMany({
-          where: {
-            webhookId: webhook.id,
-            status: { in: [...REPLAYABLE] },
-            createdAt: { gte: since },
-            ...(after ? { id: { gt: after } } : {}),
-          },
-          select: { id: true, webhookId: true, kind: true, alertId: true },
-          orderBy: { id: 'asc' },
-          take: REPLAY_BATCH,
-        });
-        if (batch.length === 0) break;
-        matched += batch.length;
-        replayed += (await redeliver(deps, batch, REPLAYABLE)).length;
-        after = batch[batch.length - 1]?.id;
-      }
-      request.log.info({ webhookId: webhook.id, replayed, skipped: matched - replayed }, 'webhook deliveries replayed by request');
-      return reply.code(202).send({ webhook_id: webhook.id, since: since.toISOString(), replayed, skipped: matched - replayed });
-    });
+    api.post(
+      `${base}/:id/replay`,
+      {
+        config,
+        schema: {
+          operationId: `replay${name}Webhook`,
+          tags,
+          summary: `Send a ${scopeText}'s failed and dead deliveries again`,
+          description: `Re-sends the endpoint's failed and dead deliveries created since \`since\`, e.g. after an outage.\n\n${who}`,
+          ...withId,
+          querystring: replayQuery,
+          response: { 202: replayResult, ...guarded(400, 404, 409, 503) },
+        },
+      },
+      async (request, reply) => {
+        const webhook = await ownedWebhook(request);
+        const since = request.query.since;
+        if (!since) throw badRequest([{ field: 'since', message: 'required: replay deliveries created at or after this time' }]);
+        if (!webhook.enabled || webhook.disabledReason !== null) throw conflict('the webhook is disabled; enable it before replaying');
+        let replayed = 0;
+        let matched = 0;
+        let after: string | undefined;
+        for (;;) {
+          const batch = await deps.prisma.delivery.findMany({
+            where: {
+              webhookId: webhook.id,
+              status: { in: [...REPLAYABLE] },
+              createdAt: { gte: since },
+              ...(after ? { id: { gt: after } } : {}),
+            },
+            select: { id: true, webhookId: true, kind: true, alertId: true },
+            orderBy: { id: 'asc' },
+            take: REPLAY_BATCH,
+          });
+          if (batch.length === 0) break;
+          matched += batch.length;
+          replayed += (await redeliver(deps, batch, REPLAYABLE)).length;
+          after = batch[batch.length - 1]?.id;
+        }
+        request.log.info({ webhookId: webhook.id, replayed, skipped: matched - replayed }, 'webhook deliveries replayed by request');
+        return reply.code(202).send({ webhook_id: webhook.id, since: since.toISOString(), replayed, skipped: matched - replayed });
+      },
+    );
   }
 }

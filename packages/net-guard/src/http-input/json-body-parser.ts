@@ -30,7 +30,8 @@ export class JsonTooDeepError extends Error {
 /**
  * Replaces Fastify's application/json parser with one that first refuses bodies nested deeper
  * than `maxDepth`, then hands over to Fastify's own parser (same prototype-poisoning protection,
- * same FST_ERR_CTP_* errors for empty or invalid JSON). Body size limits still apply (per route).
+ * same FST_ERR_CTP_* errors for empty or invalid JSON). An empty body on a route without a body
+ * schema is read as no body. Body size limits still apply (per route).
  */
 export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyParserOptions = {}): void {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
@@ -40,6 +41,11 @@ export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyPa
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    // curl users send the header by habit: an empty body is no body where the route takes none.
+    if (text.trim() === '' && request.routeOptions.schema?.body === undefined) {
+      done(null, undefined);
+      return;
+    }
     if (jsonDepthExceeds(text, maxDepth)) {
       done(tooDeep(message), undefined);
       return;

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 
 // GCRA (generic cell rate algorithm): one key per client holding its "theoretical arrival time".
@@ -53,31 +54,77 @@ export async function takeRateLimitToken(redis: Redis, key: string, limitPerMinu
 }
 
 /**
- * Per-client API rate limit as an onRequest hook (register it after authentication has set the
- * principal). Refused requests get 429 with Retry-After (seconds) and a JSON body; every counted
- * response carries RateLimit-Limit / RateLimit-Remaining / RateLimit-Reset.
+ * The store @fastify/rate-limit counts in: one GCRA step per request, so a client's requests are
+ * spread over the minute (a refused client may retry after one interval, not a whole window). The
+ * plugin reads `{current, ttl}`: an allowed request reports the requests used (limit - remaining) and
+ * the time until the full limit is back; a refused one reports limit + 1 and the time until the next
+ * request is allowed (its Retry-After).
  */
-export function registerApiRateLimit(app: FastifyInstance, options: ApiRateLimitOptions): void {
+class GcraStore {
+  constructor(private readonly options: ApiRateLimitOptions) {}
+
+  incr(client: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void): void {
+    const { redis, keyPrefix, limitPerMinute } = this.options;
+    takeRateLimitToken(redis, `${keyPrefix}:api-rate:${client}`, limitPerMinute).then(
+      (decision) =>
+        callback(
+          null,
+          decision.allowed
+            ? { current: limitPerMinute - decision.remaining, ttl: decision.resetMs }
+            : { current: limitPerMinute + 1, ttl: Math.max(1, decision.retryAfterMs) },
+        ),
+      (error: unknown) => {
+        this.options.onRedisError?.(error);
+        callback(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  }
+
+  /** One budget per client across all routes. */
+  child(): GcraStore {
+    return this;
+  }
+}
+
+/**
+ * Per-client API rate limit through @fastify/rate-limit, counted in Redis (shared by every API
+ * process) with GCRA. Register it after authentication's onRequest hook so `clientOf` sees the
+ * principal. Refused requests get 429 with Retry-After (seconds) and a JSON body; counted
+ * responses carry RateLimit-Limit / RateLimit-Remaining / RateLimit-Reset. A Redis failure lets
+ * requests through (fail open) and is reported to `onRedisError`.
+ */
+export async function registerApiRateLimit(app: FastifyInstance, options: ApiRateLimitOptions): Promise<void> {
   if (options.limitPerMinute <= 0) return;
-  const limit = String(options.limitPerMinute);
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const client = options.clientOf(request);
-    if (client === null) return;
-    let decision: RateLimitDecision;
-    try {
-      decision = await takeRateLimitToken(options.redis, `${options.keyPrefix}:api-rate:${client}`, options.limitPerMinute);
-    } catch (error) {
-      options.onRedisError?.(error);
-      return;
-    }
-    void reply.header('ratelimit-limit', limit);
-    void reply.header('ratelimit-remaining', String(decision.remaining));
-    void reply.header('ratelimit-reset', String(Math.ceil(decision.resetMs / 1000)));
-    if (decision.allowed) return;
-    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-    return reply
-      .code(429)
-      .header('retry-after', String(seconds))
-      .send({ error: 'rate_limited', message: `too many requests for this token: at most ${limit} per minute; retry in ${seconds} s` });
+  const limit = options.limitPerMinute;
+  await app.register(rateLimit, {
+    global: true,
+    max: limit,
+    timeWindow: 60_000,
+    hook: 'onRequest',
+    store: class extends GcraStore {
+      constructor() {
+        super(options);
+      }
+    },
+    skipOnError: true,
+    enableDraftSpec: true,
+    allowList: (request: FastifyRequest) => options.clientOf(request) === null,
+    keyGenerator: (request: FastifyRequest) => options.clientOf(request) ?? '',
+    addHeadersOnExceeding: { 'ratelimit-limit': true, 'ratelimit-remaining': true, 'ratelimit-reset': true },
+    addHeaders: { 'ratelimit-limit': true, 'ratelimit-remaining': true, 'ratelimit-reset': true, 'retry-after': true },
+    errorResponseBuilder: (_request, context) => {
+      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      return new RateLimitedError(`too many requests for this token: at most ${limit} per minute; retry in ${seconds} s`);
+    },
   });
+}
+
+/** A refused request; answered 429 `{error: 'rate_limited', message}` (the plugin has set Retry-After). */
+export class RateLimitedError extends Error {
+  readonly statusCode = 429;
+  readonly code = 'rate_limited';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
 }
