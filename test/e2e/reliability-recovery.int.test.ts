@@ -11,8 +11,8 @@ let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
-  // Revivals of a failed job wait the stale time, doubling each time: kept short here.
-  herald = await startHarness({ env: { HERALD_SWEEP_STALE_MS: '200' } });
+  // Revivals of a failed job wait the stale time, doubling each time, and its attempts back off: kept short here.
+  herald = await startHarness({ env: { HERALD_SWEEP_STALE_MS: '200', HERALD_JOB_BACKOFF_MS: '10' } });
 });
 afterAll(async () => {
   await herald?.close();

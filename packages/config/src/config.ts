@@ -45,6 +45,8 @@ export interface HeraldConfig {
     metricsPort: number | undefined;
     /** How long a job stays locked to a worker without renewal: a killed worker's jobs return after about this long. */
     jobLockMs: number;
+    /** First delay before a job that failed on an error of Herald's own runs again (doubling, capped at 5 min). */
+    jobBackoffMs: number;
   };
   sweeper: { intervalMs: number; staleAfterMs: number };
   digest: { cron: string; catchUpHours: number };
@@ -193,6 +195,7 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
       metricsPort:
         readOptional(env, 'HERALD_WORKER_METRICS_PORT') === undefined ? undefined : readInt(env, 'HERALD_WORKER_METRICS_PORT', 0, 0, 65535),
       jobLockMs: readInt(env, 'HERALD_JOB_LOCK_MS', 30_000, 1_000, 600_000),
+      jobBackoffMs: readInt(env, 'HERALD_JOB_BACKOFF_MS', 1_000, 1, 600_000),
     },
     sweeper: {
       intervalMs: readInt(env, 'HERALD_SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000),

@@ -15,3 +15,4 @@ export {
   type NewSession,
   type StoredSession,
 } from './store/tokens';
+export { staleQueuedAlerts, staleOpenDeliveries, type SweepCursor, type StaleOpenDelivery } from './store/sweep-pages';

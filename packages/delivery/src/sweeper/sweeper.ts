@@ -1,10 +1,12 @@
 import type { Logger } from '@herald/config';
-import type { DeliveryKind, SqlSession } from '@herald/db';
+import { staleOpenDeliveries, staleQueuedAlerts, type SqlSession, type StaleOpenDelivery, type SweepCursor } from '@herald/db';
 import { alertJobId, deliveryJob, deliveryJobId, fanOutJob, firstAttemptsJobId, type HeraldQueues } from '@herald/queue';
 import { settleAlertStatuses } from '../deliver/delivery-recorder';
 
 export interface SweepResult {
   alertsRequeued: number;
+  /** Queued alerts whose fan-out job had finished without routing them: run again. */
+  alertsRevived: number;
   deliveriesRequeued: number;
   /** Open deliveries whose job kept failing on errors of Herald's own: ended dead. */
   deliveriesGivenUp: number;
@@ -20,6 +22,8 @@ export interface SweeperDeps {
   /** Work older than this without progress is checked against Redis. */
   staleAfterMs: number;
   batchSize?: number;
+  /** How long one sweep reads pages (default SWEEP_BUDGET_MS). */
+  budgetMs?: number;
 }
 
 const UNFINISHED_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -81,75 +85,74 @@ async function jobStates(queue: HeraldQueues['alerts'] | HeraldQueues['deliverie
   return new Map(unique.map((id, index) => [id, states[index] as string]));
 }
 
-async function missingJobIds(queue: HeraldQueues['alerts'] | HeraldQueues['deliveries'], ids: string[]): Promise<string[]> {
-  const states = await jobStates(queue, ids);
-  return ids.filter((id) => states.get(id) === 'unknown');
+/**
+ * A queued alert's fan-out job finished (failed: its attempts used up by errors of Herald's own; or
+ * completed while the alert stayed queued) without routing it. It runs again with fresh attempts:
+ * an accepted alert never stays queued for good. `retry` checks atomically that the job is still
+ * finished, so one someone else moved on meanwhile is left alone. Fan-out is safe to run twice.
+ */
+async function reviveFanOut(deps: SweeperDeps, alertId: string, state: FinishedState): Promise<boolean> {
+  const job = await deps.queues.alerts.getJob(alertJobId(alertId));
+  if (!job) return false;
+  try {
+    await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+  } catch {
+    return false;
+  }
+  if (state === 'failed') {
+    deps.logger.error({ alertId, attempts: job.attemptsMade, err: job.failedReason }, 'routing an alert kept failing: trying again');
+  }
+  return true;
 }
+
+/** How long one sweep keeps reading pages before it lets the next one carry on. */
+const SWEEP_BUDGET_MS = 10_000;
 
 /**
  * The database is the record of work; Redis may lose it (down at ingest, restarted without
- * persistence). Re-adds the jobs of saved alerts and open deliveries that Redis no longer holds.
- * Job ids are the alert and delivery ids, so a re-add never doubles work that Redis still has; a
- * delivery not yet attempted counts as held while its alert's first-attempts job is unfinished. A
- * delivery whose own job finished (failed, say, on errors of Herald's own) but left it open has
- * that job run again (`reviveEndedJob`).
+ * persistence, out of memory). Re-adds the jobs of saved alerts and open deliveries that Redis no
+ * longer holds, and revives the ones whose jobs finished but left them open. Job ids are the alert
+ * and delivery ids, so a re-add never doubles work that Redis still has; a delivery not yet
+ * attempted counts as held while its alert's first-attempts job is unfinished. A backlog is read
+ * in pages (keyset, oldest first), as fast as Redis takes the re-added jobs, for up to
+ * SWEEP_BUDGET_MS per sweep.
  */
 export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
   const batchSize = deps.batchSize ?? 1000;
   const staleBefore = new Date(deps.now() - deps.staleAfterMs);
+  const started = Date.now();
+  const withinBudget = () => Date.now() - started < (deps.budgetMs ?? SWEEP_BUDGET_MS);
+  const result: SweepResult = { alertsRequeued: 0, alertsRevived: 0, deliveriesRequeued: 0, deliveriesGivenUp: 0, alertsSettled: 0 };
 
-  const queuedAlerts = await deps.sql.query<{ id: string }>(
-    `SELECT id FROM alerts WHERE status = 'queued' AND received_at < $1 ORDER BY received_at LIMIT $2`,
-    [staleBefore, batchSize],
-  );
-  const lostAlerts = await missingJobIds(
-    deps.queues.alerts,
-    queuedAlerts.map((a) => alertJobId(a.id)),
-  );
-  if (lostAlerts.length > 0) {
-    await deps.queues.alerts.addBulk(lostAlerts.map(fanOutJob));
-  }
-
-  const openDeliveries = await deps.sql.query<{
-    id: string;
-    webhookId: string;
-    kind: DeliveryKind;
-    nextAttemptAt: Date | null;
-    alertId: string | null;
-    attemptCount: number;
-  }>(
-    `SELECT id, webhook_id AS "webhookId", kind, next_attempt_at AS "nextAttemptAt", alert_id AS "alertId",
-            attempt_count AS "attemptCount"
-     FROM deliveries
-     WHERE status IN ('pending', 'retrying') AND updated_at < $1 AND (next_attempt_at IS NULL OR next_attempt_at < $1)
-     ORDER BY updated_at LIMIT $2`,
-    [staleBefore, batchSize],
-  );
-  // A delivery not yet attempted may still wait in its alert's first-attempts job instead of one of its own.
-  const firstAttemptsJobOf = (d: (typeof openDeliveries)[number]) =>
-    d.kind === 'alert' && d.alertId !== null && d.attemptCount === 0 ? firstAttemptsJobId(d.alertId) : null;
-  const states = await jobStates(deps.queues.deliveries, [
-    ...openDeliveries.map((d) => deliveryJobId(d.id)),
-    ...openDeliveries.flatMap((d) => firstAttemptsJobOf(d) ?? []),
-  ]);
-  const held = (d: (typeof openDeliveries)[number]) => {
-    const firstJob = firstAttemptsJobOf(d);
-    return (
-      UNFINISHED_STATES.has(states.get(deliveryJobId(d.id)) ?? '') ||
-      (firstJob !== null && UNFINISHED_STATES.has(states.get(firstJob) ?? ''))
+  let alertCursor: SweepCursor | null = null;
+  for (;;) {
+    const page = await staleQueuedAlerts(deps.sql, staleBefore, alertCursor, batchSize);
+    const states = await jobStates(
+      deps.queues.alerts,
+      page.map((a) => alertJobId(a.id)),
     );
-  };
-  const lostDeliveries = openDeliveries.filter((d) => !held(d));
-  const jobEnded = (d: (typeof openDeliveries)[number]) => FINISHED_STATES.has(states.get(deliveryJobId(d.id)) ?? '');
-  const ended = lostDeliveries.filter(jobEnded);
-  const missing = lostDeliveries.filter((d) => !jobEnded(d));
-  if (missing.length > 0) {
-    const nowMs = deps.now();
-    await deps.queues.deliveries.addBulk(missing.map((d) => deliveryJob(d, (d.nextAttemptAt?.getTime() ?? 0) - nowMs)));
+    const lost = page.filter((a) => states.get(alertJobId(a.id)) === 'unknown').map((a) => a.id);
+    if (lost.length > 0) await deps.queues.alerts.addBulk(lost.map(fanOutJob));
+    const finished = page.filter((a) => FINISHED_STATES.has(states.get(alertJobId(a.id)) ?? ''));
+    const revived = await Promise.all(finished.map((a) => reviveFanOut(deps, a.id, states.get(alertJobId(a.id)) as FinishedState)));
+    result.alertsRequeued += lost.length;
+    result.alertsRevived += revived.filter(Boolean).length;
+    const last = page.at(-1);
+    if (!last || page.length < batchSize || !withinBudget()) break;
+    alertCursor = { at: last.at, id: last.id };
   }
-  const revived = await Promise.all(
-    ended.map((d) => reviveEndedJob(deps, d, states.get(deliveryJobId(d.id)) as FinishedState, staleBefore)),
-  );
+
+  let deliveryCursor: SweepCursor | null = null;
+  for (;;) {
+    const page = await staleOpenDeliveries(deps.sql, staleBefore, deliveryCursor, batchSize);
+    const swept = await sweepDeliveryPage(deps, page, staleBefore);
+    result.deliveriesRequeued += swept.requeued;
+    result.deliveriesGivenUp += swept.givenUp;
+    const last = page.at(-1);
+    if (!last || page.length < batchSize || !withinBudget()) break;
+    deliveryCursor = { at: last.at, id: last.id };
+  }
+
   const unsettled = await deps.sql.query<{ id: string }>(
     `SELECT a.id FROM alerts a
      WHERE a.status = 'dispatched' AND a.received_at < $1
@@ -162,15 +165,46 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     deps.sql,
     unsettled.map((row) => row.id),
   );
+  result.alertsSettled = unsettled.length;
 
-  const result = {
-    alertsRequeued: lostAlerts.length,
-    deliveriesRequeued: missing.length + revived.filter((r) => r === 'revived').length,
-    deliveriesGivenUp: revived.filter((r) => r === 'given up').length,
-    alertsSettled: unsettled.length,
-  };
-  if (result.alertsRequeued + result.deliveriesRequeued + result.deliveriesGivenUp > 0) {
+  if (result.alertsRequeued + result.alertsRevived + result.deliveriesRequeued + result.deliveriesGivenUp > 0) {
     deps.logger.warn(result, 'sweeper re-enqueued work Redis did not hold');
   } else if (result.alertsSettled > 0) deps.logger.warn(result, 'sweeper settled alerts a stopped worker left open');
   return result;
+}
+
+async function sweepDeliveryPage(
+  deps: SweeperDeps,
+  openDeliveries: StaleOpenDelivery[],
+  staleBefore: Date,
+): Promise<{ requeued: number; givenUp: number }> {
+  // A delivery not yet attempted may still wait in its alert's first-attempts job instead of one of its own.
+  const firstAttemptsJobOf = (d: StaleOpenDelivery) =>
+    d.kind === 'alert' && d.alertId !== null && d.attemptCount === 0 ? firstAttemptsJobId(d.alertId) : null;
+  const states = await jobStates(deps.queues.deliveries, [
+    ...openDeliveries.map((d) => deliveryJobId(d.id)),
+    ...openDeliveries.flatMap((d) => firstAttemptsJobOf(d) ?? []),
+  ]);
+  const held = (d: StaleOpenDelivery) => {
+    const firstJob = firstAttemptsJobOf(d);
+    return (
+      UNFINISHED_STATES.has(states.get(deliveryJobId(d.id)) ?? '') ||
+      (firstJob !== null && UNFINISHED_STATES.has(states.get(firstJob) ?? ''))
+    );
+  };
+  const lostDeliveries = openDeliveries.filter((d) => !held(d));
+  const jobEnded = (d: StaleOpenDelivery) => FINISHED_STATES.has(states.get(deliveryJobId(d.id)) ?? '');
+  const ended = lostDeliveries.filter(jobEnded);
+  const missing = lostDeliveries.filter((d) => !jobEnded(d));
+  if (missing.length > 0) {
+    const nowMs = deps.now();
+    await deps.queues.deliveries.addBulk(missing.map((d) => deliveryJob(d, (d.nextAttemptAt?.getTime() ?? 0) - nowMs)));
+  }
+  const revived = await Promise.all(
+    ended.map((d) => reviveEndedJob(deps, d, states.get(deliveryJobId(d.id)) as FinishedState, staleBefore)),
+  );
+  return {
+    requeued: missing.length + revived.filter((r) => r === 'revived').length,
+    givenUp: revived.filter((r) => r === 'given up').length,
+  };
 }

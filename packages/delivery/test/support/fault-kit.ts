@@ -72,12 +72,12 @@ async function pgTool(tool: string, args: string[]): Promise<void> {
   else await run(binary, args);
 }
 
-export async function startPrivateCluster(port: number): Promise<PrivateCluster> {
+export async function startPrivateCluster(port: number, settings: { maxConnections?: number } = {}): Promise<PrivateCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-pg-'));
   if (process.getuid?.() === 0) await run('chown', ['postgres', dir]);
   const data = path.join(dir, 'data');
   await pgTool('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-N', '-E', 'UTF8']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${settings.maxConnections ?? 100}`;
   const start = () => pgTool('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
   const stop = () => pgTool('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
   await start();
