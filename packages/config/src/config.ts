@@ -47,6 +47,8 @@ export interface HeraldConfig {
     jobLockMs: number;
     /** First delay before a job that failed on an error of Herald's own runs again (doubling, capped at 5 min). */
     jobBackoffMs: number;
+    /** A request not answered within this time goes on without holding a job slot (slow endpoints use sockets, not slots). */
+    detachAfterMs: number;
   };
   sweeper: { intervalMs: number; staleAfterMs: number };
   digest: { cron: string; catchUpHours: number };
@@ -196,6 +198,7 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
         readOptional(env, 'HERALD_WORKER_METRICS_PORT') === undefined ? undefined : readInt(env, 'HERALD_WORKER_METRICS_PORT', 0, 0, 65535),
       jobLockMs: readInt(env, 'HERALD_JOB_LOCK_MS', 30_000, 1_000, 600_000),
       jobBackoffMs: readInt(env, 'HERALD_JOB_BACKOFF_MS', 1_000, 1, 600_000),
+      detachAfterMs: readInt(env, 'HERALD_DETACH_AFTER_MS', 1_000, 10, 120_000),
     },
     sweeper: {
       intervalMs: readInt(env, 'HERALD_SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000),

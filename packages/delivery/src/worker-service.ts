@@ -83,6 +83,8 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   const sender = createHttpSender({
     connectTimeoutMs: config.worker.connectTimeoutMs,
     requestTimeoutMs: config.worker.requestTimeoutMs,
+    // One pool per webhook, as large as the endpoint in-flight cap: requests never queue for a socket.
+    connectionsPerOrigin: config.worker.rateLimits ? config.worker.endpointConcurrency : 64,
     ...deps.senderOptions,
   });
   const limiter: EndpointLimiter = createRedisEndpointLimiter({
@@ -168,6 +170,10 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     loadDelivery,
     writeAttempt: attemptWriter,
     onDeliveryFinished: deps.onDeliveryFinished,
+    detachAfterMs: config.worker.detachAfterMs,
+    detached: { count: 0, max: config.worker.concurrency * 20 },
+    slowEndpoints: new Map<string, number>(),
+    watchdogMs: config.worker.connectTimeoutMs + config.worker.requestTimeoutMs + 5_000,
   };
   const deliveryWorker = new Worker<DeliveryJobData | FirstAttemptsJobData>(
     QUEUE_NAMES.deliveries,
@@ -177,7 +183,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
         return await guarded(job, token, () =>
           isFirstAttempts(job)
             ? deliverFirstAttempts(deliverDeps, job)
-            : deliverJob(deliverDeps, jobCarrier(job as Job<DeliveryJobData>, token)),
+            : deliverJob(deliverDeps, jobCarrier(job as Job<DeliveryJobData>, token, queues)),
         );
       } finally {
         activeDeliveryJobs -= 1;

@@ -64,7 +64,8 @@ export function firstAttemptsJob(alertId: string, deliveries: { id: string; webh
   return {
     name: FIRST_ATTEMPTS_JOB,
     data: { deliveries: deliveries.map((delivery): [string, string] => [delivery.id, delivery.webhookId]) } satisfies FirstAttemptsJobData,
-    opts: { jobId: firstAttemptsJobId(alertId) },
+    // Before retries and waiting deliveries: a new alert's first attempts never queue behind a slow endpoint's.
+    opts: { jobId: firstAttemptsJobId(alertId), priority: 1 },
   };
 }
 

@@ -1,9 +1,10 @@
 import { isDiscordGlobalRateLimit } from '@herald/core';
 import type { Logger } from '@herald/config';
 import type { SqlSession } from '@herald/db';
-import { deliveryIdOfJob, type DeliveryJobData } from '@herald/queue';
+import { deliveryIdOfJob, deliveryJob, type DeliveryJobData, type DeliveryJobKind, type HeraldQueues } from '@herald/queue';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { WebhookDirectory } from '../directory/webhook-directory';
+import type { ResolvedWebhook } from '../directory/resolved-webhook';
 import type { HttpSender, SendResult } from '../sender/http-sender';
 import type { EndpointHealth } from '../health/endpoint-health';
 import type { EndpointLimiter } from './endpoint-limiter';
@@ -28,7 +29,21 @@ export interface DeliverDeps {
   /** Records an attempt and the delivery's new state; resolves once written (group commit). */
   writeAttempt(input: RecordAttemptInput): Promise<void>;
   onDeliveryFinished?(event: DeliveryFinishedEvent): void;
+  /**
+   * A request not answered within this time goes on without its job slot (see `DeliveryCarrier.detach`):
+   * a slow or hanging endpoint holds sockets of its own, never the worker's job slots. Unset: never.
+   */
+  detachAfterMs?: number;
+  /** Requests going on without a slot, shared by the process's jobs; past `maxDetached` a request keeps its slot. */
+  detached?: { count: number; max: number };
+  /** How long a detached request can last at most (connect + request timeouts): its job wakes after that as a watchdog. */
+  watchdogMs?: number;
+  /** Webhooks whose requests went on without a slot lately (webhook id → when): their next requests do so at once. */
+  slowEndpoints?: Map<string, number>;
 }
+
+/** A webhook stays "slow" (its requests detach at once) this long after its last slow request. */
+const SLOW_MEMORY_MS = 60_000;
 
 export interface DeliveryFinishedEvent {
   webhookId: string;
@@ -42,6 +57,8 @@ export interface DeliveryJobState extends DeliveryJobData {
   throttledAttempts?: number;
   /** A rate-limit slot already reserved for this delivery (epoch ms): on waking, send without reserving again. */
   slotAtMs?: number;
+  /** Times in a row the endpoint was found busy (its in-flight cap reached): each wait doubles. */
+  busyWaits?: number;
 }
 
 /**
@@ -57,9 +74,17 @@ export interface DeliveryCarrier {
   end(reason: string): Promise<string>;
   /** A reason not to attempt this delivery here (someone else carries it), or null. */
   skip?(delivery: LoadedDelivery): Promise<string | null>;
+  /**
+   * The request is slow: park the delivery's own job as a watchdog `watchdogMs` ahead (it runs the
+   * delivery again only if this process dies before recording the outcome) and free the job slot.
+   * Returns the carrier that records the outcome later, and what ends the current job.
+   */
+  detach?(watchdogMs: number): Promise<{ later: DeliveryCarrier; leave(): string }>;
 }
 
 const SLOT_TOLERANCE_MS = 50;
+/** A busy endpoint is looked at again after 1, 2, 4 ... 16 busy waits (about 16 s with the default 1 s). */
+const MAX_BUSY_DOUBLINGS = 4;
 const FINAL_STATUSES = new Set(['delivered', 'failed', 'dead', 'cancelled']);
 
 /**
@@ -67,17 +92,68 @@ const FINAL_STATUSES = new Set(['delivered', 'failed', 'dead', 'cancelled']);
  * delays on its own clock, so the due time is taken from the wall clock whatever clock Herald was
  * given: a delay is a duration); an ended delivery fails the job for good.
  */
-export function jobCarrier(job: Job<DeliveryJobState>, token: string | undefined): DeliveryCarrier {
+export function jobCarrier(job: Job<DeliveryJobState>, token: string | undefined, queues?: HeraldQueues): DeliveryCarrier {
   return {
     deliveryId: deliveryIdOfJob(job),
     state: job.data,
+    ...(queues
+      ? {
+          async detach(watchdogMs: number) {
+            await job.moveToDelayed(Date.now() + watchdogMs, token);
+            return {
+              later: parkedJobCarrier(queues, deliveryIdOfJob(job), job.data, job.name as DeliveryJobKind),
+              leave: () => {
+                throw new DelayedError();
+              },
+            };
+          },
+        }
+      : {}),
     async wait(delayMs, state) {
-      if (state.slotAtMs !== job.data.slotAtMs || state.throttledAttempts !== job.data.throttledAttempts) await job.updateData(state);
+      if (
+        state.slotAtMs !== job.data.slotAtMs ||
+        state.throttledAttempts !== job.data.throttledAttempts ||
+        state.busyWaits !== job.data.busyWaits
+      )
+        await job.updateData(state);
       await job.moveToDelayed(Date.now() + delayMs, token);
       throw new DelayedError();
     },
     end(reason) {
       throw new UnrecoverableError(reason);
+    },
+  };
+}
+
+/**
+ * A delivery whose request went on without its job slot: its own job waits delayed as a watchdog.
+ * Waiting moves that job's due time; an ended delivery removes it (it would only find the delivery
+ * final). If the job is gone or already running, a wait adds the job again (same id: never twice).
+ */
+export function parkedJobCarrier(
+  queues: HeraldQueues,
+  deliveryId: string,
+  state: DeliveryJobState,
+  kind: DeliveryJobKind,
+): DeliveryCarrier {
+  return {
+    deliveryId,
+    state,
+    async wait(delayMs, next) {
+      const job = await queues.deliveries.getJob(deliveryId);
+      if (job && (await job.isDelayed())) {
+        await job.updateData(next);
+        await job.changeDelay(delayMs);
+      } else if (!job) {
+        const fresh = deliveryJob({ id: deliveryId, webhookId: next.webhookId, kind }, delayMs);
+        await queues.deliveries.add(fresh.name, next, fresh.opts);
+      }
+      return 'waits in its own job';
+    },
+    async end(reason) {
+      const job = await queues.deliveries.getJob(deliveryId);
+      if (job && (await job.isDelayed())) await job.remove().catch(() => undefined);
+      return reason;
     },
   };
 }
@@ -115,23 +191,71 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
   if (reservation.waitMs > 0 && 'reason' in reservation) {
     // A rate slot is ours to keep; after a pause or a busy endpoint the delivery reserves afresh.
     const slotAtMs = reservation.reason === 'rate' ? deps.now() + reservation.waitMs : undefined;
-    // Deliveries waiting for a busy endpoint look again spread out, not all at once.
-    const waitMs = reservation.reason === 'busy' ? Math.round(reservation.waitMs * (0.5 + deps.random())) : reservation.waitMs;
-    return carrier.wait(waitMs, { ...carrier.state, slotAtMs });
+    // Deliveries waiting for a busy endpoint look again spread out, not all at once, and less often
+    // the longer it stays busy (a hanging endpoint keeps its slots until its requests time out).
+    const busyWaits = carrier.state.busyWaits ?? 0;
+    const waitMs =
+      reservation.reason === 'busy'
+        ? Math.round(reservation.waitMs * 2 ** Math.min(busyWaits, MAX_BUSY_DOUBLINGS) * (0.5 + deps.random()))
+        : reservation.waitMs;
+    return carrier.wait(waitMs, { ...carrier.state, slotAtMs, busyWaits: reservation.reason === 'busy' ? busyWaits + 1 : undefined });
   }
 
   const startedAtMs = deps.now();
-  let result: SendResult;
-  try {
-    result = await deps.sender.send({
+  const sending = deps.sender
+    .send({
       url: webhook.target.requestUrl,
       body,
       headers: buildRequestHeaders(webhook, deliveryId, body, startedAtMs),
-    });
-  } finally {
+      poolKey: webhook.id,
+    })
     // The lease expires by itself if this fails (or the worker dies).
-    await deps.limiter.release(webhook, deliveryId).catch(() => undefined);
+    .finally(() => deps.limiter.release(webhook, deliveryId).catch(() => undefined));
+  const attempt = { delivery, webhook, startedAtMs };
+  const detached = deps.detached;
+  if (carrier.detach && deps.detachAfterMs !== undefined && detached && detached.count < detached.max) {
+    // A webhook slow lately does not get the budget: each of its requests would hold a slot that long.
+    const slowSince = deps.slowEndpoints?.get(webhook.id);
+    const budgetMs = slowSince !== undefined && deps.now() - slowSince < SLOW_MEMORY_MS ? 0 : deps.detachAfterMs;
+    const early = await Promise.race([sending, sleep(budgetMs).then(() => null)]);
+    if (early === null) {
+      deps.slowEndpoints?.set(webhook.id, deps.now());
+      const { later, leave } = await carrier.detach(deps.watchdogMs ?? 60_000);
+      detached.count += 1;
+      deps.logger.debug(
+        { deliveryId, webhookId: webhook.id, webhook: webhook.name },
+        'slow endpoint: request goes on without its job slot',
+      );
+      void sending
+        .then((result) => {
+          if (result.statusCode !== undefined && result.durationMs < deps.detachAfterMs!) deps.slowEndpoints?.delete(webhook.id);
+          return recordAttempt(deps, later, attempt, result);
+        })
+        .catch((error: unknown) =>
+          // The watchdog job runs the delivery again.
+          deps.logger.error({ err: error, deliveryId, webhookId: webhook.id }, 'could not record the outcome of a slow request'),
+        )
+        .finally(() => {
+          detached.count -= 1;
+        });
+      return leave();
+    }
   }
+  return recordAttempt(deps, carrier, attempt, await sending);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** Records the outcome of a request and moves the delivery on (delivered, retried later, or ended). */
+async function recordAttempt(
+  deps: DeliverDeps,
+  carrier: DeliveryCarrier,
+  { delivery, webhook, startedAtMs }: { delivery: LoadedDelivery; webhook: ResolvedWebhook; startedAtMs: number },
+  result: SendResult,
+): Promise<string> {
+  const deliveryId = carrier.deliveryId;
   const nowMs = deps.now();
   const attemptNumber = delivery.attemptCount + 1;
   const throttledAttempts = carrier.state.throttledAttempts ?? 0;

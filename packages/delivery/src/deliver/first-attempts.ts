@@ -1,6 +1,6 @@
 import { deliveryJob, type FirstAttemptsJobData, type HeraldQueues } from '@herald/queue';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { deliverJob, type DeliverDeps, type DeliveryCarrier, type DeliveryJobState } from './deliver-job';
+import { deliverJob, parkedJobCarrier, type DeliverDeps, type DeliveryCarrier, type DeliveryJobState } from './deliver-job';
 
 /** A delivery whose attempt here threw (not an HTTP outcome) retries in its own job this soon. */
 const RETRY_ALONE_AFTER_MS = 1_000;
@@ -26,6 +26,12 @@ function handOffCarrier(
     async end(reason) {
       ended.push(`${deliveryId}: ${reason}`);
       return reason;
+    },
+    async detach(watchdogMs) {
+      // Its own job, due after the request can have ended: it runs the delivery only if this process dies first.
+      const job = deliveryJob({ id: deliveryId, webhookId, kind: 'alert' }, watchdogMs);
+      await queues.deliveries.add(job.name, { webhookId }, job.opts);
+      return { later: parkedJobCarrier(queues, deliveryId, { webhookId }, 'alert'), leave: () => 'goes on without a job slot' };
     },
     async skip(delivery) {
       // Attempted before: its own job carries it on. On a re-run (a crash, a stall), so does a job

@@ -6,6 +6,11 @@ export interface SendRequest {
   url: string;
   body: string;
   headers: Record<string, string>;
+  /**
+   * Which connection pool carries the request (the webhook id): each destination has pools of its
+   * own, so sockets hung by one webhook never hold up another on the same host:port.
+   */
+  poolKey?: string;
 }
 
 export interface SendResult {
@@ -31,8 +36,10 @@ export interface HttpSender {
 export interface HttpSenderOptions {
   connectTimeoutMs: number;
   requestTimeoutMs: number;
-  /** Connections kept per origin. */
+  /** Connections per destination pool (per webhook, see `SendRequest.poolKey`); match the endpoint in-flight cap. */
   connectionsPerOrigin?: number;
+  /** A destination's pool unused this long is closed (default 2 minutes). */
+  idlePoolMs?: number;
   /** Replaces DNS resolution and connection (the SSRF guard connects to checked addresses only). */
   connect?: ConstructorParameters<typeof Agent>[0] extends infer O ? (O extends { connect?: infer C } ? C : never) : never;
 }
@@ -82,19 +89,62 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Pr
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** POSTs with a pooled undici dispatcher; never follows redirects, never throws for HTTP outcomes. */
+/**
+ * POSTs with pooled undici dispatchers, one per destination (webhook); never follows redirects,
+ * never throws for HTTP outcomes. The pool of a destination holds as many connections as the
+ * endpoint in-flight cap lets requests run at once, so a request does not wait for a connection
+ * behind hung ones, and its timeout covers the request, not a queue in front of it.
+ */
 export function createHttpSender(options: HttpSenderOptions): HttpSender {
-  const dispatcher = new Agent({
-    connect: options.connect ?? { timeout: options.connectTimeoutMs },
-    connectTimeout: options.connectTimeoutMs,
-    connections: options.connectionsPerOrigin ?? 64,
-    keepAliveTimeout: 30_000,
-    headersTimeout: options.requestTimeoutMs,
-    bodyTimeout: options.requestTimeoutMs,
-  });
+  const idlePoolMs = options.idlePoolMs ?? 120_000;
+  const newDispatcher = () =>
+    new Agent({
+      connect: options.connect ?? { timeout: options.connectTimeoutMs },
+      connectTimeout: options.connectTimeoutMs,
+      connections: options.connectionsPerOrigin ?? 64,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.requestTimeoutMs,
+      bodyTimeout: options.requestTimeoutMs,
+    });
+  const shared = newDispatcher();
+  const pools = new Map<string, { dispatcher: Agent; lastUsedMs: number; inFlight: number }>();
+  const dispatcherFor = (key: string | undefined) => {
+    if (key === undefined) return { dispatcher: shared, done: () => undefined };
+    let pool = pools.get(key);
+    if (!pool) {
+      pool = { dispatcher: newDispatcher(), lastUsedMs: Date.now(), inFlight: 0 };
+      pools.set(key, pool);
+    }
+    const entry = pool;
+    entry.inFlight += 1;
+    return {
+      dispatcher: entry.dispatcher,
+      done: () => {
+        entry.inFlight -= 1;
+        entry.lastUsedMs = Date.now();
+      },
+    };
+  };
+  // Destinations no longer sent to give their sockets back.
+  const reaper = setInterval(
+    () => {
+      const idleBefore = Date.now() - idlePoolMs;
+      for (const [key, pool] of pools) {
+        if (pool.inFlight === 0 && pool.lastUsedMs < idleBefore) {
+          pools.delete(key);
+          void pool.dispatcher.close().catch(() => undefined);
+        }
+      }
+    },
+    Math.min(idlePoolMs, 60_000),
+  );
+  reaper.unref();
+  const all = () => [shared, ...[...pools.values()].map((pool) => pool.dispatcher)];
+
   return {
-    async send({ url, body, headers }) {
+    async send({ url, body, headers, poolKey }) {
       const started = performance.now();
+      const { dispatcher, done } = dispatcherFor(poolKey);
       try {
         const response = await request(url, {
           method: 'POST',
@@ -113,13 +163,17 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
       } catch (error) {
         const { errorClass, message } = classifyError(error);
         return { headers: {}, bodyText: '', durationMs: Math.round(performance.now() - started), errorClass, error: message };
+      } finally {
+        done();
       }
     },
     async close() {
-      await dispatcher.close();
+      clearInterval(reaper);
+      await Promise.all(all().map((dispatcher) => dispatcher.close()));
     },
     async destroy() {
-      await dispatcher.destroy();
+      clearInterval(reaper);
+      await Promise.all(all().map((dispatcher) => dispatcher.destroy()));
     },
   };
 }
