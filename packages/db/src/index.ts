@@ -16,3 +16,5 @@ export {
   type StoredSession,
 } from './store/tokens';
 export { staleQueuedAlerts, staleOpenDeliveries, type SweepCursor, type StaleOpenDelivery } from './store/sweep-pages';
+export { settleAlertStatuses } from './store/alerts';
+export { deleteWebhookKeepingHistory } from './store/webhooks';

@@ -101,7 +101,9 @@ export async function dispatchDigest(
     select: { id: true, webhookId: true },
   });
   if (pending.length > 0) {
-    await deps.queues.deliveries.addBulk(pending.map((d) => deliveryJob({ ...d, kind: 'digest' })));
+    await deps.queues.deliveries.addBulk(
+      pending.flatMap((d) => (d.webhookId === null ? [] : [deliveryJob({ id: d.id, webhookId: d.webhookId, kind: 'digest' })])),
+    );
   }
   await prisma.digest.update({
     where: { id: digest.id },

@@ -15,7 +15,7 @@ export function presentAttempt(attempt: DeliveryAttempt) {
 }
 
 export function presentDelivery(
-  delivery: Delivery & { attempts?: DeliveryAttempt[]; webhook?: Pick<Webhook, 'id' | 'name' | 'type' | 'urlMasked'> },
+  delivery: Delivery & { attempts?: DeliveryAttempt[]; webhook?: Pick<Webhook, 'id' | 'name' | 'type' | 'urlMasked'> | null },
 ) {
   return {
     id: delivery.id,
@@ -23,6 +23,8 @@ export function presentDelivery(
     alert_id: delivery.alertId,
     digest_id: delivery.digestId,
     webhook_id: delivery.webhookId,
+    // Kept once the webhook is deleted (webhook_id is then null).
+    webhook_name: delivery.webhook?.name ?? delivery.webhookName,
     ...(delivery.webhook
       ? { webhook: { id: delivery.webhook.id, name: delivery.webhook.name, type: delivery.webhook.type, url: delivery.webhook.urlMasked } }
       : {}),

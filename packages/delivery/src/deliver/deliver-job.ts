@@ -142,11 +142,11 @@ export function parkedJobCarrier(
     async wait(delayMs, next) {
       const job = await queues.deliveries.getJob(deliveryId);
       if (job && (await job.isDelayed())) {
-        await job.updateData(next);
+        await (job as unknown as Job<DeliveryJobState>).updateData(next);
         await job.changeDelay(delayMs);
       } else if (!job) {
         const fresh = deliveryJob({ id: deliveryId, webhookId: next.webhookId, kind }, delayMs);
-        await queues.deliveries.add(fresh.name, next, fresh.opts);
+        await queues.deliveries.add(fresh.name, next as DeliveryJobData, fresh.opts);
       }
       return 'waits in its own job';
     },

@@ -1,4 +1,4 @@
-import type { SqlSession } from '@herald/db';
+import { settleAlertStatuses, type SqlSession } from '@herald/db';
 import type { SendResult } from '../sender/http-sender';
 import type { AttemptOutcome } from './attempt-outcome';
 
@@ -16,33 +16,7 @@ export interface RecordAttemptInput {
   nowMs: number;
 }
 
-/**
- * Once no delivery of an alert is open, its status becomes delivered, partially_failed or failed;
- * no_targets if every delivery was cancelled (each webhook disabled or deleted before it was sent),
- * until one of them is retried. An alert with no delivery at all is left as it is.
- * One statement for many alerts; concurrent writers agree because it reads the deliveries as they are.
- */
-const SETTLE_ALERTS_SQL = `
-  UPDATE alerts AS a
-  SET status = (CASE WHEN s.total = 0 THEN 'no_targets' WHEN s.delivered = s.total THEN 'delivered'
-                     WHEN s.delivered = 0 THEN 'failed' ELSE 'partially_failed' END)::"AlertStatus",
-      status_reason = CASE WHEN s.total = 0 THEN 'every delivery cancelled'
-                           WHEN a.status = 'no_targets' THEN NULL ELSE a.status_reason END
-  FROM (
-    SELECT alert_id,
-           count(*) FILTER (WHERE status <> 'cancelled') AS total,
-           count(*) FILTER (WHERE status = 'delivered') AS delivered,
-           count(*) FILTER (WHERE status IN ('pending', 'retrying')) AS open
-    FROM deliveries WHERE alert_id = ANY($1::uuid[]) GROUP BY alert_id
-  ) AS s
-  WHERE a.id = s.alert_id AND s.open = 0
-    AND a.status IN ('dispatched', 'queued', 'delivered', 'partially_failed', 'failed', 'no_targets')`;
-
-/** Settles the status of every given alert whose deliveries have all ended; the others are left as they are. */
-export async function settleAlertStatuses(sql: SqlSession, alertIds: readonly string[]): Promise<void> {
-  if (alertIds.length === 0) return;
-  await sql.query(SETTLE_ALERTS_SQL, [alertIds]);
-}
+export { settleAlertStatuses } from '@herald/db';
 
 export async function cancelDelivery(sql: SqlSession, deliveryId: string, alertId: string | null, reason: string): Promise<void> {
   await sql.query(

@@ -119,6 +119,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async (request, reply) => {
       const principal = principalOf(request);
       const delivery = await findVisible(principal, request.params.id);
+      if (!delivery.webhook) throw conflict('its webhook was deleted; the delivery is kept as history');
       if (!delivery.webhook.enabled || delivery.webhook.disabledReason !== null)
         throw conflict('the webhook is disabled; enable it before retrying');
       await retryDelivery(deps, delivery);

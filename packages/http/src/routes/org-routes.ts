@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { WEBHOOK_TYPES } from '@herald/core';
-import type { Organization } from '@herald/db';
+import { deleteWebhookKeepingHistory, type Organization } from '@herald/db';
 import { canSeeOrg } from '../plugins/auth';
 import { principalOf, typed } from '../plugins/route-schemas';
 import { forbidden, notFound } from '../http-errors';
@@ -158,7 +158,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const existing = await deps.prisma.webhook.findFirst({ where: { orgId: id, isOrgSetting: true } });
       if (input.webhook_url === null) {
         if (existing) {
-          await deps.prisma.webhook.delete({ where: { id: existing.id } });
+          await deleteWebhookKeepingHistory(deps.prisma, existing.id);
           await deps.announceDirectoryChange();
         }
         return { webhook_url: null, webhook: null };

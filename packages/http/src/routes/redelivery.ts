@@ -76,12 +76,16 @@ export async function redeliver(
   );
   const toAdd = reopenedDeliveries.filter((delivery) => slots[deliveries.indexOf(delivery)] === 'free');
   // If Redis fails here, the rows are pending without a job: the worker's sweeper re-adds them.
-  if (toAdd.length > 0) await deps.queues.deliveries.addBulk(toAdd.map((delivery) => deliveryJob(delivery))).catch(() => undefined);
+  if (toAdd.length > 0)
+    await deps.queues.deliveries
+      .addBulk(toAdd.flatMap((d) => (d.webhookId === null ? [] : [deliveryJob({ id: d.id, webhookId: d.webhookId, kind: d.kind })])))
+      .catch(() => undefined);
   return reopenedDeliveries.map((delivery) => delivery.id);
 }
 
 /** One delivery, for POST /v1/deliveries/:id/retry: 409 unless it ended failed, dead or cancelled. */
 export async function retryDelivery(deps: RedeliveryDeps, delivery: RedeliveryTarget & Pick<Delivery, 'status'>): Promise<void> {
+  if (delivery.webhookId === null) throw conflict('its webhook was deleted; the delivery is kept as history');
   if (!(RETRYABLE_STATUSES as readonly string[]).includes(delivery.status)) {
     throw conflict(`only failed, dead or cancelled deliveries can be retried; this one is ${delivery.status}`);
   }

@@ -1,3 +1,4 @@
+import { deleteWebhookKeepingHistory } from '@herald/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { addressChannelBody, buildTestAlert, formatAlertPayload, resolveChannelTarget } from '@herald/core';
@@ -207,7 +208,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
       async (request, reply) => {
         const existing = await ownedWebhook(request);
-        await deps.prisma.webhook.delete({ where: { id: existing.id } });
+        await deleteWebhookKeepingHistory(deps.prisma, existing.id);
         await deps.announceDirectoryChange();
         return reply.code(204).send();
       },
