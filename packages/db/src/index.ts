@@ -18,3 +18,5 @@ export {
 export { staleQueuedAlerts, staleOpenDeliveries, type SweepCursor, type StaleOpenDelivery } from './store/sweep-pages';
 export { settleAlertStatuses } from './store/alerts';
 export { deleteWebhookKeepingHistory } from './store/webhooks';
+export { undeliveredAlertSignals } from './store/alerts';
+export { noteDeliveryWaiting } from './store/deliveries';

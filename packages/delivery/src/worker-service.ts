@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '@herald/core';
-import type { HeraldConfig, Logger } from '@herald/config';
+import { createRepeatedLog, type HeraldConfig, type Logger } from '@herald/config';
 import type { PrismaClient, SqlExecutor } from '@herald/db';
 import {
   createHeraldQueues,
@@ -28,6 +28,7 @@ import { sweepOnce } from './sweeper/sweeper';
 import { createDatabaseGate } from './database-gate';
 import { createEndpointHealth, type WebhookDisabledEvent } from './health/endpoint-health';
 import { startAttemptRetention } from './retention/attempt-retention';
+import { createFailingTracker } from './health/failing-notice';
 
 function isFirstAttempts(job: Job<DeliveryJobData | FirstAttemptsJobData>): job is Job<FirstAttemptsJobData> {
   return job.name === FIRST_ATTEMPTS_JOB;
@@ -173,6 +174,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     detachAfterMs: config.worker.detachAfterMs,
     detached: { count: 0, max: config.worker.concurrency * 20 },
     slowEndpoints: new Map<string, number>(),
+    failing: createFailingTracker(),
     watchdogMs: config.worker.connectTimeoutMs + config.worker.requestTimeoutMs + 5_000,
   };
   const deliveryWorker = new Worker<DeliveryJobData | FirstAttemptsJobData>(
@@ -200,11 +202,13 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     },
   );
   workers = [fanOutWorker, deliveryWorker];
+  // Redis out of memory fails every job and every poll many times a second: one line per error per minute, with a count.
+  const repeated = createRepeatedLog(logger);
   for (const worker of workers) {
-    worker.on('error', (error) => logger.error({ err: error }, 'queue worker error'));
+    worker.on('error', (error) => repeated.warn({ queue: worker.name, err: error.message }, 'queue worker error'));
     worker.on('failed', (job, error) => {
       if (job && error.name !== 'UnrecoverableError') {
-        logger.warn({ jobId: job.id, queue: worker.name, attemptsMade: job.attemptsMade, err: error.message }, 'job failed');
+        repeated.warn({ jobId: job.id, queue: worker.name, attemptsMade: job.attemptsMade, err: error.message }, 'job failed');
       }
     });
   }
@@ -215,7 +219,8 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     sweep = sweepOnce({ sql, queues, logger, now, staleAfterMs: config.sweeper.staleAfterMs })
       .then(() => undefined)
       .catch((error: unknown) => {
-        if (!gate.noteError(error)) logger.warn({ err: error }, 'sweep failed; will try again');
+        if (!gate.noteError(error))
+          repeated.warn({ err: error instanceof Error ? error.message : String(error) }, 'sweep failed; will try again');
       })
       .finally(() => {
         sweep = null;
@@ -243,6 +248,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
         await Promise.race([sweep, new Promise((resolve) => setTimeout(resolve, config.worker.shutdownGraceMs).unref())]);
       }
       gate.stop();
+      repeated.stop();
       await retention.stop();
       const closing = Promise.all([fanOutWorker.close(), deliveryWorker.close()]);
       const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.worker.shutdownGraceMs).unref());

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerApiRateLimit, registerJsonBodyParser } from '@herald/net-guard';
+import { createRepeatedLog } from '@herald/config';
 import { badRequest } from './http-errors';
 import { registerAuth } from './plugins/auth';
 import { registerErrorHandler } from './plugins/error-handler';
@@ -48,12 +49,18 @@ export async function buildServer(deps: ServerDeps, extraRoutes: RouteGroup[] = 
   await registerAuth(app, { prisma: deps.prisma, redis: deps.redis, config: deps.config, now: deps.now });
   registerRouteSchemas(app);
   // After auth (its hooks run after the app's): counted per token; unauthenticated requests are not counted.
+  // Redis refusing writes fails every request: one line a minute with a count, not one per request.
+  const redisErrors = createRepeatedLog(app.log);
   await registerApiRateLimit(app, {
     redis: deps.redis,
     limitPerMinute: deps.config.api.rateLimitPerMinute,
     keyPrefix: deps.config.queuePrefix,
     clientOf: (request) => request.principal?.tokenId ?? null,
-    onRedisError: (error) => app.log.warn({ err: error }, 'API rate limit unavailable (Redis); letting requests through'),
+    onRedisError: (error) =>
+      redisErrors.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'API rate limit unavailable (Redis); letting requests through',
+      ),
   });
   await registerApiDocs(app);
   for (const group of [...ROUTE_GROUPS, ...extraRoutes]) await group(app, deps);

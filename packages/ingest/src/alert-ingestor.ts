@@ -8,7 +8,7 @@ import {
 } from '@herald/core';
 import type { SqlSession } from '@herald/db';
 import { firstAttemptsJob, type HeraldQueues } from '@herald/queue';
-import type { Logger } from '@herald/config';
+import { createRepeatedLog, type Logger } from '@herald/config';
 import { saveAlerts, saveRoutedAlerts, type RoutedAlerts, type SavedAlertRef } from './alert-writer';
 import { enqueueSavedAlerts } from './alert-dispatch';
 import { AlertRejectedError } from './ingest-errors';
@@ -42,6 +42,8 @@ const createdIds = (refs: SavedAlertRef[]) => refs.filter((ref) => ref.created).
 
 export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
   const now = deps.now ?? Date.now;
+  // Redis refusing writes fails every request: one line a minute with a count, not one per alert.
+  const redisErrors = createRepeatedLog(deps.logger);
 
   async function ingestNormalized(alerts: NormalizedAlertInput[], source: IngestSource): Promise<SavedAlertRef[]> {
     const nowMs = now();
@@ -84,7 +86,7 @@ export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
 
   async function enqueueForFanOut(alertIds: string[]): Promise<void> {
     if (!(await enqueueSavedAlerts(deps.queues, alertIds))) {
-      deps.logger.warn({ count: alertIds.length }, 'redis unavailable: alerts saved, the sweeper will enqueue them');
+      redisErrors.warn({ count: alertIds.length }, 'redis unavailable: alerts saved, the sweeper will enqueue them');
     }
   }
 

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PrismaClient } from '@herald/db';
-import type { HeraldQueues } from '@herald/queue';
+import { undeliveredAlertSignals, type PrismaClient } from '@herald/db';
+import { probeRedisWrite, type HeraldQueues, type RedisWriteState } from '@herald/queue';
 import { oldestWaitingAgeSeconds } from './queue-age';
 
 /** What the delivery worker reports when a delivery reaches a final state (no URL, by design). */
@@ -17,7 +17,14 @@ export interface ClusterSources {
   queues: HeraldQueues;
   prisma: PrismaClient;
   now?: () => number;
+  /** For the Redis write probe (out of memory, MISCONF, read-only replica), under `queuePrefix`. */
+  redis?: Parameters<typeof probeRedisWrite>[0];
+  queuePrefix?: string;
 }
+
+/** A queued alert not routed after this long counts as a stuck fan-out. */
+const STUCK_FAN_OUT_MS = 60_000;
+const REDIS_WRITE_STATES: RedisWriteState[] = ['up', 'out_of_memory', 'persistence_failing', 'read_only', 'down'];
 
 /**
  * Herald's Prometheus metrics. Labels hold only bounded, non-secret values (alert type,
@@ -95,6 +102,46 @@ export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}):
         }
       },
     });
+    // From the database, whatever Redis holds: an alert accepted but not delivered shows here even
+    // when the queues look empty (Redis lost or refused its job).
+    let signals: Promise<{ oldestUndeliveredAgeSeconds: number; stuckFanOut: number } | null> | null = null;
+    const readSignals = () => {
+      signals ??= undeliveredAlertSignals(sources.prisma, now(), STUCK_FAN_OUT_MS)
+        .catch(() => null)
+        .finally(() => setTimeout(() => (signals = null), 0).unref());
+      return signals;
+    };
+    new Gauge({
+      name: 'herald_oldest_undelivered_alert_age_seconds',
+      help: 'Seconds since the oldest accepted alert that is not settled yet (queued or dispatched) was received; 0 when none (database, at scrape).',
+      registers: [registry],
+      async collect() {
+        const read = await readSignals();
+        if (read) this.set(read.oldestUndeliveredAgeSeconds);
+      },
+    });
+    new Gauge({
+      name: 'herald_fanout_stuck_alerts',
+      help: `Accepted alerts still not routed to their webhooks ${STUCK_FAN_OUT_MS / 1000} s after receipt (database, at scrape).`,
+      registers: [registry],
+      async collect() {
+        const read = await readSignals();
+        if (read) this.set(read.stuckFanOut);
+      },
+    });
+    const { redis, queuePrefix } = sources;
+    if (redis) {
+      new Gauge({
+        name: 'herald_redis_write_state',
+        help: 'Whether Redis takes writes: 1 for the current state (up, out_of_memory, persistence_failing, read_only, down), 0 for the others.',
+        labelNames: ['state'] as const,
+        registers: [registry],
+        async collect() {
+          const state = await probeRedisWrite(redis, `${queuePrefix ?? 'herald'}:metrics-probe`);
+          for (const candidate of REDIS_WRITE_STATES) this.set({ state: candidate }, candidate === state ? 1 : 0);
+        },
+      });
+    }
     new Counter({
       name: 'herald_delivery_attempts_total',
       help: 'HTTP delivery attempts recorded by every worker (from the attempt id sequence).',

@@ -1,3 +1,4 @@
+import type { PrismaClient } from '../generated/prisma/client';
 import type { SqlSession } from '../sql-executor';
 
 /**
@@ -26,4 +27,26 @@ export const SETTLE_ALERTS_SQL = `
 export async function settleAlertStatuses(sql: SqlSession, alertIds: readonly string[]): Promise<void> {
   if (alertIds.length === 0) return;
   await sql.query(SETTLE_ALERTS_SQL, [alertIds]);
+}
+
+/**
+ * What an operator watches for stuck work, from the database (the record, whatever Redis says):
+ * the age of the oldest accepted alert not yet settled (queued or dispatched), and how many alerts
+ * have waited to be routed (queued) longer than `stuckAfterMs`.
+ */
+export async function undeliveredAlertSignals(
+  prisma: PrismaClient,
+  nowMs: number,
+  stuckAfterMs: number,
+): Promise<{ oldestUndeliveredAgeSeconds: number; stuckFanOut: number }> {
+  const [row] = await prisma.$queryRawUnsafe<{ oldest: Date | null; stuck: bigint | number }[]>(
+    `SELECT (SELECT min(received_at) FROM alerts WHERE status IN ('queued', 'dispatched')) AS oldest,
+            (SELECT count(*) FROM alerts WHERE status = 'queued' AND received_at < $1) AS stuck`,
+    new Date(nowMs - stuckAfterMs),
+  );
+  const oldest = row?.oldest ?? null;
+  return {
+    oldestUndeliveredAgeSeconds: oldest === null ? 0 : Math.max(0, (nowMs - oldest.getTime()) / 1000),
+    stuckFanOut: Number(row?.stuck ?? 0),
+  };
 }

@@ -12,6 +12,8 @@ import { decideAttemptOutcome } from './attempt-outcome';
 import { cancelDelivery, settleAlertStatuses, type RecordAttemptInput } from './delivery-recorder';
 import type { LoadedDelivery } from './delivery-loader';
 import { buildRequestHeaders } from './request-headers';
+import type { FailingTracker } from '../health/failing-notice';
+import { noteDeliveryWaiting } from '@herald/db';
 import { renderDeliveryBody } from './render-payload';
 
 export interface DeliverDeps {
@@ -38,6 +40,8 @@ export interface DeliverDeps {
   detached?: { count: number; max: number };
   /** How long a detached request can last at most (connect + request timeouts): its job wakes after that as a watchdog. */
   watchdogMs?: number;
+  /** Runs of failed attempts per webhook, for the one-hour "keeps failing" notice. */
+  failing?: FailingTracker;
   /** Webhooks whose requests went on without a slot lately (webhook id → when): their next requests do so at once. */
   slowEndpoints?: Map<string, number>;
 }
@@ -198,6 +202,14 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
       reservation.reason === 'busy'
         ? Math.round(reservation.waitMs * 2 ** Math.min(busyWaits, MAX_BUSY_DOUBLINGS) * (0.5 + deps.random()))
         : reservation.waitMs;
+    // The delivery shows why it waits (API and dashboard), the first time only: one write per wait, not per look.
+    if (reservation.reason !== 'rate' && busyWaits === 0) {
+      const why =
+        reservation.reason === 'busy'
+          ? 'waiting for a free slot: the endpoint has the most requests in flight it may have'
+          : 'waiting: the endpoint asked Herald to slow down (429)';
+      await noteDeliveryWaiting(deps.sql, deliveryId, why, new Date(deps.now() + waitMs)).catch(() => undefined);
+    }
     return carrier.wait(waitMs, { ...carrier.state, slotAtMs, busyWaits: reservation.reason === 'busy' ? busyWaits + 1 : undefined });
   }
 
@@ -257,6 +269,16 @@ async function recordAttempt(
 ): Promise<string> {
   const deliveryId = carrier.deliveryId;
   const nowMs = deps.now();
+  // What an operator reads in the log: the webhook by name (never its URL), the printer and the alert type beside the ids.
+  const about = {
+    deliveryId,
+    alertId: delivery.alertId,
+    webhookId: webhook.id,
+    webhook: webhook.name,
+    ...(delivery.alert
+      ? { alertType: delivery.alert.type, printer: delivery.alert.printerName ?? delivery.alert.printerId ?? null }
+      : { kind: delivery.kind }),
+  };
   const attemptNumber = delivery.attemptCount + 1;
   const throttledAttempts = carrier.state.throttledAttempts ?? 0;
   const schedule = webhook.retryScheduleSeconds.length > 0 ? webhook.retryScheduleSeconds : deps.retryScheduleSeconds;
@@ -297,23 +319,12 @@ async function recordAttempt(
         latencyMs: nowMs - (delivery.alert?.receivedAt.getTime() ?? delivery.createdAt.getTime()),
       });
       // The attempt writer also ended the webhook's failure streak, if it had one.
-      deps.logger.debug(
-        { deliveryId, webhookId: webhook.id, alertId: delivery.alertId, statusCode: result.statusCode, durationMs: result.durationMs },
-        'delivered',
-      );
+      deps.failing?.delivered(webhook.id);
+      deps.logger.debug({ ...about, statusCode: result.statusCode, durationMs: result.durationMs }, 'delivered');
       return 'delivered';
     case 'retry':
-      deps.logger.info(
-        {
-          deliveryId,
-          webhookId: webhook.id,
-          alertId: delivery.alertId,
-          attempt: attemptNumber,
-          delayMs: outcome.delayMs,
-          reason: outcome.reason,
-        },
-        'delivery will be retried',
-      );
+      deps.logger.info({ ...about, attempt: attemptNumber, delayMs: outcome.delayMs, reason: outcome.reason }, 'delivery will be retried');
+      if (!outcome.throttled) noticeFailing(deps, webhook, outcome.reason, nowMs);
       return carrier.wait(outcome.delayMs, {
         ...carrier.state,
         slotAtMs: undefined,
@@ -322,12 +333,28 @@ async function recordAttempt(
     case 'dead':
     case 'failed':
       deps.onDeliveryFinished?.({ webhookId: webhook.id, webhookType: webhook.type, outcome: outcome.kind, latencyMs: null });
-      deps.logger.warn(
-        { deliveryId, webhookId: webhook.id, alertId: delivery.alertId, attempt: attemptNumber, reason: outcome.reason },
-        `delivery ${outcome.kind}`,
-      );
+      deps.logger.warn({ ...about, attempt: attemptNumber, reason: outcome.reason }, `delivery ${outcome.kind}`);
+      noticeFailing(deps, webhook, outcome.reason, nowMs);
       if (outcome.kind === 'failed' && outcome.gone) await deps.health.disable(webhook, 'gone', 'gone');
       else await deps.health.recordFailure(webhook);
       return carrier.end(outcome.reason);
   }
+}
+
+/** A webhook whose attempts have all failed for an hour: one warning per run, long before the auto-disable. */
+function noticeFailing(deps: DeliverDeps, webhook: ResolvedWebhook, reason: string, nowMs: number): void {
+  const notice = deps.failing?.failed(webhook.id, nowMs);
+  if (!notice) return;
+  deps.logger.warn(
+    {
+      event: 'webhook_failing',
+      webhookId: webhook.id,
+      webhook: webhook.name,
+      webhookType: webhook.type,
+      failingForMinutes: Math.round(notice.failingForMs / 60_000),
+      failedAttempts: notice.failures,
+      lastReason: reason,
+    },
+    'webhook_failing: every attempt for over an hour has failed (it is disabled automatically if this goes on)',
+  );
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { pingRedis } from '@herald/queue';
+import { probeRedisWrite } from '@herald/queue';
 import type { ServerDeps } from '../server-deps';
 
 const PUBLIC = { security: [] };
@@ -8,7 +8,7 @@ const PUBLIC = { security: [] };
 const readiness = z
   .object({
     status: z.enum(['ready', 'degraded']),
-    redis: z.enum(['up', 'down']),
+    redis: z.enum(['up', 'down', 'out_of_memory', 'persistence_failing', 'read_only']),
     database: z.object({ status: z.enum(['up', 'down']), kind: z.enum(['postgres', 'pglite']) }),
   })
   .meta({ id: 'Readiness' });
@@ -42,16 +42,17 @@ export function healthRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
     async (_request, reply) => {
       const [redis, database] = await Promise.all([
-        pingRedis(deps.redis),
+        // A write, not a PING: Redis out of memory, failing to persist (MISCONF) or a read-only replica still answers PING.
+        probeRedisWrite(deps.redis, `${deps.config.queuePrefix}:readyz`),
         deps.prisma.$queryRaw`SELECT 1`.then(
           () => true,
           () => false,
         ),
       ]);
-      const ready = redis && database;
+      const ready = redis === 'up' && database;
       return reply.code(ready ? 200 : 503).send({
         status: ready ? 'ready' : 'degraded',
-        redis: redis ? 'up' : 'down',
+        redis,
         database: { status: database ? 'up' : 'down', kind: deps.databaseKind },
       });
     },

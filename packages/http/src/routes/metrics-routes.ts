@@ -9,7 +9,13 @@ import type { ServerDeps } from '../server-deps';
 /** Prometheus scrape endpoint: an admin token, or HERALD_METRICS_TOKEN for a scraper that should not hold one. */
 export function metricsRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const metrics: HeraldMetrics = deps.metrics ?? createHeraldMetrics();
-  metrics.observeCluster({ queues: deps.queues, prisma: deps.prisma, now: deps.now });
+  metrics.observeCluster({
+    queues: deps.queues,
+    prisma: deps.prisma,
+    now: deps.now,
+    redis: deps.redis,
+    queuePrefix: deps.config.queuePrefix,
+  });
   const schema = {
     operationId: 'metrics',
     tags: ['Operations'],
