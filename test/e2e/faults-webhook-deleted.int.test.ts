@@ -67,3 +67,32 @@ test('deleting a webhook mid-retry settles every affected alert with a reason an
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   expect(receiver.requestsFor('/failing')).toHaveLength(sent);
 });
+
+test("an alert's deliveries come in pages (issue 16, defect 5)", async () => {
+  for (const name of ['page a', 'page b', 'page c']) {
+    receiver.on(`/${name.replace(' ', '-')}`, () => ({ status: 204 }));
+    await createWebhook(herald, '/v1/webhooks', {
+      name,
+      url: receiver.url(`/${name.replace(' ', '-')}`),
+      type: 'generic',
+      alert_types: ['bed_cooled'],
+    });
+  }
+  const posted = await herald.request('POST', '/v1/alerts', { type: 'bed_cooled', title: 'paged', message: 'm', printer_id: 1 });
+  const alertId = posted.body.id as string;
+  await alertOnceSettled(herald, alertId);
+  const first = await herald.request('GET', `/v1/alerts/${alertId}?deliveries_limit=2`);
+  expect(first.body.deliveries).toHaveLength(2);
+  expect(first.body.deliveries_next_cursor).toBe(first.body.deliveries[1].id);
+  const second = await herald.request(
+    'GET',
+    `/v1/alerts/${alertId}?deliveries_limit=2&deliveries_cursor=${first.body.deliveries_next_cursor}`,
+  );
+  expect(second.body.deliveries).toHaveLength(1);
+  expect(second.body.deliveries_next_cursor).toBeNull();
+  const names = [...first.body.deliveries, ...second.body.deliveries].map((d: { webhook_name: string }) => d.webhook_name).sort();
+  expect(names).toEqual(['page a', 'page b', 'page c']);
+  const refused = await herald.request('GET', `/v1/alerts/${alertId}?deliveries_limit=0`);
+  expect(refused.status).toBe(400);
+  expect(refused.body.errors).toEqual([{ field: 'deliveries_limit', message: 'must be an integer from 1 to 500' }]);
+});

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { undeliveredAlertSignals, type PrismaClient } from '@herald/db';
 import { probeRedisWrite, type HeraldQueues, type RedisWriteState } from '@herald/queue';
-import { oldestWaitingAgeSeconds } from './queue-age';
+import { oldestWaitingAgeSeconds, readyJobCount } from './queue-age';
 
 /** What the delivery worker reports when a delivery reaches a final state (no URL, by design). */
 export interface FinishedDelivery {
@@ -78,13 +78,13 @@ export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}):
     const queues = { alerts: sources.queues.alerts, deliveries: sources.queues.deliveries };
     new Gauge({
       name: 'herald_queue_waiting',
-      help: 'Jobs waiting to be picked up, per queue (collected at scrape).',
+      help: 'Jobs waiting to be picked up (waiting and prioritized), per queue (collected at scrape).',
       labelNames: ['queue'] as const,
       registers: [registry],
       async collect() {
         this.reset();
         for (const [name, queue] of Object.entries(queues)) {
-          const count = await queue.getWaitingCount().catch(() => null);
+          const count = await readyJobCount(queue).catch(() => null);
           if (count !== null) this.set({ queue: name }, count);
         }
       },

@@ -68,7 +68,8 @@ export const deliverySchema = z
     kind: z.enum(['alert', 'digest', 'notice']),
     alert_id: id.nullable(),
     digest_id: id.nullable(),
-    webhook_id: id,
+    webhook_id: id.nullable().meta({ description: 'Null once the webhook is deleted (see webhook_name).' }),
+    webhook_name: z.string().nullable().meta({ description: "The webhook's name, kept once the webhook is deleted." }),
     webhook: z.object({ id, name: z.string(), type: z.enum(WEBHOOK_TYPES), url: z.string().meta({ description: 'Masked' }) }).optional(),
     status: z.enum(DELIVERY_STATUSES),
     attempt_count: z.number().int(),
@@ -99,7 +100,14 @@ export const alertSchema = z
     status: z.enum(ALERT_STATUSES),
     status_reason: z.string().nullable(),
     digest_id: id.nullable(),
-    deliveries: z.array(deliverySchema).optional().meta({ description: 'Only on GET /v1/alerts/{id}.' }),
+    deliveries: z
+      .array(deliverySchema)
+      .optional()
+      .meta({ description: 'Only on GET /v1/alerts/{id}: one page (deliveries_limit), oldest first.' }),
+    deliveries_next_cursor: id
+      .nullable()
+      .optional()
+      .meta({ description: 'Only on GET /v1/alerts/{id}: pass as deliveries_cursor for the next page; null on the last.' }),
   })
   .meta({ id: 'Alert' });
 

@@ -26,6 +26,17 @@ const alertListQuery = z.object({
   limit: limitSchema,
 });
 
+const alertDeliveriesQuery = z.object({
+  deliveries_limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(100)
+    .meta({ description: 'Deliveries per page (default 100, at most 500)' }),
+  deliveries_cursor: uuidSchema.optional().meta({ description: 'Id of the last delivery of the previous page' }),
+});
+
 const ALERT_EXAMPLE = {
   type: 'print_failed',
   severity: 'critical',
@@ -105,15 +116,20 @@ export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {
         summary: 'One alert with its deliveries and every attempt',
         description: "**Who:** admin, org_admin (its organization's alerts).",
         params: uuidIdParams,
-        response: { 200: alertSchema, ...guarded(404) },
+        querystring: alertDeliveriesQuery,
+        response: { 200: alertSchema, ...guarded(400, 404) },
       },
     },
+    // An alert can fan out to thousands of webhooks: its deliveries come in pages (oldest first).
     async (request) => {
+      const { deliveries_limit: limit, deliveries_cursor: cursor } = request.query;
       const alert = await deps.prisma.alert.findUnique({
         where: { id: request.params.id },
         include: {
           deliveries: {
-            orderBy: { createdAt: 'asc' },
+            ...(cursor ? { where: { id: { gt: cursor } } } : {}),
+            orderBy: { id: 'asc' },
+            take: limit + 1,
             include: {
               attempts: { orderBy: { attemptNumber: 'asc' } },
               webhook: { select: { id: true, name: true, type: true, urlMasked: true } },
@@ -122,7 +138,11 @@ export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {
         },
       });
       if (!alert || !canSeeOrg(principalOf(request), alert.orgId)) throw notFound('alert');
-      return presentAlert(alert, alert.deliveries);
+      const page = alert.deliveries.slice(0, limit);
+      return {
+        ...presentAlert(alert, page),
+        deliveries_next_cursor: alert.deliveries.length > limit ? (page.at(-1)?.id ?? null) : null,
+      };
     },
   );
 
