@@ -2,6 +2,30 @@ import { deliveryJob, type FirstAttemptsJobData, type HeraldQueues } from '@hera
 import { UnrecoverableError, type Job } from 'bullmq';
 import { deliverJob, parkedJobCarrier, type DeliverDeps, type DeliveryCarrier, type DeliveryJobState } from './deliver-job';
 
+/**
+ * Deliveries of one alert attempted at once: a job's memory (bodies, sockets, pending statements)
+ * follows this, not the alert's fan-out width (2,000 webhooks is one farm's worst day).
+ */
+const FIRST_ATTEMPTS_AT_ONCE = 100;
+
+/** `Promise.allSettled` over `items`, with at most `limit` of them running at a time; results in order. */
+async function settleWithin<T, R>(limit: number, items: readonly T[], run: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        results[index] = { status: 'fulfilled', value: await run(items[index] as T) };
+      } catch (reason) {
+        results[index] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
 /** A delivery whose attempt here threw (not an HTTP outcome) retries in its own job this soon. */
 const RETRY_ALONE_AFTER_MS = 1_000;
 
@@ -53,10 +77,8 @@ function handOffCarrier(
 export async function deliverFirstAttempts(deps: DeliverDeps & { queues: HeraldQueues }, job: Job<FirstAttemptsJobData>): Promise<string> {
   const rerun = job.attemptsStarted > 1;
   const ended: string[] = [];
-  const settled = await Promise.allSettled(
-    job.data.deliveries.map(([deliveryId, webhookId]) =>
-      deliverJob(deps, handOffCarrier(deps.queues, { deliveryId, webhookId, rerun }, ended)),
-    ),
+  const settled = await settleWithin(FIRST_ATTEMPTS_AT_ONCE, job.data.deliveries, ([deliveryId, webhookId]) =>
+    deliverJob(deps, handOffCarrier(deps.queues, { deliveryId, webhookId, rerun }, ended)),
   );
   const threw = job.data.deliveries.filter((_, index) => settled[index]?.status === 'rejected');
   if (threw.length > 0) {
