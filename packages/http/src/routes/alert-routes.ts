@@ -27,12 +27,13 @@ const alertListQuery = z.object({
 });
 
 const alertDeliveriesQuery = z.object({
-  deliveries_limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(500)
-    .default(100)
+  deliveries_limit: z
+    .string()
+    .regex(/^\d+$/, { error: 'must be an integer from 1 to 500' })
+    .transform(Number)
+    .pipe(z.number().min(1, { error: 'must be an integer from 1 to 500' }).max(500, { error: 'must be an integer from 1 to 500' }))
+    .optional()
+    .transform((limit) => limit ?? 100)
     .meta({ description: 'Deliveries per page (default 100, at most 500)' }),
   deliveries_cursor: uuidSchema.optional().meta({ description: 'Id of the last delivery of the previous page' }),
 });
