@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AllowListEntryError, parseAllowList } from '@herald/net-guard';
 import { ConfigError } from './config-error';
+import { readRedisTarget, type RedisTarget } from './redis-target';
 import { type Env, readBool, readEnum, readInt, readList, readOptional, readString, readUrl } from './env-readers';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -15,7 +16,9 @@ export interface HeraldConfig {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
+  /** REDIS_URL as given (a redis-cluster:// URL with a cluster); use `redis` to connect. */
   redisUrl: string;
+  redis: RedisTarget;
   /** Hash-tagged so every Herald key lands in one Redis Cluster slot. */
   queuePrefix: string;
   /** Newest first; empty means "generate one into dataDir" (single-node development only). */
@@ -137,10 +140,6 @@ function readAllowedPrivateTargets(env: Env): string[] {
   return entries;
 }
 
-function readRedisUrl(env: Env): string {
-  return readUrl(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) as string;
-}
-
 /** Reads the whole configuration once; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): HeraldConfig {
   const declared = readEnum(env, 'HERALD_ENV', ['development', 'production', 'test'], 'development');
@@ -167,7 +166,8 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
     databaseUrl: readUrl(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
     databasePoolSize: readInt(env, 'HERALD_DATABASE_POOL_SIZE', 10, 1, 500),
     dataDir: path.resolve(readString(env, 'HERALD_DATA_DIR', '.herald')),
-    redisUrl: readRedisUrl(env),
+    redisUrl: readString(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
+    redis: readRedisTarget(env),
     queuePrefix,
     fernetKeys,
     adminToken,

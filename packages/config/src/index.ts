@@ -3,3 +3,4 @@ export * from './config-error';
 export * from './logger';
 export * from './version';
 export * from './repeated-log';
+export * from './redis-target';

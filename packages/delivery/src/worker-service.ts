@@ -7,7 +7,7 @@ import {
   FINISHED_JOB_RETENTION,
   workerBackoffSettings,
   QUEUE_NAMES,
-  workerConnectionOptions,
+  workerConnection,
   FIRST_ATTEMPTS_JOB,
   type AlertJobData,
   type DeliveryJobData,
@@ -71,13 +71,15 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   const { config, prisma, sql, logger } = deps;
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
-  const producerConnection = createRedisConnection(config.redisUrl, 'worker');
+  const producerConnection = createRedisConnection(config.redis, 'worker');
+  const fanOutConnection = workerConnection(config.redis);
+  const deliveryConnection = workerConnection(config.redis);
   const queues = createHeraldQueues(producerConnection, config.queuePrefix);
   const directory = createWebhookDirectory({
     sql,
     codec: deps.codec,
     logger,
-    redisUrl: config.redisUrl,
+    redis: config.redis,
     queuePrefix: config.queuePrefix,
     now,
   });
@@ -147,7 +149,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     QUEUE_NAMES.alerts,
     (job, token) => guarded(job, token, async () => (await fanOut(job.data.alertId))?.outcome ?? 'missing'),
     {
-      connection: workerConnectionOptions(config.redisUrl),
+      connection: fanOutConnection.connection,
       prefix: config.queuePrefix,
       concurrency: deps.fanOutConcurrency ?? 100,
       ...FINISHED_JOB_RETENTION,
@@ -192,7 +194,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
       }
     },
     {
-      connection: workerConnectionOptions(config.redisUrl),
+      connection: deliveryConnection.connection,
       prefix: config.queuePrefix,
       concurrency: config.worker.concurrency,
       ...FINISHED_JOB_RETENTION,
@@ -263,6 +265,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
         await Promise.all([fanOutWorker.close(true), deliveryWorker.close(true)]);
       }
       await Promise.all([finished ? sender.close() : Promise.resolve(), directory.close(), queues.close()]);
+      await Promise.all([fanOutConnection.close(), deliveryConnection.close()]);
       await producerConnection.quit().catch(() => undefined);
     },
   };

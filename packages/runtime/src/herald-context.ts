@@ -26,7 +26,7 @@ export async function createHeraldContext(config: HeraldConfig, role: DatabaseRo
     role,
     poolSize: config.databasePoolSize,
   });
-  const redis = createRedisConnection(config.redisUrl, 'producer');
+  const redis = createRedisConnection(config.redis, 'producer');
   const queues = createHeraldQueues(redis, config.queuePrefix);
   return {
     config,

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '@herald/config';
-import { createRedisConnection, pingRedis } from '@herald/queue';
+import type { Logger, RedisTarget } from '@herald/config';
+import { createRedisConnection, pingRedis, redisLocation } from '@herald/queue';
 
 export interface LocalRedis {
   /** Set when Herald started redis-server itself; stopping Herald stops it. */
@@ -25,10 +25,9 @@ function hasRedisServer(): boolean {
 }
 
 export class RedisUnavailableError extends Error {
-  constructor(url: string) {
-    const { host, port } = new URL(url);
+  constructor(target: RedisTarget | string) {
     super(
-      `Redis is not answering at ${host}:${port || 6379}. Start one with \`docker compose up -d redis\` ` +
+      `Redis is not answering at ${redisLocation(target)}. Start one with \`docker compose up -d redis\` ` +
         'or install the Debian package (`apt-get install redis-server`), or set REDIS_URL.',
     );
     this.name = 'RedisUnavailableError';
@@ -39,7 +38,10 @@ export class RedisUnavailableError extends Error {
  * Single-node convenience: when nothing answers at REDIS_URL on this machine and redis-server is
  * installed, run one under the data directory for as long as Herald runs.
  */
-export async function ensureLocalRedis(url: string, dataDir: string, logger: Logger): Promise<LocalRedis> {
+export async function ensureLocalRedis(target: RedisTarget, dataDir: string, logger: Logger): Promise<LocalRedis> {
+  // Sentinel and Cluster are run by the operator; the clients reconnect on their own.
+  if (target.kind !== 'standalone') return { process: null, stop: async () => undefined };
+  const url = target.url;
   if (await answers(url)) return { process: null, stop: async () => undefined };
   const { hostname, port } = new URL(url);
   const local = ['127.0.0.1', 'localhost', '::1'].includes(hostname);

@@ -29,7 +29,7 @@ export async function startSingleNode(config: HeraldConfig): Promise<SingleNode>
       ? 'Herald single-node on PostgreSQL (DATABASE_URL)'
       : `Herald single-node on embedded PGlite in ${path.join(config.dataDir, 'pglite')} (set DATABASE_URL for PostgreSQL)`,
   );
-  const localRedis = await ensureLocalRedis(config.redisUrl, config.dataDir, logger);
+  const localRedis = await ensureLocalRedis(config.redis, config.dataDir, logger);
   const context = await createHeraldContext(config, 'single-node', logger);
   const migration = await context.database.migrate();
   logger.info({ applied: migration.applied.length }, migration.applied.length ? 'database migrated' : 'database schema is up to date');

@@ -24,7 +24,7 @@ export async function startApi(
     sql: database.sql,
     codec: context.codec,
     logger,
-    redisUrl: config.redisUrl,
+    redis: config.redis,
     queuePrefix: config.queuePrefix,
     now: options.now,
   });

@@ -5,7 +5,7 @@ import {
   type QuietHoursSetting,
   type WebhookRoutingTable,
 } from '@herald/core';
-import type { Logger } from '@herald/config';
+import type { Logger, RedisTarget } from '@herald/config';
 import type { SqlSession, WebhookType } from '@herald/db';
 import { announceDirectoryChange, directoryChangesChannel, createRedisConnection } from '@herald/queue';
 import type { Redis } from 'ioredis';
@@ -37,7 +37,7 @@ export interface WebhookDirectoryDeps {
   sql: SqlSession;
   codec: SecretCodec;
   logger: Logger;
-  redisUrl: string;
+  redis: RedisTarget | string;
   queuePrefix: string;
   /** Safety net for a missed change message. */
   maxAgeMs?: number;
@@ -95,7 +95,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
 
   function ensureSubscribed(): void {
     if (subscriber) return;
-    subscriber = createRedisConnection(deps.redisUrl, 'subscriber');
+    subscriber = createRedisConnection(deps.redis, 'subscriber');
     subscriber.on('message', () => invalidate());
     // After a reconnect we may have missed messages: reload.
     subscriber.on('ready', () => invalidate());
@@ -185,7 +185,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
     async announceChange() {
       invalidate();
       // Queued while the connection is still being made: the first announcement must not be dropped.
-      publisher ??= createRedisConnection(deps.redisUrl, 'producer', { enableOfflineQueue: true });
+      publisher ??= createRedisConnection(deps.redis, 'producer', { enableOfflineQueue: true });
       try {
         await announceDirectoryChange(publisher, deps.queuePrefix);
       } catch (error) {
