@@ -15,6 +15,8 @@ export interface HeraldConfig {
   /** Unset: single-node PGlite under dataDir. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** Named prepared statements on the hot path; off behind PgBouncer < 1.21 in transaction mode. */
+  databasePreparedStatements: boolean;
   dataDir: string;
   /** REDIS_URL as given (a redis-cluster:// URL with a cluster); use `redis` to connect. */
   redisUrl: string;
@@ -165,6 +167,7 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
     port: readInt(env, 'PORT', 3000, 0, 65535),
     databaseUrl: readUrl(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
     databasePoolSize: readInt(env, 'HERALD_DATABASE_POOL_SIZE', 10, 1, 500),
+    databasePreparedStatements: readBool(env, 'HERALD_DATABASE_PREPARED_STATEMENTS', true),
     dataDir: path.resolve(readString(env, 'HERALD_DATA_DIR', '.herald')),
     redisUrl: readString(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
     redis: readRedisTarget(env),

@@ -21,6 +21,10 @@ export interface CreateDatabaseOptions {
   poolSize?: number;
   /** How long to wait for a new PostgreSQL connection before failing (default 10 s). */
   connectTimeoutMs?: number;
+  /** Named prepared statements on the hot path (default true); false behind PgBouncer < 1.21 in transaction mode. */
+  preparedStatements?: boolean;
+  /** Where the database layer reports something an operator should change (e.g. the setting above). */
+  onWarning?: (message: string) => void;
   /** Options for `migrate()`: where it logs, which directory, how long it waits for the lock. */
   migrations?: MigrateOptions;
 }
@@ -64,7 +68,7 @@ function createPostgresDatabase(connectionString: string, options: CreateDatabas
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
-    sql: poolExecutor(pool),
+    sql: poolExecutor(pool, { namedStatements: options.preparedStatements, onWarning: options.onWarning }),
     kind: 'postgres',
     async migrate() {
       // A dedicated session: the advisory lock belongs to one connection, not to Prisma's pool.

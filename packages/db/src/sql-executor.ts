@@ -43,15 +43,37 @@ export function pgExecutor(client: ClientBase): SqlExecutor {
   };
 }
 
+export interface PoolExecutorOptions {
+  /** Named prepared statements (default true). Off for poolers that do not track them (PgBouncer < 1.21 in transaction mode). */
+  namedStatements?: boolean;
+  /** Told once when named statements were refused and the executor switched them off. */
+  onWarning?: (message: string) => void;
+}
+
+/** The setting that turns named statements off; named in the warning so an operator knows what to set. */
+export const PREPARED_STATEMENTS_SETTING = 'HERALD_DATABASE_PREPARED_STATEMENTS';
+
+/**
+ * What PostgreSQL answers when a named statement met a connection it was not prepared on, or one that already
+ * has it: a pooler in transaction mode hands each transaction whichever server connection is free.
+ * Both are raised at Parse/Bind, before the statement runs, so running it again unnamed is safe.
+ */
+function isPooledStatementError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (code === '42P05' || code === '26000') && typeof message === 'string' && message.includes('"herald_');
+}
+
 /**
  * A node-postgres pool as an executor: each query takes any free connection, a transaction holds
  * one for its duration. The hot path uses this directly, without an ORM's per-query cost.
  *
  * Queries run as named prepared statements, so PostgreSQL parses and plans each statement once
  * per connection rather than on every batch. Callers pass constant SQL text (values go in
- * `params`), which keeps the set of names bounded.
+ * `params`), which keeps the set of names bounded. Behind a pooler that breaks them, the first
+ * refusal switches them off for this process (with a warning naming the setting) and the query is retried unnamed.
  */
-export function poolExecutor(pool: Pool): SqlExecutor {
+export function poolExecutor(pool: Pool, options: PoolExecutorOptions = {}): SqlExecutor {
+  let named = options.namedStatements ?? true;
   const names = new Map<string, string>();
   const statementName = (sql: string) => {
     let name = names.get(sql);
@@ -63,8 +85,22 @@ export function poolExecutor(pool: Pool): SqlExecutor {
   };
   return {
     async query<Row extends object>(sql: string, params: readonly unknown[] = []) {
-      const result = await pool.query({ name: statementName(sql), text: sql, values: [...params] });
-      return result.rows as Row[];
+      if (!named) return (await pool.query(sql, [...params])).rows as Row[];
+      try {
+        const result = await pool.query({ name: statementName(sql), text: sql, values: [...params] });
+        return result.rows as Row[];
+      } catch (error) {
+        if (!isPooledStatementError(error)) throw error;
+        if (named) {
+          named = false;
+          options.onWarning?.(
+            'PostgreSQL refused a named prepared statement: a connection pooler in transaction mode (PgBouncer before 1.21, ' +
+              `or without max_prepared_statements) is between Herald and PostgreSQL. Named statements are now off; set ` +
+              `${PREPARED_STATEMENTS_SETTING}=false to start that way.`,
+          );
+        }
+        return (await pool.query(sql, [...params])).rows as Row[];
+      }
     },
     async exec(script) {
       await pool.query(script);

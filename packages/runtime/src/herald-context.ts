@@ -25,6 +25,8 @@ export async function createHeraldContext(config: HeraldConfig, role: DatabaseRo
     dataDir: config.dataDir,
     role,
     poolSize: config.databasePoolSize,
+    preparedStatements: config.databasePreparedStatements,
+    onWarning: (message) => log.warn(message),
   });
   const redis = createRedisConnection(config.redis, 'producer');
   const queues = createHeraldQueues(redis, config.queuePrefix);
