@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,6 +48,21 @@ test('npm start: PGlite, its own redis-server, health and readiness, an admin to
     expect(fs.statSync(tokenFile).mode & 0o077).toBe(0);
     const orgs = await fetch(`http://127.0.0.1:${port}/v1/orgs`, { headers: { authorization: `Bearer ${token}` } });
     expect(orgs.status).toBe(200);
+
+    // A second process on the same embedded database would write beside the running one: the CLI refuses in one line.
+    const cli = spawnSync('npm', ['run', 'token:create', '--silent', '--', '--role', 'ingestor'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: '', HERALD_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(cli.status).not.toBe(0);
+    expect(cli.stdout).toBe('');
+    expect(cli.stderr.trim().split('\n')).toEqual([
+      `token:create failed: the embedded database in ${path.join(dataDir, 'pglite')} is in use by Herald (pid ${node.child.pid}); ` +
+        'stop it first, or while it runs use its API instead (e.g. POST /v1/tokens with the admin token)',
+    ]);
+    expect(cli.stderr).not.toMatch(/Created/);
   } finally {
     node.child.kill('SIGTERM');
   }

@@ -4,6 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client';
 import { migrate, type MigrateOptions, type MigrateResult } from './migrator';
+import { lockEmbeddedDatabase } from './pglite-lock';
 import { pgExecutor, pgliteExecutor, poolExecutor, type SqlExecutor } from './sql-executor';
 
 /** Which Herald process is opening the database; only single-node may use embedded PGlite. */
@@ -96,7 +97,14 @@ async function createPGliteDatabase(options: CreateDatabaseOptions): Promise<Dat
   const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
   const { PrismaPGlite } = require('pglite-prisma-adapter') as typeof import('pglite-prisma-adapter');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const pglite = await PGlite.create(dir);
+  const release = lockEmbeddedDatabase(dir);
+  let pglite: Awaited<ReturnType<typeof PGlite.create>>;
+  try {
+    pglite = await PGlite.create(dir);
+  } catch (error) {
+    release();
+    throw error;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
@@ -106,6 +114,7 @@ async function createPGliteDatabase(options: CreateDatabaseOptions): Promise<Dat
     async close() {
       await prisma.$disconnect();
       await pglite.close();
+      release();
     },
   };
 }

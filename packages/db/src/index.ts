@@ -28,3 +28,4 @@ export { settleAlertStatuses } from './store/alerts';
 export { deleteWebhookKeepingHistory } from './store/webhooks';
 export { undeliveredAlertSignals } from './store/alerts';
 export { noteDeliveryWaiting } from './store/deliveries';
+export { EmbeddedDatabaseInUseError } from './pglite-lock';
