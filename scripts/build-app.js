@@ -25,7 +25,7 @@ esbuild
     outfile: path.join(root, 'apps', app, 'dist', entry.replace(/\.ts$/, '.js')),
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'cjs',
     sourcemap: true,
     logLevel: 'warning',

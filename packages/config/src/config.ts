@@ -60,6 +60,8 @@ export interface HeraldConfig {
   retention: { attemptDays: number };
   api: { rateLimitPerMinute: number; maxBatch: number };
   allowedPrivateTargets: string[];
+  /** Fastify's trustProxy: whose X-Forwarded-For/-Proto to believe (false: nobody; a hop count; or addresses/CIDRs). */
+  trustProxy: boolean | number | string[];
 }
 
 const DEFAULT_RETRY_SCHEDULE = '5,30,120,600,1800,3600,10800,21600,43200';
@@ -82,6 +84,24 @@ function isDegenerateKey(bytes: Buffer): boolean {
 
 /** Published example keys (the Fernet specification's test vectors), which anyone can decrypt with. */
 const WELL_KNOWN_KEYS = new Set(['cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=']);
+
+/** HERALD_TRUST_PROXY: false (default), true, a number of proxy hops, or comma-separated addresses and CIDRs. */
+function readTrustProxy(env: Env): boolean | number | string[] {
+  const name = 'HERALD_TRUST_PROXY';
+  const raw = readOptional(env, name)?.trim();
+  if (raw === undefined) return false;
+  if (/^\d+$/.test(raw)) return readInt(env, name, 0, 0, 100);
+  if (/^(true|false|yes|no|on|off|0|1)$/i.test(raw)) return readBool(env, name, false);
+  const entries = readList(env, name);
+  try {
+    parseAllowList(entries);
+  } catch (error) {
+    if (error instanceof AllowListEntryError)
+      throw new ConfigError(name, `expected true, false, a hop count or addresses/CIDRs: ${error.problem}`);
+    throw error;
+  }
+  return entries;
+}
 
 function readFernetKeys(env: Env): string[] {
   const name = 'HERALD_FERNET_KEYS';
@@ -218,5 +238,6 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
       maxBatch: 1000,
     },
     allowedPrivateTargets: readAllowedPrivateTargets(env),
+    trustProxy: readTrustProxy(env),
   };
 }

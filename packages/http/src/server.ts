@@ -41,7 +41,14 @@ export async function buildServer(deps: ServerDeps, extraRoutes: RouteGroup[] = 
     // Request lines would carry URLs and query strings; Herald logs what it does instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // Behind a TLS reverse proxy, HERALD_TRUST_PROXY names it so request.protocol and request.ip come from its headers.
+    trustProxy:
+      typeof deps.config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(deps.config.trustProxy)
+        : deps.config.trustProxy,
   });
   trackRoutes(app);
   registerErrorHandler(app);

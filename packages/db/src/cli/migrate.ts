@@ -1,29 +1,4 @@
-import { loadConfig } from '@herald/config';
-import { createDatabase } from '../client';
+import { runMigrateCommand } from './migrate-command';
 
-/**
- * `npm run db:migrate`: applies pending migrations to DATABASE_URL, or without it to the
- * single-node PGlite database under HERALD_DATA_DIR (stop single-node Herald first).
- */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const where = config.databaseUrl ? 'PostgreSQL from DATABASE_URL' : `PGlite in ${config.dataDir}/pglite`;
-  const database = await createDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    role: 'single-node',
-    poolSize: 1,
-    // Each applied migration gets a line; the last line is the summary.
-    migrations: { log: (line) => process.stdout.write(`db:migrate (${where}): ${line}\n`) },
-  });
-  try {
-    await database.migrate();
-  } finally {
-    await database.close();
-  }
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`db:migrate failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+/** `npm run db:migrate` (the container runs the same command bundled: `node apps/api/dist/migrate.js`). */
+void runMigrateCommand();
