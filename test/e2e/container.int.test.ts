@@ -89,7 +89,7 @@ test('the runtime file set holds bundles and production dependencies only', () =
 
 test('migrate, then api, worker and digest start from it with plain node; /readyz answers and an alert is delivered', async () => {
   const port = await freePort();
-  const adminToken = `image-${randomBytes(8).toString('hex')}`;
+  const adminToken = `image-${randomBytes(16).toString('hex')}`;
   const env = {
     HERALD_ENV: 'production',
     DATABASE_URL: database.url,
@@ -97,7 +97,7 @@ test('migrate, then api, worker and digest start from it with plain node; /ready
     HERALD_QUEUE_PREFIX: `{herald-image-${randomBytes(6).toString('hex')}}`,
     HERALD_FERNET_KEYS: generateFernetKey(),
     HERALD_ADMIN_TOKEN: adminToken,
-    HERALD_METRICS_TOKEN: `metrics-${randomBytes(8).toString('hex')}`,
+    HERALD_METRICS_TOKEN: `metrics-${randomBytes(16).toString('hex')}`,
     HERALD_ALLOWED_PRIVATE_TARGETS: '127.0.0.0/8',
     HOST: '127.0.0.1',
     PORT: String(port),
