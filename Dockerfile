@@ -5,7 +5,8 @@
 #   docker run herald node --max-semi-space-size=8 apps/worker/dist/main.js
 #   docker run herald node apps/digest/dist/main.js
 #   docker run herald node apps/api/dist/migrate.js                # migrations, before rolling the others
-# test/e2e/container.int.test.ts rebuilds the runtime stage's files with these same commands and starts them.
+# test/e2e/container.int.test.ts assembles the runtime stage's files the same way (build, production dependencies
+# of this lock file, the COPY lines below) and starts each process from them with plain node.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 

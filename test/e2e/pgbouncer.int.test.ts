@@ -7,7 +7,7 @@ import { startPgBouncer, type PgBouncer } from '../support/pgbouncer';
 import { freePort, spawnApp, waitForOutput, type HeraldProcess } from '../support/processes';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 const MINUTE = 60_000;
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
@@ -65,7 +65,7 @@ test('api, worker and digest through PgBouncer 1.18 in transaction mode: every a
   const api = spawnApp('api', env);
   const worker = spawnApp('worker', env);
   processes.push(api, worker);
-  await Promise.all([waitForOutput(api, /Herald API listening/, 30_000), waitForOutput(worker, /delivery worker started/, 30_000)]);
+  await Promise.all([waitForOutput(api, /Herald API listening/, 90_000), waitForOutput(worker, /delivery worker started/, 90_000)]);
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`http://127.0.0.1:${port}${path}`, {
       method,

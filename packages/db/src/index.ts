@@ -29,3 +29,4 @@ export { deleteWebhookKeepingHistory } from './store/webhooks';
 export { undeliveredAlertSignals } from './store/alerts';
 export { noteDeliveryWaiting } from './store/deliveries';
 export { EmbeddedDatabaseInUseError } from './pglite-lock';
+export { countDisabledWebhooks } from './store/webhook-health';

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { undeliveredAlertSignals, type PrismaClient } from '@herald/db';
+import { countDisabledWebhooks, undeliveredAlertSignals, type PrismaClient } from '@herald/db';
 import { probeRedisWrite, type HeraldQueues, type RedisWriteState } from '@herald/queue';
 import { oldestWaitingAgeSeconds, readyJobCount } from './queue-age';
 
@@ -151,6 +151,15 @@ export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}):
         if (total === null) return;
         this.reset();
         this.inc(total);
+      },
+    });
+    new Gauge({
+      name: 'herald_webhooks_disabled',
+      help: 'Webhooks Herald has disabled (failing too long, gone at the provider, undecryptable); see disabled_reason in GET /v1/webhooks.',
+      registers: [registry],
+      async collect() {
+        const count = await countDisabledWebhooks(sources.prisma).catch(() => null);
+        if (count !== null) this.set(count);
       },
     });
     new Counter({
