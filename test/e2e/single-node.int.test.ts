@@ -6,7 +6,7 @@ import { freePort } from '../support/processes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-jest.setTimeout(90_000);
+jest.setTimeout(240_000);
 
 function startSingleNode(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', 'api', 'src', 'single-node.ts')], {
@@ -28,7 +28,7 @@ test('npm start: PGlite, its own redis-server, health and readiness, an admin to
   // Nothing listens on redisPort: single-node start launches a redis-server of its own there.
   const node = startSingleNode({ HERALD_DATA_DIR: dataDir, PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}` });
   try {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 150_000;
     while (!/Herald API listening/.test(node.stdout())) {
       if (Date.now() > deadline || node.child.exitCode !== null) throw new Error(`did not start:\n${node.stdout()}\n${node.stderr()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
