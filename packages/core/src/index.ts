@@ -7,3 +7,4 @@ export * from './delivery-policy';
 export * from './formatters/digest';
 export * from './routing';
 export * from './batching';
+export * from './ingest-formats';

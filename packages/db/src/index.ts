@@ -30,3 +30,5 @@ export { undeliveredAlertSignals } from './store/alerts';
 export { noteDeliveryWaiting } from './store/deliveries';
 export { EmbeddedDatabaseInUseError } from './pglite-lock';
 export { countDisabledWebhooks } from './store/webhook-health';
+export * from './store/ingest-sources';
+export * from './store/organizations';

@@ -13,6 +13,7 @@ function webhook(overrides: Partial<ResolvedWebhook> = {}): ResolvedWebhook {
     type: 'generic',
     url: `https://hooks.example.com/${randomBytes(6).toString('hex')}`,
     alertTypes: [],
+    severities: [],
     orgId: null,
     signingSecrets: [],
     retryScheduleSeconds: [],

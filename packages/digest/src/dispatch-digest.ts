@@ -26,6 +26,7 @@ interface DigestTarget {
   id: string;
   type: WebhookType;
   alertTypes: string[];
+  severities: string[];
   orgId: number | null;
 }
 
@@ -53,7 +54,7 @@ export async function dispatchDigest(
   const [webhooks, enterpriseOrgs] = await Promise.all([
     prisma.webhook.findMany({
       where: { enabled: true, disabledReason: null },
-      select: { id: true, type: true, alertTypes: true, orgId: true },
+      select: { id: true, type: true, alertTypes: true, severities: true, orgId: true },
     }),
     prisma.organization.findMany({ where: { enterprise: true }, select: { id: true } }),
   ]);

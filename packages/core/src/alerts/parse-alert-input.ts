@@ -1,13 +1,14 @@
 import type { z } from 'zod';
 import { alertBatchSchema, alertInputSchema, ALERT_INPUT_FIELDS, type AlertInputWire, MAX_BATCH_SIZE } from './alert-input-schema';
-import { type AlertType, DEFAULT_SEVERITY_BY_TYPE, type Severity } from './alert-types';
+import { DEFAULT_SEVERITY_BY_TYPE, type Severity } from './alert-types';
 import type { FieldError } from './field-error';
 import type { JsonObject } from './json-data';
 import { fieldMessages, toFieldErrors } from './zod-issues';
 
 /** A validated alert, camelCase, with defaults applied and control characters removed. */
 export interface NormalizedAlertInput {
-  type: AlertType;
+  /** One of ALERT_TYPES, or (through an ingest URL) a type a newer sender knows: saved and delivered as is. */
+  type: string;
   severity: Severity;
   title: string;
   message: string;

@@ -1,6 +1,8 @@
 /** What routing needs to know of a webhook (enabled ones only are passed in). */
 export interface RoutableWebhook {
   alertTypes: string[];
+  /** Empty or absent: every severity. */
+  severities?: readonly string[];
   orgId: number | null;
 }
 
@@ -10,23 +12,27 @@ export interface WebhookRoutingTable<W extends RoutableWebhook> {
   enterpriseOrgIds: Set<number>;
 }
 
-function acceptsType(webhook: RoutableWebhook, type: string): boolean {
-  return webhook.alertTypes.length === 0 || webhook.alertTypes.includes(type);
+function accepts(webhook: RoutableWebhook, alert: { type: string; severity: string }): boolean {
+  const severities = webhook.severities ?? [];
+  return (
+    (webhook.alertTypes.length === 0 || webhook.alertTypes.includes(alert.type)) &&
+    (severities.length === 0 || severities.includes(alert.severity))
+  );
 }
 
 /**
- * Every system webhook whose filter takes the type, plus the webhooks of the alert's own
+ * Every system webhook whose filters take the alert's type and severity, plus the webhooks of the alert's own
  * organization when that organization holds the Enterprise licence. Another organization's
  * webhooks are never selected.
  */
 export function selectWebhooksForAlert<W extends RoutableWebhook>(
-  alert: { type: string; orgId: number | null },
+  alert: { type: string; severity: string; orgId: number | null },
   table: WebhookRoutingTable<W>,
 ): W[] {
-  const selected = table.systemWebhooks.filter((webhook) => acceptsType(webhook, alert.type));
+  const selected = table.systemWebhooks.filter((webhook) => accepts(webhook, alert));
   if (alert.orgId !== null && table.enterpriseOrgIds.has(alert.orgId)) {
     for (const webhook of table.webhooksByOrg.get(alert.orgId) ?? []) {
-      if (acceptsType(webhook, alert.type)) selected.push(webhook);
+      if (accepts(webhook, alert)) selected.push(webhook);
     }
   }
   return selected;

@@ -7,6 +7,8 @@ export interface ResolvedWebhook {
   type: WebhookType;
   url: string;
   alertTypes: string[];
+  /** Empty: every severity. */
+  severities: string[];
   orgId: number | null;
   /** Newest first; more than one only while a rotated secret is still valid. */
   signingSecrets: string[];

@@ -50,6 +50,7 @@ interface WebhookRow {
   type: WebhookType;
   urlEncrypted: string;
   alertTypes: string[];
+  severities: string[] | null;
   orgId: number | null;
   signingSecretEncrypted: string | null;
   previousSigningSecretEncrypted: string | null;
@@ -61,7 +62,8 @@ interface WebhookRow {
 
 // Enum arrays are read as text[]: node-postgres parses arrays of built-in types only.
 const ENABLED_WEBHOOKS_SQL = `
-  SELECT id, name, type::text AS type, url_encrypted AS "urlEncrypted", alert_types::text[] AS "alertTypes", org_id AS "orgId",
+  SELECT id, name, type::text AS type, url_encrypted AS "urlEncrypted", alert_types::text[] AS "alertTypes",
+         severities::text[] AS severities, org_id AS "orgId",
          signing_secret_encrypted AS "signingSecretEncrypted",
          previous_signing_secret_encrypted AS "previousSigningSecretEncrypted",
          previous_secret_expires_at AS "previousSecretExpiresAt", retry_schedule AS "retrySchedule", rate_limit AS "rateLimit",
@@ -126,6 +128,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
           target: resolveChannelTarget(row.type, url),
           headers: row.headersEncrypted ? (JSON.parse(deps.codec.decrypt(row.headersEncrypted)) as Record<string, string>) : {},
           alertTypes: row.alertTypes,
+          severities: row.severities ?? [],
           orgId: row.orgId,
           signingSecrets: secrets.filter((s): s is string => !!s).map((s) => deps.codec.decrypt(s)),
           retryScheduleSeconds: row.retrySchedule,

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { ALERT_TYPES, WEBHOOK_TYPES } from '@herald/core';
+import { ALERT_TYPES, SEVERITIES, WEBHOOK_TYPES } from '@herald/core';
 
 const alertTypes = z.array(z.enum(ALERT_TYPES as [string, ...string[]])).max(ALERT_TYPES.length);
+// Empty: every severity; ["critical"] is "failures only".
+const severities = z.array(z.enum(SEVERITIES)).max(SEVERITIES.length);
 const retrySchedule = z.array(z.number().int().min(1).max(86_400)).max(30);
 const rateLimit = z
   .strictObject({
@@ -19,6 +21,7 @@ export const createWebhookSchema = z.strictObject({
   url: z.string().min(1).max(2048),
   type: z.enum(WEBHOOK_TYPES).optional(),
   alert_types: alertTypes.default([]),
+  severities: severities.default([]),
   enabled: z.boolean().default(true),
   retry_schedule: retrySchedule.optional(),
   rate_limit: rateLimit.optional(),
@@ -30,6 +33,7 @@ export const updateWebhookSchema = z.strictObject({
   url: z.string().min(1).max(2048).optional(),
   type: z.enum(WEBHOOK_TYPES).optional(),
   alert_types: alertTypes.optional(),
+  severities: severities.optional(),
   enabled: z.boolean().optional(),
   retry_schedule: retrySchedule.optional(),
   rate_limit: rateLimit.optional(),
