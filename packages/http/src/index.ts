@@ -7,3 +7,4 @@ export * from './route-registry';
 export * from './tokens/token-service';
 export { DOCS_PATH } from './openapi/api-docs';
 export { DASHBOARD_PATH, LOGIN_PATH, LOGOUT_PATH } from './dashboard/dashboard-routes';
+export * from './ingest/ingest-source-service';

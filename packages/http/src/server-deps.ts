@@ -1,6 +1,6 @@
 import type { HeraldConfig, Logger } from '@herald/config';
-import type { PrismaClient } from '@herald/db';
-import type { AlertIngestor } from '@herald/ingest';
+import type { PrismaClient, SqlSession } from '@herald/db';
+import type { AlertIngestor, SourceUsageRecorder } from '@herald/ingest';
 import type { HeraldMetrics } from '@herald/metrics';
 import type { HeraldQueues } from '@herald/queue';
 import type { Redis } from 'ioredis';
@@ -16,9 +16,13 @@ export interface SecretCipher {
 export interface ServerDeps {
   config: HeraldConfig;
   prisma: PrismaClient;
+  /** Plain SQL on the same pool, for per-request lookups (ingest keys). */
+  sql: SqlSession;
   queues: HeraldQueues;
   redis: Redis;
   ingestor: AlertIngestor;
+  /** Counts of ingest URL requests, written in batches. */
+  ingestUsage: SourceUsageRecorder;
   cipher: SecretCipher;
   logger: Logger;
   /** Tells every worker that webhooks, organizations or settings changed. */

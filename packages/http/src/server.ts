@@ -9,6 +9,8 @@ import { registerApiDocs } from './openapi/api-docs';
 import { alertRoutes } from './routes/alert-routes';
 import { deliveryRoutes } from './routes/delivery-routes';
 import { healthRoutes } from './routes/health-routes';
+import { ingestRoutes } from './routes/ingest-routes';
+import { ingestSourceRoutes } from './routes/ingest-source-routes';
 import { metricsRoutes } from './routes/metrics-routes';
 import { orgRoutes } from './routes/org-routes';
 import { quietHoursRoutes } from './routes/quiet-hours-routes';
@@ -30,6 +32,8 @@ export const ROUTE_GROUPS: RouteGroup[] = [
   quietHoursRoutes,
   tokenRoutes,
   sessionRoutes,
+  ingestSourceRoutes,
+  ingestRoutes,
   deliveryRoutes,
   metricsRoutes,
   dashboardRoutes,

@@ -13,6 +13,7 @@ import { saveAlerts, saveRoutedAlerts, type RoutedAlerts, type SavedAlertRef } f
 import { enqueueSavedAlerts } from './alert-dispatch';
 import { AlertRejectedError } from './ingest-errors';
 import type { IngestSource } from './ingest-source';
+import { createPrinterRegistration } from './printer-registration';
 
 export interface AlertIngestorDeps {
   sql: SqlSession;
@@ -32,6 +33,8 @@ export interface AlertIngestor {
   ingestOne(input: unknown, source: IngestSource): Promise<SavedAlertRef>;
   /** All-or-nothing for `{ alerts: [...] }`: one bad item rejects the batch, naming its index. */
   ingestBatch(input: unknown, source: IngestSource): Promise<SavedAlertRef[]>;
+  /** One alert already mapped from another format (an ingest URL's body): saved with concurrent ones, as `ingestOne`. */
+  ingestMapped(alert: NormalizedAlertInput, source: IngestSource): Promise<SavedAlertRef>;
   /** For in-process producers that already hold parsed alerts. */
   ingestNormalized(alerts: NormalizedAlertInput[], source: IngestSource): Promise<SavedAlertRef[]>;
 }
@@ -44,8 +47,20 @@ export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
   const now = deps.now ?? Date.now;
   // Redis refusing writes fails every request: one line a minute with a count, not one per alert.
   const redisErrors = createRepeatedLog(deps.logger);
+  const registerPrinters = createPrinterRegistration(deps.sql);
 
   async function ingestNormalized(alerts: NormalizedAlertInput[], source: IngestSource): Promise<SavedAlertRef[]> {
+    const refs = await saveAndEnqueue(alerts, source);
+    try {
+      await registerPrinters(alerts);
+    } catch (error) {
+      // The alerts are saved and on their way; the printer is registered by its next alert.
+      deps.logger.warn({ err: error }, 'could not register new printers');
+    }
+    return refs;
+  }
+
+  async function saveAndEnqueue(alerts: NormalizedAlertInput[], source: IngestSource): Promise<SavedAlertRef[]> {
     const nowMs = now();
     const routed = deps.router ? await saveRouted(deps.router, alerts, source, nowMs) : null;
     if (routed) {
@@ -119,6 +134,7 @@ export function createAlertIngestor(deps: AlertIngestorDeps): AlertIngestor {
       if (!parsed.ok) throw new AlertRejectedError(400, parsed.errors);
       return ingestNormalized(parsed.alerts, source);
     },
+    ingestMapped: (alert, source) => singleAlertWriter(source)(alert),
     ingestNormalized,
   };
 }

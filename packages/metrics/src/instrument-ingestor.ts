@@ -1,3 +1,4 @@
+import { isAlertType } from '@herald/core';
 import type { AlertIngestor } from '@herald/ingest';
 import type { HeraldMetrics } from './herald-metrics';
 
@@ -11,7 +12,8 @@ export function instrumentIngestor(ingestor: AlertIngestor, metrics: HeraldMetri
   const count = (types: (string | null)[], refs: { created: boolean }[]) => {
     refs.forEach((ref, index) => {
       const type = types[index];
-      if (ref.created && type) metrics.alertsIngested(type);
+      // A type from a newer sender counts as `unknown`: senders must not be able to add label values.
+      if (ref.created && type) metrics.alertsIngested(isAlertType(type) ? type : 'unknown');
     });
   };
   return {
@@ -25,6 +27,11 @@ export function instrumentIngestor(ingestor: AlertIngestor, metrics: HeraldMetri
       const alerts = (input as { alerts?: unknown[] } | null)?.alerts ?? [];
       count(alerts.map(typeOf), refs);
       return refs;
+    },
+    async ingestMapped(alert, source) {
+      const ref = await ingestor.ingestMapped(alert, source);
+      count([alert.type], [ref]);
+      return ref;
     },
     async ingestNormalized(alerts, source) {
       const refs = await ingestor.ingestNormalized(alerts, source);

@@ -1,6 +1,6 @@
 import { createIngestRouter, createWebhookDirectory } from '@herald/delivery';
 import { buildServer, type RouteGroup } from '@herald/http';
-import { createAlertIngestor } from '@herald/ingest';
+import { createAlertIngestor, createSourceUsageRecorder } from '@herald/ingest';
 import { instrumentIngestor, metricsFor, type HeraldMetrics } from '@herald/metrics';
 import type { FastifyInstance } from 'fastify';
 import type { HeraldContext } from './herald-context';
@@ -38,10 +38,13 @@ export async function startApi(
     }),
     metrics,
   );
+  const ingestUsage = createSourceUsageRecorder({ sql: database.sql, logger });
   const server = await buildServer(
     {
       config,
       prisma: database.prisma,
+      sql: database.sql,
+      ingestUsage,
       queues: context.queues,
       redis: context.redis,
       ingestor,
@@ -61,6 +64,7 @@ export async function startApi(
     address,
     async close() {
       await server.close();
+      await ingestUsage.close();
       await directory.close();
     },
   };

@@ -42,5 +42,7 @@ export function mapAppriseBody(body: unknown, context: IngestContext): IngestMap
     query.value,
     context,
   );
-  return mapping.kind === 'alert' ? { ...mapping, ignoredFields: Object.keys(fields).filter((key) => !APPRISE_FIELDS.includes(key)) } : mapping;
+  return mapping.kind === 'alert'
+    ? { ...mapping, ignoredFields: Object.keys(fields).filter((key) => !APPRISE_FIELDS.includes(key)) }
+    : mapping;
 }

@@ -128,7 +128,7 @@ export function buildIngestAlert(fields: AlertFields, defaults: QueryDefaults, c
   if (printerId === undefined) {
     errors.push(
       fields.printerId === undefined || fields.printerId === null
-        ? { field: fields.printerField, message: 'required: in the body, as ?printer_id= on the URL, or as the source\'s default printer' }
+        ? { field: fields.printerField, message: "required: in the body, as ?printer_id= on the URL, or as the source's default printer" }
         : { field: fields.printerField, message: `must be an integer between 1 and ${MAX_PRINTER_ID}` },
     );
   }
@@ -137,7 +137,10 @@ export function buildIngestAlert(fields: AlertFields, defaults: QueryDefaults, c
   if (fields.timestamp !== undefined && fields.timestamp !== null) {
     const seconds = fields.timestamp;
     if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_TIMESTAMP_SECONDS) {
-      errors.push({ field: 'timestamp', message: `must be epoch seconds between 0 (1970-01-01) and ${MAX_TIMESTAMP_SECONDS} (2100-01-01)` });
+      errors.push({
+        field: 'timestamp',
+        message: `must be epoch seconds between 0 (1970-01-01) and ${MAX_TIMESTAMP_SECONDS} (2100-01-01)`,
+      });
     } else {
       occurredAtMs = Math.round(seconds * 1000);
     }

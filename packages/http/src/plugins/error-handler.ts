@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AlertRejectedError } from '@herald/ingest';
 import { isDatabaseUnavailable } from '@herald/db';
 import { badRequest, HttpError, notFound } from '../http-errors';
+import { maskIngestKeyInPath } from '../ingest/ingest-source-service';
 
 interface ErrorBody {
   error: string;
@@ -30,7 +31,9 @@ function sendValidationFailure(error: FastifyError, request: FastifyRequest, sen
 /** Every failure becomes a JSON body naming what is wrong; internals and secrets stay in the (redacted) log. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    void reply
+      .code(404)
+      .send({ error: 'not_found', message: `no route ${request.method} ${maskIngestKeyInPath(request.url.split('?')[0] ?? '')}` });
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const send = (status: number, body: ErrorBody, headers: Record<string, string> = {}) => reply.code(status).headers(headers).send(body);
