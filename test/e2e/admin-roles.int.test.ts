@@ -110,6 +110,11 @@ const freshSystemWebhook = async () =>
   (await createWebhook(herald, '/v1/webhooks', { name: 'doomed', url: receiver.url('/doomed'), type: 'generic' })).id;
 const freshOrgWebhook = async () =>
   (await createWebhook(herald, `/v1/orgs/${orgA}/webhooks`, { name: 'doomed A', url: receiver.url('/doomed-a'), type: 'generic' })).id;
+const ingestSourceA = async () => {
+  const response = await herald.request('POST', '/v1/ingest-sources', { name: 'A ingest', kind: 'herald', org_id: orgA });
+  expect(response.status).toBe(201);
+  return response.body as { id: string; key: string };
+};
 const waitUntilFailedAgain = async () => void (await deliveryWithStatus(herald, failedDeliveryA, ['failed']));
 
 const ROWS: Row[] = [
@@ -293,6 +298,35 @@ const ROWS: Row[] = [
   // A bearer token is no session.
   { method: 'GET', route: '/v1/session', path: () => '/v1/session', expect: everyone(401) },
   { method: 'DELETE', route: '/v1/session', path: () => '/v1/session', expect: everyone(204) },
+  {
+    method: 'POST',
+    route: '/v1/ingest-sources',
+    path: () => '/v1/ingest-sources',
+    body: () => ({ name: 'O.D.I.N. A', kind: 'odin', org_id: orgA }),
+    expect: expecting({ admin: 201, orgA: 201 }),
+  },
+  { method: 'GET', route: '/v1/ingest-sources', path: () => '/v1/ingest-sources', expect: expecting({ admin: 200, orgA: 200, orgB: 200 }) },
+  {
+    method: 'GET',
+    route: '/v1/ingest-sources/:id',
+    path: async () => `/v1/ingest-sources/${(await ingestSourceA()).id}`,
+    expect: orgAResource(200),
+  },
+  {
+    method: 'DELETE',
+    route: '/v1/ingest-sources/:id',
+    path: async () => `/v1/ingest-sources/${(await ingestSourceA()).id}`,
+    expect: orgAResource(204),
+  },
+  // The key in the path is the credential: a header, valid or not, changes nothing.
+  {
+    method: 'POST',
+    route: '/v1/ingest/:key',
+    path: async () => `/v1/ingest/${(await ingestSourceA()).key}`,
+    body: () => alertBody,
+    expect: everyone(202),
+  },
+
   { method: 'GET', route: '/metrics', path: () => '/metrics', expect: expecting({ admin: 200 }) },
   { method: 'GET', route: '/admin/queues', path: () => '/admin/queues', expect: expecting({ admin: 200 }) },
   { method: 'GET', route: '/admin/login', path: () => '/admin/login', expect: everyone(200) },

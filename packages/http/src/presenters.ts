@@ -1,3 +1,4 @@
+import { isAlertType } from '@herald/core';
 import type { Alert, Delivery, DeliveryAttempt, Webhook } from '@herald/db';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -44,6 +45,8 @@ export function presentAlert(alert: Alert, deliveries?: Parameters<typeof presen
   return {
     id: alert.id,
     type: alert.type,
+    // A type from a newer sender (or none, `unknown`), saved and delivered as is.
+    ...(isAlertType(alert.type) ? {} : { unknown_type: true }),
     severity: alert.severity,
     title: alert.title,
     message: alert.message,

@@ -87,7 +87,7 @@ export function severityFromWord(value: unknown): Severity | undefined {
 }
 
 // Pictographs, flags, variation selectors, joiners, keycaps and skin tones: what an emoji prefix is made of.
-const LEADING_EMOJI = /^(?:[\p{Extended_Pictographic}\p{Regional_Indicator}\u{FE0E}\u{FE0F}\u{200D}\u{20E3}\u{1F3FB}-\u{1F3FF}]|\s)+/u;
+const LEADING_EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|\u{FE0E}|\u{FE0F}|\u{200D}|\u{20E3}|\s)+/u;
 
 /** A title without the emoji a sender puts in front (`🔴 Print failed` → `Print failed`). */
 export function stripLeadingEmoji(title: string): string {

@@ -76,12 +76,10 @@ export function ingestRoutes(app: FastifyInstance, deps: ServerDeps): void {
       if (mapping.kind === 'rejected') throw badRequest(mapping.errors);
       if (mapping.kind === 'test') {
         request.ingestOutcome = 'test';
-        return reply
-          .code(200)
-          .send({
-            status: 'test_received',
-            message: 'Herald received the test; it is recorded on the ingest source, no alert was created',
-          });
+        return reply.code(200).send({
+          status: 'test_received',
+          message: 'Herald received the test; it is recorded on the ingest source, no alert was created',
+        });
       }
       if (mapping.ignoredFields.length > 0) {
         request.log.debug({ ingestSourceId: source.id, ignoredFields: mapping.ignoredFields }, 'ingest body fields ignored');
