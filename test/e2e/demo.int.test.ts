@@ -19,7 +19,7 @@ const demoKeys = async () => {
   }
 };
 
-test('npm run demo delivers all 14 alert types to all eight webhook types, exits 0 and leaves no keys in Redis', async () => {
+test('npm run demo delivers all 14 alert types to all eight webhook types, then an O.D.I.N. payload through an ingest URL, exits 0 and leaves no keys in Redis', async () => {
   const keysBefore = await demoKeys();
   const env = { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn' };
   const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', 'demo', 'src', 'main.ts')], {
@@ -35,5 +35,10 @@ test('npm run demo delivers all 14 alert types to all eight webhook types, exits
     expect(summary).toMatch(new RegExp(`${type}(\\s+\\d+ ms){8}`));
   }
   expect(stdout).not.toMatch(/MISSING/);
+  // The O.D.I.N. step: its exact generic payload, posted to an ingest URL without a header, fans out.
+  expect(stdout).toMatch(
+    /O\.D\.I\.N\.'s alert reached all 8 webhooks \(discord, slack, generic, telegram, ntfy, teams, pushover, whatsapp\) within \d+ ms\./,
+  );
+  expect(stdout).not.toMatch(/\/v1\/ingest\/hik_/);
   expect(await demoKeys()).toBe(keysBefore);
 });

@@ -121,13 +121,65 @@ async function main(): Promise<number> {
     out(`All ${ALERT_TYPES.length * ENDPOINTS.length} deliveries arrived.`);
     out('Slack is paced at 1 request per second (burst 3), Discord at 5 per 2 seconds and Telegram groups at 20 per minute,');
     out('the limits those services enforce (see docs/channels.md).');
-    return 0;
+    return (await odinStep(api, arrivals)) ? 0 : 1;
   } finally {
     await node.stop();
     await removeDemoKeys(config.redisUrl, config.queuePrefix);
     await inspector.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** O.D.I.N.'s documented generic webhook payload, byte for byte as its Settings → Notifications → Webhooks send it. */
+const ODIN_GENERIC_PAYLOAD = {
+  type: 'print_complete',
+  severity: 'info',
+  title: 'Print Complete: Benchy (X1C)',
+  message: 'Job #142 completed on X1C after 1h 23m.',
+  printer_id: 3,
+  printer_name: 'X1C',
+  timestamp: 1740480000.0,
+};
+
+/**
+ * The farm connected: an O.D.I.N. ingest URL is created, O.D.I.N.'s exact generic payload is posted
+ * to it without any header (as O.D.I.N. does), and it fans out to every webhook.
+ */
+async function odinStep(api: (method: string, route: string, body?: unknown) => Promise<unknown>, arrivals: Arrival[]): Promise<boolean> {
+  out();
+  const source = (await api('POST', '/v1/ingest-sources', { name: 'O.D.I.N.', kind: 'odin' })) as { url: string };
+  const masked = source.url.replace(/\/v1\/ingest\/.*(.{4})$/, '/v1/ingest/••••$1');
+  out(
+    `O.D.I.N. step: created an ingest URL (${masked}); paste such a URL into O.D.I.N.'s Settings → Notifications → Webhooks as a generic webhook.`,
+  );
+  out("Posting O.D.I.N.'s generic webhook payload to it, without any header ...");
+  out();
+  const before = arrivals.length;
+  const sentAt = Date.now();
+  const response = await fetch(source.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ODIN_GENERIC_PAYLOAD),
+  });
+  if (response.status !== 202) {
+    out(`The ingest URL answered ${response.status}: ${await response.text()}`);
+    return false;
+  }
+  // Every alert before it has arrived (the summary said so): what arrives now is O.D.I.N.'s.
+  const fromOdin = () => arrivals.slice(before);
+  const reached = () => new Set(fromOdin().map((arrival) => arrival.endpoint));
+  const deadline = Date.now() + 40_000;
+  while (reached().size < ENDPOINTS.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const received = fromOdin();
+  out();
+  const missing = ENDPOINTS.filter((endpoint) => !reached().has(endpoint));
+  if (missing.length > 0) {
+    out(`O.D.I.N.'s alert did not reach: ${missing.join(', ')}`);
+    return false;
+  }
+  const slowest = Math.max(...received.map((arrival) => arrival.atMs - sentAt));
+  out(`O.D.I.N.'s alert reached all ${ENDPOINTS.length} webhooks (${ENDPOINTS.join(', ')}) within ${slowest} ms.`);
+  return true;
 }
 
 /** The demo's queues live under their own prefix in the user's Redis: gone when it ends. */
