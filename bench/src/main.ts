@@ -30,6 +30,7 @@ const STEADY_RATE = option('steady-rate', 200);
 const STEADY_SECONDS = option('steady-seconds', 30);
 const RECEIVER_LATENCY_MS = option('receiver-latency-ms', 0);
 const CONCURRENCY = option('concurrency', 50);
+const INGEST_PATH_ALERTS = option('ingest-path-alerts', 3_000);
 const OUTPUT_DIR = path.resolve(stringOption('output', path.join(ROOT, 'bench', 'results')));
 const ENDPOINTS = ['discord', 'slack', 'generic'] as const;
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -274,6 +275,59 @@ async function main(): Promise<void> {
         ]),
       ),
     };
+    // Ingest path: single-alert requests, 16 in flight, to POST /v1/alerts (bearer token) and to an O.D.I.N.
+    // ingest URL (key in the path, O.D.I.N.'s generic body, no header), one path after the other.
+    const odinUrl = JSON.parse(await call('POST', '/v1/ingest-sources', { name: 'bench O.D.I.N.', kind: 'odin' })).url as string;
+    const odinPath = new URL(odinUrl).pathname;
+    const postSingles = async (label: string, count: number, post: () => Promise<void>) => {
+      await fetch(receiverUrl('/reset'), { method: 'POST' });
+      const apiCpuBefore = cpuMicros(api.child.pid as number);
+      const answerMs: number[] = [];
+      const started = performance.now();
+      let sent = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (sent < count) {
+            sent += 1;
+            const at = performance.now();
+            await post();
+            answerMs.push(performance.now() - at);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const apiCpu = cpuMicros(api.child.pid as number) - apiCpuBefore;
+      await waitFor(async () => (await receiverStats()).received >= count * ENDPOINTS.length, 120_000, `${label} deliveries`);
+      answerMs.sort((a, b) => a - b);
+      return {
+        alerts: count,
+        alertsPerSecond: Math.round(count / seconds),
+        apiCpuMicrosPerAlert: Math.round(apiCpu / count),
+        answerMs: { p50: Math.round(percentile(answerMs, 50)), p99: Math.round(percentile(answerMs, 99)) },
+        lost: count * ENDPOINTS.length - (await receiverStats()).received,
+      };
+    };
+    const postNative = async () => void (await call('POST', '/v1/alerts', makeAlert()));
+    const postOdin = async () => {
+      const alert = makeAlert();
+      const response = await request(`${apiBase}${odinPath}`, {
+        method: 'POST',
+        dispatcher,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...alert, severity: 'info', printer_name: 'X1C', timestamp: Date.now() / 1000 }),
+      });
+      const text = await response.body.text();
+      if (response.statusCode !== 202) throw new Error(`POST ingest URL: ${response.statusCode} ${text}`);
+    };
+    log(`ingest path: ${INGEST_PATH_ALERTS} single-alert requests each to POST /v1/alerts and to an O.D.I.N. ingest URL`);
+    // A short warm-up of both paths, so neither pays for the other's first statements.
+    await postSingles('warm-up native', 100, postNative);
+    await postSingles('warm-up ingest URL', 100, postOdin);
+    const ingestPath = {
+      native: await postSingles('native', INGEST_PATH_ALERTS, postNative),
+      ingestUrl: await postSingles('ingest URL', INGEST_PATH_ALERTS, postOdin),
+    };
+
     const rss = {
       api: peakRssMiB(api.child.pid as number),
       worker: Math.max(...first.workers.map((w) => peakRssMiB(w.child.pid as number))),
@@ -308,6 +362,7 @@ async function main(): Promise<void> {
       },
       drain: first.result,
       steady,
+      ingestPath,
       limit: {
         deliveriesPerSecond: Math.round(rawResult.perSecond),
         workerCpuMicrosPerJob: Math.round(rawResult.workerCpuMicrosPerJob),
@@ -348,6 +403,13 @@ async function main(): Promise<void> {
         `p50 ${steady.latencyMs.p50} ms, p95 ${steady.latencyMs.p95} ms, p99 ${steady.latencyMs.p99} ms, max ${steady.latencyMs.max} ms (lost ${steady.lost})`,
       ],
       ['steady ingest answer', `p50 ${steady.ingestResponseMs.p50} ms, p99 ${steady.ingestResponseMs.p99} ms`],
+      ...(['native', 'ingestUrl'] as const).map((name): [string, string] => {
+        const r = ingestPath[name];
+        return [
+          name === 'native' ? 'POST /v1/alerts (16 conc.)' : 'ingest URL (16 conc.)',
+          `${r.alertsPerSecond} alerts/s, API ${r.apiCpuMicrosPerAlert} µs per alert, answer p50 ${r.answerMs.p50} ms p99 ${r.answerMs.p99} ms (lost ${r.lost})`,
+        ];
+      }),
       [
         'steady CPU (% of a core)',
         Object.entries(steady.cpuPercent)

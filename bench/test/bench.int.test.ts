@@ -24,6 +24,8 @@ test('the benchmark runs end to end on a tiny load and writes its results', asyn
       '1',
       '--steady-rate',
       '20',
+      '--ingest-path-alerts',
+      '50',
       '--output',
       output,
     ],
@@ -38,6 +40,10 @@ test('the benchmark runs end to end on a tiny load and writes its results', asyn
       deliveries: 60,
       lost: 0,
       latencyMs: { p50: expect.any(Number), p95: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) },
+    },
+    ingestPath: {
+      native: { alerts: 50, lost: 0, alertsPerSecond: expect.any(Number), apiCpuMicrosPerAlert: expect.any(Number) },
+      ingestUrl: { alerts: 50, lost: 0, alertsPerSecond: expect.any(Number), apiCpuMicrosPerAlert: expect.any(Number) },
     },
     limit: { deliveriesPerSecond: expect.any(Number), heraldRatio: expect.any(Number) },
     cost: {

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 // `npm run demo` is the newcomer's first contact: single-node Herald on embedded PGlite, a local
 // inspector, all 14 types to every webhook type. It must exit 0 with every delivery in.
