@@ -406,7 +406,7 @@ async function main(): Promise<void> {
       ...(['native', 'ingestUrl'] as const).map((name): [string, string] => {
         const r = ingestPath[name];
         return [
-          name === 'native' ? 'POST /v1/alerts (16 conc.)' : 'ingest URL (16 conc.)',
+          name === 'native' ? 'POST /v1/alerts ×16' : 'ingest URL ×16',
           `${r.alertsPerSecond} alerts/s, API ${r.apiCpuMicrosPerAlert} µs per alert, answer p50 ${r.answerMs.p50} ms p99 ${r.answerMs.p99} ms (lost ${r.lost})`,
         ];
       }),
