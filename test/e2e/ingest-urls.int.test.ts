@@ -1,6 +1,6 @@
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { createWebhook, eventually } from '../support/admin-fixtures';
+import { createOrg, createToken, createWebhook, eventually } from '../support/admin-fixtures';
 
 /**
  * Ingest URLs: O.D.I.N., Apprise (Moonraker, OctoPrint) and header-less tools post to
@@ -306,6 +306,12 @@ describe('routing', () => {
     const severities = receiver.requestsFor('/in/critical-only').map((r) => (r.json as { severity: string }).severity);
     expect(new Set(severities)).toEqual(new Set(['critical']));
     expect(received('/in/critical-only', 'sev warning')).toBeUndefined();
+
+    const widened = await api('PATCH', `/v1/webhooks/${created.body.id}`, { severities: ['warning', 'critical'] });
+    expect(widened.body.severities).toEqual(['warning', 'critical']);
+    const refused = await api('PATCH', `/v1/webhooks/${created.body.id}`, { severities: ['loud'] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].field).toBe('severities.0');
   });
 
   test('an unknown printer is registered on its first alert and listed by GET /v1/printers', async () => {
@@ -333,7 +339,7 @@ describe('routing', () => {
     expect(again.find((p) => p.id === 7001)?.name).toBe('Prusa XL');
   });
 
-  test('the herald kind takes the native body without a header; an org admin lists only its own sources', async () => {
+  test('the herald kind takes the native body without a header; an org admin lists and creates only its own sources', async () => {
     const herladSource = await createSource({ name: 'n8n', kind: 'herald', default_printer_id: 12 });
     const posted = await postToUrl(herladSource.url, { type: 'bed_cooled', title: 'Bed cooled (n8n)', message: 'ready' });
     expect(posted.status).toBe(202);
@@ -341,6 +347,18 @@ describe('routing', () => {
     const strict = await postToUrl(herladSource.url, { type: 'bed_cooled', title: 't', message: 'm', titel: 'typo' });
     expect(strict.status).toBe(400);
     expect(strict.body.errors[0].field).toBe('titel');
+
+    const org = await createOrg(herald, 'Farm with its own URL');
+    const farmSource = await createSource({ name: 'farm O.D.I.N.', kind: 'odin', org_id: org });
+    const orgAdmin = await createToken(herald, { name: 'farm admin', role: 'org_admin', org_id: org });
+    const listed = await herald.request('GET', '/v1/ingest-sources', undefined, orgAdmin.secret);
+    expect(listed.body.data.map((source: { id: string }) => source.id)).toEqual([farmSource.id]);
+    // Its own organization's source only, and the key is never listed.
+    expect(JSON.stringify(listed.body)).not.toContain(farmSource.key.slice(0, -4));
+    const mine = await herald.request('POST', '/v1/ingest-sources', { name: 'own', kind: 'apprise' }, orgAdmin.secret);
+    expect(mine.status).toBe(201);
+    expect(mine.body.org_id).toBe(org);
+    keys.push(mine.body.key);
   });
 });
 
