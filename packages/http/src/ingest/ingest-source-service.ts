@@ -11,9 +11,12 @@ const KEY_PREFIX = 'hik_';
 
 export const createIngestSourceSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  kind: z.enum(INGEST_SOURCE_KINDS),
+  kind: z.enum(INGEST_SOURCE_KINDS).meta({
+    description:
+      '`odin`: every body O.D.I.N. posts; `apprise`: Apprise `json://` (Moonraker, OctoPrint); `herald`: the POST /v1/alerts body.',
+  }),
   org_id: int4IdSchema.nullable().default(null),
-  default_printer_id: int4IdSchema.nullable().default(null),
+  default_printer_id: int4IdSchema.nullable().default(null).meta({ description: 'Printer for alerts whose body and URL name none.' }),
 });
 
 export type CreateIngestSourceInput = z.infer<typeof createIngestSourceSchema>;

@@ -47,6 +47,10 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
         { name: 'Deliveries', description: 'One delivery per alert and webhook, with every attempt' },
         { name: 'Webhooks', description: 'System webhooks and each organization’s own' },
         { name: 'Organizations', description: 'Organizations, their settings and printers' },
+        {
+          name: 'Ingest URLs',
+          description: 'URLs with their own key, for senders that cannot set a header (O.D.I.N., Apprise/Moonraker, Zapier)',
+        },
         { name: 'Quiet hours', description: 'Windows that hold alerts for a digest' },
         { name: 'Tokens', description: 'API tokens' },
         { name: 'Operations', description: 'Health, readiness and metrics' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_TYPES, SEVERITIES, WEBHOOK_TYPES } from '@herald/core';
+import { ALERT_TYPES, INGEST_SOURCE_KINDS, SEVERITIES, WEBHOOK_TYPES } from '@herald/core';
 import { TOKEN_ROLES } from '../tokens/token-service';
 
 /** What the routes answer, for the generated OpenAPI document (the presenters build the answers). */
@@ -30,6 +30,7 @@ export const webhookSchema = z
     }),
     type: z.enum(WEBHOOK_TYPES),
     alert_types: z.array(z.enum(ALERT_TYPES as [string, ...string[]])).meta({ description: 'Empty: every type.' }),
+    severities: z.array(z.enum(SEVERITIES)).meta({ description: 'Empty: every severity; `["critical"]`: failures only.' }),
     enabled: z.boolean(),
     org_id: z.number().int().nullable(),
     retry_schedule: z.array(z.number().int()).optional().meta({ description: 'Seconds between attempts; empty: the global schedule.' }),
@@ -86,7 +87,11 @@ export const deliverySchema = z
 export const alertSchema = z
   .object({
     id,
-    type: z.string().meta({ examples: [...ALERT_TYPES] }),
+    type: z.string().meta({
+      examples: [...ALERT_TYPES],
+      description: 'One of the 14 alert types, or (through an ingest URL) a type a newer sender knows, or `unknown` when it named none.',
+    }),
+    unknown_type: z.literal(true).optional().meta({ description: 'Present when `type` is not one of the 14 alert types.' }),
     severity: z.enum(SEVERITIES),
     title: z.string(),
     message: z.string(),
@@ -135,6 +140,30 @@ export const tokenSchema = z
 export const createdTokenSchema = tokenSchema
   .extend({ secret: z.string().meta({ description: 'Shown once; store it now.' }) })
   .meta({ id: 'CreatedToken' });
+
+export const ingestSourceSchema = z
+  .object({
+    id,
+    name: z.string(),
+    kind: z.enum(INGEST_SOURCE_KINDS),
+    org_id: z.number().int().nullable(),
+    default_printer_id: z.number().int().nullable(),
+    url: z.string().meta({ description: 'Masked: `/v1/ingest/••••<last 4 characters of the key>`.' }),
+    accepted_count: z.number().int(),
+    rejected_count: z.number().int(),
+    last_used_at: time.nullable(),
+    last_test_at: time.nullable().meta({ description: "The sender's last connection test (O.D.I.N.'s Test button)." }),
+    created_at: time,
+    revoked_at: time.nullable(),
+  })
+  .meta({ id: 'IngestSource' });
+
+export const createdIngestSourceSchema = ingestSourceSchema
+  .extend({
+    url: z.string().meta({ description: 'The full ingest URL, key included; shown once.' }),
+    key: z.string().meta({ description: 'Shown once; store it now (Herald keeps its SHA-256 only).' }),
+  })
+  .meta({ id: 'CreatedIngestSource' });
 
 export const quietHoursSchema = z
   .object({

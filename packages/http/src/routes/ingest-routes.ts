@@ -1,13 +1,94 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { mapIngestBody, type IngestSourceKind } from '@herald/core';
+import { z } from 'zod';
+import { ALERT_TYPES, alertInputSchema, mapIngestBody, SEVERITIES, type IngestSourceKind } from '@herald/core';
 import { findActiveIngestSource, type ActiveIngestSource } from '@herald/db';
 import { takeRateLimitToken } from '@herald/net-guard';
 import { badRequest, HttpError } from '../http-errors';
+import { errors } from '../openapi/response-schemas';
+import { typed, validatedByHandler } from '../plugins/route-schemas';
+import { uuidSchema } from '../validation/request-schemas';
 import { hashIngestKey, INGEST_PATH, maskedIngestPath } from '../ingest/ingest-source-service';
 import type { ServerDeps } from '../server-deps';
 
 /** One alert per request, as POST /v1/alerts. */
 const INGEST_BODY_LIMIT = 64 * 1024;
+
+// ---- documentation of what the mappers read (they validate leniently themselves) ----------------
+
+const ODIN_EXAMPLE = {
+  type: 'print_failed',
+  severity: 'critical',
+  title: 'Print failed',
+  message: 'Benchy failed on Prusa MK4 #3',
+  printer_id: 3,
+  printer_name: 'Prusa MK4 #3',
+  timestamp: 1764576000.5,
+};
+
+const odinGenericBody = z
+  .looseObject({
+    type: z.string().optional(),
+    severity: z.string().optional(),
+    title: z.string(),
+    message: z.string().optional(),
+    printer_id: z.union([z.number().int(), z.string()]).optional(),
+    printer_name: z.string().optional(),
+    timestamp: z.number().optional().meta({ description: 'Epoch seconds (fractional allowed)' }),
+  })
+  .meta({ title: 'O.D.I.N. generic webhook', description: 'Its documented payload; extra fields are ignored.' });
+
+const odinEventBody = z
+  .looseObject({ event: z.string(), title: z.string().optional(), message: z.string().optional(), severity: z.string().optional() })
+  .meta({
+    title: 'O.D.I.N. event',
+    description: '`{"event": <alert type>, ...}`; `{"event": "test"}` is its Test button: 200, no alert.',
+  });
+
+const slackShapedBody = z
+  .looseObject({
+    blocks: z.array(z.looseObject({ type: z.string(), text: z.looseObject({ type: z.string(), text: z.string() }).optional() })),
+  })
+  .meta({ title: 'O.D.I.N. Slack-shaped', description: 'A header block `<emoji> title` and a section with the message.' });
+
+const appriseBody = z
+  .looseObject({
+    version: z.string().optional(),
+    title: z.string().optional(),
+    message: z.string(),
+    type: z.enum(['info', 'success', 'warning', 'failure']).optional(),
+    attachments: z.array(z.unknown()).optional(),
+  })
+  .meta({ title: 'Apprise json://', description: 'Moonraker `[notifier]`, OctoPrint Apprise plugin.' });
+
+const ingestBody = validatedByHandler(
+  z.union([odinGenericBody, odinEventBody, slackShapedBody, appriseBody, alertInputSchema.meta({ title: 'Herald alert' })]).meta({
+    description:
+      "In the source's format: `odin` takes any of O.D.I.N.'s bodies, `apprise` Apprise's `json://` payload, `herald` the POST /v1/alerts body. Read leniently: unknown fields are ignored, an unknown alert type is saved as is.",
+    example: ODIN_EXAMPLE,
+  }),
+);
+
+const ingestQuery = validatedByHandler(
+  z.object({
+    alert_type: z
+      .enum(ALERT_TYPES as [string, ...string[]])
+      .optional()
+      .meta({ description: 'Alert type when the body names none' }),
+    printer_id: z.string().optional().meta({ description: 'Printer when the body names none' }),
+    printer_name: z.string().optional().meta({ description: 'Printer name when the body names none' }),
+    severity: z.enum(SEVERITIES).optional().meta({ description: 'Severity when the body gives none' }),
+  }),
+);
+
+const ingestParams = validatedByHandler(
+  z.object({ key: z.string().meta({ description: 'The ingest key, from the URL given when the source was created' }) }),
+);
+
+const savedAnswer = z.object({
+  id: uuidSchema,
+  type: z.string(),
+  unknown_type: z.literal(true).optional().meta({ description: 'The type is not one of the 14 alert types; saved as is.' }),
+});
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,10 +131,31 @@ export function ingestRoutes(app: FastifyInstance, deps: ServerDeps): void {
     }
   }
 
-  app.post<{ Params: { key: string }; Querystring: Record<string, string | string[] | undefined> }>(
+  typed(app).post(
     `${INGEST_PATH}/:key`,
     {
       bodyLimit: INGEST_BODY_LIMIT,
+      schema: {
+        operationId: 'ingestAlert',
+        tags: ['Ingest URLs'],
+        summary: 'Post an alert to an ingest URL (no header)',
+        description:
+          'The body in the source\'s format. Query parameters `alert_type`, `printer_id`, `printer_name` and `severity` fill what the body leaves out. O.D.I.N.\'s test body `{"event":"test"}` answers 200 and creates no alert. Body limit 64 KiB; rate limited per source.\n\n**Who:** anyone holding the URL (the key in the path is the credential).',
+        security: [],
+        params: ingestParams,
+        querystring: ingestQuery,
+        body: ingestBody,
+        response: {
+          200: z
+            .union([
+              savedAnswer.extend({ status: z.literal('duplicate') }),
+              z.object({ status: z.literal('test_received'), message: z.string() }),
+            ])
+            .meta({ description: "Already received, or the sender's connection test (recorded on the source)" }),
+          202: savedAnswer.extend({ status: z.literal('queued') }).meta({ description: 'Accepted' }),
+          ...errors(400, 401, 403, 413, 415, 429, 503),
+        },
+      },
       onRequest: resolveSource,
       onResponse: async (request, reply) => {
         const source = request.ingestSource;
@@ -69,7 +171,7 @@ export function ingestRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async (request, reply) => {
       const source = request.ingestSource as ActiveIngestSource;
       const mapping = mapIngestBody(source.kind as IngestSourceKind, request.body, {
-        query: firstValues(request.query),
+        query: firstValues(request.query as Record<string, string | string[] | undefined>),
         defaultPrinterId: source.defaultPrinterId,
         nowMs: now(),
       });

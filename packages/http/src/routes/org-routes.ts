@@ -175,7 +175,14 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
             await createWebhook(
               deps,
               id,
-              { name: `${org.name} webhook`, url: input.webhook_url, type: input.webhook_type, alert_types: [], severities: [], enabled: true },
+              {
+                name: `${org.name} webhook`,
+                url: input.webhook_url,
+                type: input.webhook_type,
+                alert_types: [],
+                severities: [],
+                enabled: true,
+              },
               { isOrgSetting: true, urlField: 'webhook_url' },
             )
           ).webhook;
