@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type HeraldConfig } from '@herald/config';
-import { createDatabase } from '@herald/db';
+import { createDatabase, EmbeddedDatabaseInUseError } from '@herald/db';
 import { HttpError } from '../http-errors';
 import {
   createIngestSourceSchema,
@@ -17,7 +17,6 @@ const USAGE =
 const OPTION_FOR_FIELD: Record<string, string> = { kind: '--kind', name: '--name', org_id: '--org', default_printer_id: '--printer' };
 const describe = (errors: { field: string; message: string }[]) =>
   errors.map((e) => `${OPTION_FOR_FIELD[e.field] ?? e.field}: ${e.message}`).join('; ');
-const PGLITE_OPEN_TIMEOUT_MS = 20_000;
 
 /** The admin token to ask a running Herald with: HERALD_ADMIN_TOKEN, or single-node's token file. */
 function adminToken(config: HeraldConfig): string | null {
@@ -56,27 +55,27 @@ async function createThroughApi(base: string, token: string, input: CreateIngest
 
 /** Straight into the database, when no Herald answers (PostgreSQL, or a stopped single-node). */
 async function createInDatabase(config: HeraldConfig, input: CreateIngestSourceInput): Promise<{ key: string; id: string }> {
-  const opening = createDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    role: config.databaseUrl ? 'api' : 'single-node',
-    poolSize: 1,
-    migrations: { log: () => undefined },
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `could not open the embedded database under ${config.dataDir} within ${PGLITE_OPEN_TIMEOUT_MS / 1000} s: another process holds it. ` +
-              `Start Herald (npm start) and run this again with HOST/PORT pointing at it, or use POST /v1/ingest-sources`,
-          ),
-        ),
-      config.databaseUrl ? 60_000 : PGLITE_OPEN_TIMEOUT_MS,
-    );
-  });
-  const database = await Promise.race([opening, timeout]).finally(() => clearTimeout(timer));
+  let database: Awaited<ReturnType<typeof createDatabase>>;
+  try {
+    database = await createDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      role: config.databaseUrl ? 'api' : 'single-node',
+      poolSize: 1,
+      migrations: { log: () => undefined },
+    });
+  } catch (error) {
+    // Single-node's PGlite is locked to the Herald that holds it; its API is the way in then.
+    if (error instanceof EmbeddedDatabaseInUseError) {
+      throw new HttpError(
+        409,
+        'in_use',
+        `the embedded database in ${error.dir} is in use by Herald (pid ${error.pid}) but no Herald answers at this HOST/PORT: ` +
+          'run this again with HOST/PORT pointing at it, or use POST /v1/ingest-sources',
+      );
+    }
+    throw error;
+  }
   try {
     await database.migrate();
     const { source, key } = await createIngestSourceWithKey(database.prisma, input);
