@@ -102,6 +102,11 @@ async function call(who: Who, method: string, path: string, body?: unknown, form
     payload = JSON.stringify(body);
   }
   const response = await fetch(`${herald.api.address}${path}`, { method, headers, body: payload, redirect: 'manual' });
+  // An event stream never ends by itself: its status is the answer.
+  if (response.ok && response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    await response.body?.cancel();
+    return { status: response.status, text: '' };
+  }
   const text = await response.text();
   return { status: response.status, text };
 }
@@ -122,6 +127,12 @@ const ROWS: Row[] = [
   { method: 'GET', route: '/readyz', path: () => '/readyz', expect: everyone(200) },
   { method: 'GET', route: '/docs', path: () => '/docs', expect: everyone(200) },
   { method: 'GET', route: '/docs/openapi.json', path: () => '/docs/openapi.json', expect: everyone(200) },
+  // The console's page and assets are public; what it shows comes from the API below.
+  { method: 'GET', route: '/', path: () => '/', expect: everyone(200) },
+  { method: 'GET', route: '/assets/:file', path: () => '/assets/no-such-file.js', expect: everyone(404) },
+  { method: 'GET', route: '/v1/overview', path: () => '/v1/overview', expect: expecting({ admin: 200, orgA: 200, orgB: 200 }) },
+  { method: 'GET', route: '/v1/webhook-health', path: () => `/v1/webhook-health?org_id=${orgA}`, expect: orgAResource(200) },
+  { method: 'GET', route: '/v1/events', path: () => '/v1/events', expect: expecting({ admin: 200, orgA: 200, orgB: 200 }) },
 
   {
     method: 'POST',

@@ -2,6 +2,7 @@ import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '@herald/core';
 import { createRepeatedLog, type HeraldConfig, type Logger } from '@herald/config';
 import type { PrismaClient, SqlExecutor } from '@herald/db';
 import {
+  createConsoleEventPublisher,
   createHeraldQueues,
   createRedisConnection,
   FINISHED_JOB_RETENTION,
@@ -19,6 +20,7 @@ import { fanOutAlerts, type FanOutOutcome } from './fan-out/fan-out-alert';
 import { createBatchLoader } from './batching/batch-loader';
 import { createDeliveryLoader } from './deliver/delivery-loader';
 import { createBatchedAttemptWriter } from './deliver/batched-attempt-writer';
+import { publishingOutcomes } from './deliver/outcome-events';
 import { deliverJob, jobCarrier, type DeliveryFinishedEvent } from './deliver/deliver-job';
 import { deliverFirstAttempts } from './deliver/first-attempts';
 import type { EndpointLimiter } from './deliver/endpoint-limiter';
@@ -144,6 +146,9 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     holdMs: () => (activeDeliveryJobs * 2 < config.worker.concurrency ? ATTEMPT_HOLD_MS : 0),
     logger,
   });
+  const consoleEvents = createConsoleEventPublisher(producerConnection, config.queuePrefix, {
+    onError: (error) => logger.debug({ err: error }, 'console event not published'),
+  });
 
   const fanOutWorker = new Worker<AlertJobData>(
     QUEUE_NAMES.alerts,
@@ -171,7 +176,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     retryScheduleSeconds:
       config.worker.retryScheduleSeconds.length > 0 ? config.worker.retryScheduleSeconds : [...DEFAULT_RETRY_SCHEDULE_SECONDS],
     loadDelivery,
-    writeAttempt: attemptWriter,
+    writeAttempt: publishingOutcomes(attemptWriter, consoleEvents),
     onDeliveryFinished: deps.onDeliveryFinished,
     detachAfterMs: config.worker.detachAfterMs,
     detached: { count: 0, max: config.worker.concurrency * 20 },
@@ -264,7 +269,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
         await sender.destroy().catch(() => undefined);
         await Promise.all([fanOutWorker.close(true), deliveryWorker.close(true)]);
       }
-      await Promise.all([finished ? sender.close() : Promise.resolve(), directory.close(), queues.close()]);
+      await Promise.all([finished ? sender.close() : Promise.resolve(), directory.close(), queues.close(), consoleEvents.close()]);
       await Promise.all([fanOutConnection.close(), deliveryConnection.close()]);
       await producerConnection.quit().catch(() => undefined);
     },

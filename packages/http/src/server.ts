@@ -17,6 +17,10 @@ import { quietHoursRoutes } from './routes/quiet-hours-routes';
 import { sessionRoutes } from './routes/session-routes';
 import { tokenRoutes } from './routes/token-routes';
 import { webhookRoutes } from './routes/webhook-routes';
+import { consoleRoutes } from './routes/console-routes';
+import { eventRoutes } from './routes/event-routes';
+import { overviewRoutes } from './routes/overview-routes';
+import { webhookHealthRoutes } from './routes/webhook-health-routes';
 import { dashboardRoutes } from './dashboard/dashboard-routes';
 import { trackRoutes } from './route-registry';
 import type { ServerDeps } from './server-deps';
@@ -37,6 +41,10 @@ export const ROUTE_GROUPS: RouteGroup[] = [
   deliveryRoutes,
   metricsRoutes,
   dashboardRoutes,
+  overviewRoutes,
+  webhookHealthRoutes,
+  eventRoutes,
+  consoleRoutes,
 ];
 
 export async function buildServer(deps: ServerDeps, extraRoutes: RouteGroup[] = []): Promise<FastifyInstance> {

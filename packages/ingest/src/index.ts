@@ -6,3 +6,4 @@ export * from './ingest-errors';
 export * from './ingest-source';
 export * from './printer-registration';
 export * from './source-usage';
+export * from './alert-arrivals';

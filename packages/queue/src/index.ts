@@ -3,3 +3,4 @@ export * from './job-contracts';
 export * from './redis-connection';
 export * from './herald-queues';
 export * from './directory-changes';
+export * from './console-events';

@@ -1,6 +1,7 @@
 import { createIngestRouter, createWebhookDirectory } from '@herald/delivery';
 import { buildServer, type RouteGroup } from '@herald/http';
-import { createAlertIngestor, createSourceUsageRecorder } from '@herald/ingest';
+import { announcingArrivals, createAlertIngestor, createSourceUsageRecorder } from '@herald/ingest';
+import { createConsoleEventPublisher } from '@herald/queue';
 import { instrumentIngestor, metricsFor, type HeraldMetrics } from '@herald/metrics';
 import type { FastifyInstance } from 'fastify';
 import type { HeraldContext } from './herald-context';
@@ -28,7 +29,11 @@ export async function startApi(
     queuePrefix: config.queuePrefix,
     now: options.now,
   });
-  const ingestor = instrumentIngestor(
+  // New alerts are announced to the console's live feed (every API process's subscribers see them).
+  const consoleEvents = createConsoleEventPublisher(context.redis, config.queuePrefix, {
+    onError: (error) => logger.debug({ err: error }, 'console event not published'),
+  });
+  const arrivals = announcingArrivals(
     createAlertIngestor({
       sql: database.sql,
       queues: context.queues,
@@ -36,9 +41,10 @@ export async function startApi(
       now: options.now,
       router: createIngestRouter({ sql: database.sql, directory, now: options.now ?? Date.now }),
     }),
-    metrics,
+    { sql: database.sql, publisher: consoleEvents, logger },
   );
   const ingestUsage = createSourceUsageRecorder({ sql: database.sql, logger });
+  const ingestor = instrumentIngestor(arrivals, metrics);
   const server = await buildServer(
     {
       config,
@@ -65,6 +71,7 @@ export async function startApi(
     async close() {
       await server.close();
       await ingestUsage.close();
+      await arrivals.flush();
       await directory.close();
     },
   };

@@ -308,6 +308,7 @@ async function recordAttempt(
     outcome,
     receivedAtMs: delivery.alert?.receivedAt.getTime() ?? delivery.createdAt.getTime(),
     nowMs,
+    orgId: delivery.alert ? delivery.alert.orgId : webhook.orgId,
   });
 
   switch (outcome.kind) {

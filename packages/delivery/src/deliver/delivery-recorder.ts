@@ -14,6 +14,8 @@ export interface RecordAttemptInput {
   /** Alert receipt time, for the ingest → 2xx latency. */
   receivedAtMs: number | null;
   nowMs: number;
+  /** The alert's organization (the webhook's for digests and notices), for the console's event stream. */
+  orgId?: number | null;
 }
 
 export { settleAlertStatuses } from '@herald/db';

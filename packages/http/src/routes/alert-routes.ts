@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ALERT_TYPES, alertBatchSchema, alertInputSchema } from '@herald/core';
+import { ALERT_TYPES, alertBatchSchema, alertInputSchema, SEVERITIES } from '@herald/core';
 import type { Prisma } from '@herald/db';
 import { canSeeOrg, type Principal } from '../plugins/auth';
 import { principalOf, typed, validatedByHandler } from '../plugins/route-schemas';
@@ -17,6 +17,7 @@ const BATCH_BODY_LIMIT = 1024 * 1024;
 
 const alertListQuery = z.object({
   type: oneOf(ALERT_TYPES as unknown as [string, ...string[]]).optional(),
+  severity: oneOf(SEVERITIES).optional(),
   status: oneOf(ALERT_STATUSES).optional(),
   printer_id: int4StringSchema.optional(),
   org_id: int4StringSchema.optional().meta({ description: 'Admins only: one organization' }),
@@ -165,6 +166,7 @@ export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const q = request.query;
       const where: Prisma.AlertWhereInput = {
         ...(q.type ? { type: q.type } : {}),
+        ...(q.severity ? { severity: q.severity } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.printer_id ? { printerId: q.printer_id } : {}),
         ...(principal.role === 'org_admin' ? { orgId: principal.orgId ?? -1 } : q.org_id !== undefined ? { orgId: q.org_id } : {}),

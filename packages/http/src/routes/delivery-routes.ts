@@ -9,6 +9,7 @@ import type { ServerDeps } from '../server-deps';
 import { limitSchema, oneOf, uuidIdParams, uuidSchema } from '../validation/request-schemas';
 import { DELIVERY_STATUSES, deliverySchema, guarded, pageOf } from '../openapi/response-schemas';
 import { retryDelivery } from './redelivery';
+import { sendWaitingRetryNow } from './retry-now';
 
 export { DELIVERY_STATUSES } from '../openapi/response-schemas';
 
@@ -110,8 +111,8 @@ export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
       schema: {
         operationId: 'retryDelivery',
         tags: ['Deliveries'],
-        summary: 'Send a failed, dead or cancelled delivery again',
-        description: `The delivery goes back to \`pending\` and gets one more attempt; its job id stays the delivery id.\n\n${WHO}`,
+        summary: 'Send a failed, dead or cancelled delivery again, or a waiting one now',
+        description: `A failed, dead or cancelled delivery goes back to \`pending\` and gets one more attempt; its job id stays the delivery id. A delivery waiting for its next retry (\`retrying\`) is attempted at once (Retry now); 409 if it is no longer waiting.\n\n${WHO}`,
         params: uuidIdParams,
         response: { 202: deliverySchema, ...guarded(404, 409, 503) },
       },
@@ -122,7 +123,8 @@ export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
       if (!delivery.webhook) throw conflict('its webhook was deleted; the delivery is kept as history');
       if (!delivery.webhook.enabled || delivery.webhook.disabledReason !== null)
         throw conflict('the webhook is disabled; enable it before retrying');
-      await retryDelivery(deps, delivery);
+      if (delivery.status === 'retrying') await sendWaitingRetryNow(deps.queues, delivery.id);
+      else await retryDelivery(deps, delivery);
       request.log.info(
         { deliveryId: delivery.id, webhookId: delivery.webhookId, alertId: delivery.alertId },
         'delivery retried by request',

@@ -18,6 +18,25 @@ import { redeliver } from './redelivery';
 
 const REPLAY_BATCH = 200;
 const REPLAYABLE = ['failed', 'dead'] as const;
+const EXCERPT_BYTES = 200;
+
+/** The first bytes of the receiver's answer as text (control characters dropped); the rest is discarded. */
+async function responseExcerpt(body: AsyncIterable<Buffer> & { dump(): Promise<void> }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= EXCERPT_BYTES) break;
+    }
+  } catch {
+    // A broken answer still has a status and a latency.
+  }
+  await body.dump().catch(() => undefined);
+  const text = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
+  return [...text].filter((char) => char === '\t' || char === '\n' || (char >= ' ' && char !== '\u007f')).join('');
+}
 
 async function findOrg(deps: ServerDeps, request: FastifyRequest, orgId: number) {
   if (!canSeeOrg(principalOf(request), orgId)) throw notFound('organization');
@@ -36,6 +55,7 @@ const testResult = z.object({
   ok: z.boolean(),
   status_code: z.number().int(),
   latency_ms: z.number().int(),
+  response_excerpt: z.string().meta({ description: "The first 200 bytes of the endpoint's answer as text (control characters dropped)" }),
 });
 const rotatedSecret = webhookSchema.extend({
   signing_secret: z.string().meta({ description: 'The new secret; shown once.' }),
@@ -222,7 +242,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
           operationId: `test${name}Webhook`,
           tags,
           summary: `Send a test alert to a ${scopeText}`,
-          description: `Sends a test alert in the webhook's format and reports what the endpoint answered.\n\n${who}`,
+          description: `Sends a test alert in the webhook's format and reports what the endpoint answered: status, latency and the first bytes of its answer.\n\n${who}`,
           ...withId,
           response: { 200: testResult, ...guarded(404, 422, 502) },
         },
@@ -260,11 +280,12 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
             dispatcher: testAgent,
             signal: AbortSignal.timeout(deps.config.worker.requestTimeoutMs),
           });
-          await response.body.dump().catch(() => undefined);
+          const latencyMs = Math.round(performance.now() - started);
           return {
             ok: response.statusCode >= 200 && response.statusCode < 300,
             status_code: response.statusCode,
-            latency_ms: Math.round(performance.now() - started),
+            latency_ms: latencyMs,
+            response_excerpt: await responseExcerpt(response.body),
           };
         } catch (error) {
           if (isSsrfBlockedError(error)) throw new HttpError(422, 'destination_blocked', error.message);

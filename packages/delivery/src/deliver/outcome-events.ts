@@ -1,0 +1,31 @@
+import type { ConsoleEventPublisher, DeliveryOutcomeEvent } from '@herald/queue';
+import { toAttemptRow } from './batched-attempt-writer';
+import type { RecordAttemptInput } from './delivery-recorder';
+
+/** The console's view of a recorded attempt: what it did to the delivery, never the URL or the response. */
+export function deliveryOutcomeEvent(input: RecordAttemptInput): DeliveryOutcomeEvent {
+  const row = toAttemptRow(input);
+  return {
+    kind: 'delivery',
+    org_id: input.orgId ?? null,
+    delivery_id: input.deliveryId,
+    alert_id: input.alertId,
+    webhook_id: input.webhookId ?? null,
+    attempt: input.attemptNumber,
+    status: row.status,
+    status_code: row.statusCode,
+    duration_ms: row.durationMs,
+    at: new Date(input.nowMs).toISOString(),
+  };
+}
+
+/** Writes the attempt, then tells the console's event stream what happened. */
+export function publishingOutcomes(
+  write: (input: RecordAttemptInput) => Promise<void>,
+  publisher: ConsoleEventPublisher,
+): (input: RecordAttemptInput) => Promise<void> {
+  return async (input) => {
+    await write(input);
+    publisher.publish(deliveryOutcomeEvent(input));
+  };
+}

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { escapeHtml, PAGE_CSP } from '../dashboard/html';
+import { notFound } from '../http-errors';
+import type { ServerDeps } from '../server-deps';
+
+/** The console's scripts and styles come from Herald's origin only; no inline script or style. */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** Where the built console may be: HERALD_CONSOLE_DIR, next to the sources, next to an app bundle, or under the working directory. */
+export function consoleDirCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [
+    env.HERALD_CONSOLE_DIR,
+    path.resolve(__dirname, '..', '..', '..', '..', 'apps', 'console', 'dist'),
+    path.resolve(__dirname, '..', '..', 'console', 'dist'),
+    path.resolve(process.cwd(), 'apps', 'console', 'dist'),
+  ].filter((dir): dir is string => typeof dir === 'string' && dir.length > 0);
+}
+
+export function findConsoleDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  return consoleDirCandidates(env).find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? null;
+}
+
+const NOT_BUILT_PAGE = (looked: string[]) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Herald console not built</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
+<h1>The Herald console is not built</h1>
+<p>Run <code>npm run build</code> (or <code>npm run build -w @herald/console</code>) and restart Herald.</p>
+<p>Looked in: ${looked.map((dir) => `<code>${escapeHtml(dir)}</code>`).join(', ')}.</p>
+<p>The API works without it: <a href="/docs">API docs</a>.</p>
+</body></html>`;
+
+/**
+ * The operator console (apps/console, built by Vite) at `/`, its hashed assets under `/assets/`,
+ * all under a strict CSP. The console uses the public JSON API only. Without a build, `/` says how
+ * to make one. The same two routes exist either way.
+ */
+export async function consoleRoutes(app: FastifyInstance, _deps: ServerDeps): Promise<void> {
+  const dir = findConsoleDir();
+  const looked = consoleDirCandidates();
+  app.get('/', async (_request, reply) => {
+    const html = dir ? await fs.promises.readFile(path.join(dir, 'index.html'), 'utf8').catch(() => null) : null;
+    return reply
+      .code(200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', html ? CONSOLE_CSP : PAGE_CSP)
+      .header('cache-control', 'no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .send(html ?? NOT_BUILT_PAGE(looked));
+  });
+  const assets = dir ? path.join(dir, 'assets') : null;
+  if (assets && fs.existsSync(assets)) await app.register(fastifyStatic, { root: assets, serve: false });
+  // Vite's output names are flat (index-<hash>.js): one path segment, no directories to walk.
+  app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
+    if (!assets || !reply.sendFile) throw notFound('asset');
+    return reply
+      .header('content-security-policy', CONSOLE_CSP)
+      .header('x-content-type-options', 'nosniff')
+      // Hashed names: a file's content never changes.
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .sendFile(request.params.file);
+  });
+}
