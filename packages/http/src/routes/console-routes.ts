@@ -49,7 +49,7 @@ export async function consoleRoutes(app: FastifyInstance, _deps: ServerDeps): Pr
       .header('content-security-policy', html ? CONSOLE_CSP : PAGE_CSP)
       .header('cache-control', 'no-cache')
       .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'no-referrer')
+      .header('referrer-policy', 'same-origin')
       .send(html ?? NOT_BUILT_PAGE(looked));
   });
   const assets = dir ? path.join(dir, 'assets') : null;
@@ -57,11 +57,13 @@ export async function consoleRoutes(app: FastifyInstance, _deps: ServerDeps): Pr
   // Vite's output names are flat (index-<hash>.js): one path segment, no directories to walk.
   app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
     if (!assets || !reply.sendFile) throw notFound('asset');
-    return reply
-      .header('content-security-policy', CONSOLE_CSP)
-      .header('x-content-type-options', 'nosniff')
-      // Hashed names: a file's content never changes.
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .sendFile(request.params.file);
+    return (
+      reply
+        .header('content-security-policy', CONSOLE_CSP)
+        .header('x-content-type-options', 'nosniff')
+        // Hashed names: a file's content never changes.
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .sendFile(request.params.file)
+    );
   });
 }
