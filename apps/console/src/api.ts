@@ -212,7 +212,9 @@ export interface Attempt {
 export interface Delivery {
   id: string;
   kind: string;
-  webhook_id: string;
+  /** Null once the webhook is deleted; webhook_name still names it. */
+  webhook_id: string | null;
+  webhook_name: string | null;
   webhook?: { id: string; name: string; type: string; url: string };
   status: string;
   attempt_count: number;

@@ -3,9 +3,27 @@ import { api, ApiError, get, type AlertRow, type Delivery } from '../api';
 import { useEvents, useSession } from '../app';
 import { errorText, LoadError, StatusBadge, time, TypeIcon, useLoad } from '../ui';
 
-type AlertDetail = AlertRow & { message: string; deliveries: Delivery[] };
+type AlertDetail = AlertRow & { message: string; deliveries: Delivery[]; deliveries_next_cursor: string | null };
 
-function ReplaySince({ delivery, orgId }: { delivery: Delivery; orgId: number | null }) {
+const DELIVERIES_PAGE = 100;
+
+/** The alert with its first `pages` pages of deliveries (a wide alert's deliveries come in pages). */
+async function loadAlert(id: string, pages: number): Promise<AlertDetail> {
+  const path = `/v1/alerts/${encodeURIComponent(id)}?deliveries_limit=${DELIVERIES_PAGE}`;
+  let alert = await get<AlertDetail>(path);
+  for (let page = 1; page < pages && alert.deliveries_next_cursor; page++) {
+    const next = await get<AlertDetail>(`${path}&deliveries_cursor=${encodeURIComponent(alert.deliveries_next_cursor)}`);
+    alert = { ...next, deliveries: [...alert.deliveries, ...next.deliveries] };
+  }
+  return alert;
+}
+
+/** What a delivery's webhook is called, also after the webhook was deleted. */
+const webhookLabel = (delivery: Delivery) =>
+  delivery.webhook?.name ??
+  (delivery.webhook_id === null ? `${delivery.webhook_name ?? 'webhook'} (deleted)` : (delivery.webhook_name ?? delivery.webhook_id));
+
+function ReplaySince({ delivery, webhookId, orgId }: { delivery: Delivery; webhookId: string; orgId: number | null }) {
   const { principal } = useSession();
   const [since, setSince] = useState('');
   const [result, setResult] = useState<string | null>(null);
@@ -13,8 +31,8 @@ function ReplaySince({ delivery, orgId }: { delivery: Delivery; orgId: number | 
   const replay = async () => {
     const query = `since=${encodeURIComponent(new Date(since).toISOString())}`;
     const paths = [
-      ...(principal.role === 'admin' ? [`/v1/webhooks/${delivery.webhook_id}/replay?${query}`] : []),
-      ...(orgId !== null ? [`/v1/orgs/${orgId}/webhooks/${delivery.webhook_id}/replay?${query}`] : []),
+      ...(principal.role === 'admin' ? [`/v1/webhooks/${webhookId}/replay?${query}`] : []),
+      ...(orgId !== null ? [`/v1/orgs/${orgId}/webhooks/${webhookId}/replay?${query}`] : []),
     ];
     for (const path of paths) {
       try {
@@ -45,11 +63,13 @@ function ReplaySince({ delivery, orgId }: { delivery: Delivery; orgId: number | 
 
 function DeliveryCard({ delivery, orgId, onChange }: { delivery: Delivery; orgId: number | null; onChange: () => void }) {
   const [error, setError] = useState<unknown>(null);
-  const retryable = ['failed', 'dead', 'cancelled'].includes(delivery.status);
+  // A deleted webhook's deliveries are history: nothing to send them to.
+  const webhookId = delivery.webhook_id;
+  const retryable = webhookId !== null && ['failed', 'dead', 'cancelled'].includes(delivery.status);
   return (
-    <article class="delivery" data-delivery-id={delivery.id} aria-label={`Delivery to ${delivery.webhook?.name ?? delivery.webhook_id}`}>
+    <article class="delivery" data-delivery-id={delivery.id} aria-label={`Delivery to ${webhookLabel(delivery)}`}>
       <h3>
-        {delivery.webhook ? <TypeIcon type={delivery.webhook.type} /> : null} {delivery.webhook?.name ?? delivery.webhook_id}{' '}
+        {delivery.webhook ? <TypeIcon type={delivery.webhook.type} /> : null} {webhookLabel(delivery)}{' '}
         <StatusBadge status={delivery.status} />
       </h3>
       <p>
@@ -92,7 +112,7 @@ function DeliveryCard({ delivery, orgId, onChange }: { delivery: Delivery; orgId
         </table>
       ) : null}
       <div class="actions">
-        {retryable || delivery.status === 'retrying' ? (
+        {retryable || (webhookId !== null && delivery.status === 'retrying') ? (
           <button
             type="button"
             onClick={() => {
@@ -109,13 +129,14 @@ function DeliveryCard({ delivery, orgId, onChange }: { delivery: Delivery; orgId
           {errorText(error)}
         </p>
       ) : null}
-      {retryable ? <ReplaySince delivery={delivery} orgId={orgId} /> : null}
+      {retryable && webhookId !== null ? <ReplaySince delivery={delivery} webhookId={webhookId} orgId={orgId} /> : null}
     </article>
   );
 }
 
 export function AlertPage({ id }: { id: string }) {
-  const { data, error, reload } = useLoad(() => get<AlertDetail>(`/v1/alerts/${encodeURIComponent(id)}`), [id]);
+  const [pages, setPages] = useState(1);
+  const { data, error, reload } = useLoad(() => loadAlert(id, pages), [id, pages]);
   useEvents((event) => {
     if (event.kind === 'delivery' && event.alert_id === id) reload();
   });
@@ -158,11 +179,21 @@ export function AlertPage({ id }: { id: string }) {
         <dt>Message</dt>
         <dd>{data.message}</dd>
       </dl>
-      <h2>Deliveries ({data.deliveries.length})</h2>
+      <h2>
+        Deliveries ({data.deliveries.length}
+        {data.deliveries_next_cursor ? '+' : ''})
+      </h2>
       {data.deliveries.length === 0 ? <p>No deliveries: {data.status_reason ?? data.status}.</p> : null}
       {data.deliveries.map((delivery) => (
         <DeliveryCard key={delivery.id} delivery={delivery} orgId={data.org_id} onChange={reload} />
       ))}
+      {data.deliveries_next_cursor ? (
+        <p>
+          <button type="button" onClick={() => setPages((n) => n + 1)}>
+            More deliveries
+          </button>
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -14,7 +14,7 @@ export interface MinuteFigures {
 export interface OverviewFigures {
   /** Attempts per minute over the last hour, oldest first (minutes without attempts left out). */
   minutes: MinuteFigures[];
-  /** Deliveries that ended failed or dead in the last 7 days, and the latest of them. */
+  /** Deliveries that ended failed or dead in the last 7 days, and the latest of them (a deleted webhook's need no attention). */
   failures: {
     count: number;
     latest: {
@@ -47,7 +47,7 @@ const MINUTES_SQL = `
          (count(*) FILTER (WHERE a.outcome = 'failed'))::int AS failed
   FROM delivery_attempts a
   JOIN deliveries d ON d.id = a.delivery_id
-  JOIN webhooks w ON w.id = d.webhook_id
+  LEFT JOIN webhooks w ON w.id = d.webhook_id
   LEFT JOIN alerts al ON al.id = d.alert_id
   WHERE a.started_at >= $2::timestamptz AND ${DELIVERY_IN_SCOPE}
   GROUP BY 1 ORDER BY 1`;

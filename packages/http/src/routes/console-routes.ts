@@ -2,8 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { escapeHtml, PAGE_CSP } from '../dashboard/html';
 import { notFound } from '../http-errors';
+import { typed } from '../plugins/route-schemas';
+import { errors } from '../openapi/response-schemas';
 import type { ServerDeps } from '../server-deps';
 
 /** The console's scripts and styles come from Herald's origin only; no inline script or style. */
@@ -41,29 +44,67 @@ const NOT_BUILT_PAGE = (looked: string[]) => `<!doctype html>
 export async function consoleRoutes(app: FastifyInstance, _deps: ServerDeps): Promise<void> {
   const dir = findConsoleDir();
   const looked = consoleDirCandidates();
-  app.get('/', async (_request, reply) => {
-    const html = dir ? await fs.promises.readFile(path.join(dir, 'index.html'), 'utf8').catch(() => null) : null;
-    return reply
-      .code(200)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', html ? CONSOLE_CSP : PAGE_CSP)
-      .header('cache-control', 'no-cache')
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'same-origin')
-      .send(html ?? NOT_BUILT_PAGE(looked));
-  });
+  const api = typed(app);
+  api.get(
+    '/',
+    {
+      schema: {
+        operationId: 'consolePage',
+        tags: ['Console'],
+        summary: 'The operator console (web page)',
+        description:
+          'The console signs in with a token (a server-side session) and then uses this API only; it can do no more than the signed-in token. Without a build of apps/console, a page saying how to build it.\n\n**Who:** anyone (what it shows needs an admin or org_admin sign-in).',
+        security: [],
+        response: { 200: { description: 'The console page', content: { 'text/html': { schema: z.string() } } } },
+      },
+    },
+    async (_request, reply) => {
+      const html = dir ? await fs.promises.readFile(path.join(dir, 'index.html'), 'utf8').catch(() => null) : null;
+      return reply
+        .code(200)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', html ? CONSOLE_CSP : PAGE_CSP)
+        .header('cache-control', 'no-cache')
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'same-origin')
+        .send(html ?? NOT_BUILT_PAGE(looked));
+    },
+  );
   const assets = dir ? path.join(dir, 'assets') : null;
   if (assets && fs.existsSync(assets)) await app.register(fastifyStatic, { root: assets, serve: false });
   // Vite's output names are flat (index-<hash>.js): one path segment, no directories to walk.
-  app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
-    if (!assets || !reply.sendFile) throw notFound('asset');
-    return (
-      reply
-        .header('content-security-policy', CONSOLE_CSP)
-        .header('x-content-type-options', 'nosniff')
-        // Hashed names: a file's content never changes.
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .sendFile(request.params.file)
-    );
-  });
+  api.get(
+    '/assets/:file',
+    {
+      config: { notFoundAs: { file: 'asset' } },
+      schema: {
+        operationId: 'consoleAsset',
+        tags: ['Console'],
+        summary: 'A script, style sheet or image of the console',
+        description: 'Content-hashed file names, cached for a year.\n\n**Who:** anyone.',
+        security: [],
+        params: z.object({
+          file: z
+            .string()
+            .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a file name' })
+            .meta({ description: 'A file name from the console page, e.g. `index-<hash>.js`' }),
+        }),
+        response: {
+          200: { description: 'The file', content: { 'application/octet-stream': { schema: z.string() } } },
+          ...errors(404),
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!assets || !reply.sendFile) throw notFound('asset');
+      return (
+        reply
+          .header('content-security-policy', CONSOLE_CSP)
+          .header('x-content-type-options', 'nosniff')
+          // Hashed names: a file's content never changes.
+          .header('cache-control', 'public, max-age=31536000, immutable')
+          .sendFile(request.params.file)
+      );
+    },
+  );
 }

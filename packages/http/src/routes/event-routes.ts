@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import { consoleEventsChannel, parseConsoleEvents, type ConsoleEvent } from '@herald/queue';
-import { requireRole, type Principal } from '../plugins/auth';
+import type { Principal } from '../plugins/auth';
+import { principalOf } from '../plugins/route-schemas';
+import { guarded } from '../openapi/response-schemas';
 import type { ServerDeps } from '../server-deps';
 
 const HEARTBEAT_MS = 15_000;
@@ -61,34 +64,51 @@ export function eventRoutes(app: FastifyInstance, deps: ServerDeps): void {
     await connection?.quit().catch(() => undefined);
   });
 
-  app.get('/v1/events', async (request, reply) => {
-    const principal = requireRole(request, 'admin', 'org_admin');
-    await subscribe();
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    raw.write('retry: 3000\n: connected\n\n');
-    const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
-    const client: EventClient = {
-      principal,
-      send(events) {
-        const visible = events.filter((event) => canSeeEvent(principal, event));
-        if (visible.length > 0) raw.write(formatServerSentEvents(visible));
+  app.get(
+    '/v1/events',
+    {
+      config: { roles: ['admin', 'org_admin'] },
+      schema: {
+        operationId: 'streamEvents',
+        tags: ['Console'],
+        summary: 'Live alert arrivals and delivery outcomes (server-sent events)',
+        description:
+          "A `text/event-stream` that stays open: `event: alert` (a new alert, as the alert list shows it) and `event: delivery` (one recorded attempt: delivery, alert and webhook ids, attempt number, status, status code, duration). Every API process sees every worker's events (Redis pub/sub). An org admin receives only its organization's events.\n\n**Who:** admin, org_admin.",
+        response: {
+          200: { description: 'The event stream', content: { 'text/event-stream': { schema: z.string() } } },
+          ...guarded(),
+        },
       },
-      end() {
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      await subscribe();
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write('retry: 3000\n: connected\n\n');
+      const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
+      const client: EventClient = {
+        principal,
+        send(events) {
+          const visible = events.filter((event) => canSeeEvent(principal, event));
+          if (visible.length > 0) raw.write(formatServerSentEvents(visible));
+        },
+        end() {
+          clearInterval(heartbeat);
+          raw.end();
+        },
+      };
+      clients.add(client);
+      request.raw.on('close', () => {
         clearInterval(heartbeat);
-        raw.end();
-      },
-    };
-    clients.add(client);
-    request.raw.on('close', () => {
-      clearInterval(heartbeat);
-      clients.delete(client);
-    });
-  });
+        clients.delete(client);
+      });
+    },
+  );
 }
