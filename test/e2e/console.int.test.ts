@@ -241,6 +241,21 @@ test('organizations, tokens and the overview pages are accessible', async () => 
   await page.getByRole('button', { name: 'Create token' }).click();
   await page.getByTestId('secret').waitFor();
   await page.getByRole('cell', { name: 'farm A console', exact: true }).waitFor();
+  // An O.D.I.N. ingest URL for farm A: shown once, copied to the clipboard, listed masked.
+  await page.fill('#source-name', 'farm A O.D.I.N.');
+  await page.selectOption('#source-kind', 'odin');
+  await page.selectOption('#source-org', String(orgA));
+  await page.getByRole('button', { name: 'Create ingest URL' }).click();
+  const shown = page.getByRole('status').filter({ hasText: 'Ingest URL' });
+  const url = (await shown.getByTestId('secret').innerText()).trim();
+  expect(url).toMatch(new RegExp(`^${herald.api.address}/v1/ingest/\\S+$`));
+  await shown.getByRole('button', { name: 'Copy' }).click();
+  await shown.getByRole('button', { name: 'Copied' }).waitFor();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+  await page.getByRole('cell', { name: 'farm A O.D.I.N.', exact: true }).waitFor();
+  expect(await page.getByRole('cell', { name: `/v1/ingest/••••${url.slice(-4)}` }).count()).toBe(1);
+  const sources = await herald.request('GET', '/v1/ingest-sources');
+  expect(sources.body.data).toEqual([expect.objectContaining({ name: 'farm A O.D.I.N.', kind: 'odin', org_id: orgA })]);
   await expectAccessible('tokens');
   await screenshot('tokens');
   await open('#/', 'Overview');
