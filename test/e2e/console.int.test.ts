@@ -251,7 +251,8 @@ test('organizations, tokens and the overview pages are accessible', async () => 
   expect(url).toMatch(new RegExp(`^${herald.api.address}/v1/ingest/\\S+$`));
   await shown.getByRole('button', { name: 'Copy' }).click();
   await shown.getByRole('button', { name: 'Copied' }).waitFor();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+  type Clipboard = { navigator: { clipboard: { readText(): Promise<string> } } };
+  expect(await page.evaluate(() => (globalThis as unknown as Clipboard).navigator.clipboard.readText())).toBe(url);
   await page.getByRole('cell', { name: 'farm A O.D.I.N.', exact: true }).waitFor();
   expect(await page.getByRole('cell', { name: `/v1/ingest/••••${url.slice(-4)}` }).count()).toBe(1);
   const sources = await herald.request('GET', '/v1/ingest-sources');

@@ -60,6 +60,11 @@ export function announcingArrivals(ingestor: AlertIngestor, deps: AlertArrivalsD
       note(refs);
       return refs;
     },
+    async ingestMapped(alert, source) {
+      const ref = await ingestor.ingestMapped(alert, source);
+      note([ref]);
+      return ref;
+    },
     async ingestNormalized(alerts, source) {
       const refs = await ingestor.ingestNormalized(alerts, source);
       note(refs);
