@@ -428,6 +428,7 @@ describe('quiet-hours digests in each native format', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const tick = await runDigestTick({
       prisma: herald.context.database.prisma,
+      sql: herald.context.database.sql,
       queues: herald.context.queues,
       logger: createLogger({ log: { level: 'silent', pretty: false } }, 'channels-digest-test'),
       now: () => Date.now(),

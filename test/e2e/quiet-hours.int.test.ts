@@ -17,6 +17,7 @@ const logger = createLogger({ log: { level: 'silent', pretty: false } }, 'digest
 function tick(processId: string, staleAfterMs = 120_000) {
   return runDigestTick({
     prisma: herald.context.database.prisma,
+    sql: herald.context.database.sql,
     queues: herald.context.queues,
     logger,
     now: () => clockMs,

@@ -14,23 +14,5 @@ export {
 export { isDatabaseUnavailable } from './database-errors';
 export { uuidv7 } from './uuidv7';
 export { rotateKeys, NoDecryptableWebhooksError, UNDECRYPTABLE } from './key-rotation';
-export {
-  createSession,
-  deleteEndedSessions,
-  findSessionByHash,
-  revokeSessionByHash,
-  touchSession,
-  type NewSession,
-  type StoredSession,
-} from './store/tokens';
-export { staleQueuedAlerts, staleOpenDeliveries, type SweepCursor, type StaleOpenDelivery } from './store/sweep-pages';
-export { settleAlertStatuses } from './store/alerts';
-export { deleteWebhookKeepingHistory } from './store/webhooks';
-export { undeliveredAlertSignals } from './store/alerts';
-export { noteDeliveryWaiting } from './store/deliveries';
 export { EmbeddedDatabaseInUseError } from './pglite-lock';
-export * from './store/ingest-sources';
-export * from './store/organizations';
-export * from './store/overview';
-export * from './store/webhook-health';
-export * from './store/alert-feed';
+export * from './store';

@@ -1,5 +1,5 @@
 import type { Logger } from '@herald/config';
-import { isDatabaseUnavailable, type SqlSession } from '@herald/db';
+import { isDatabaseUnavailable, pingDatabase, type SqlSession } from '@herald/db';
 
 export interface DatabaseGateDeps {
   sql: SqlSession;
@@ -33,7 +33,7 @@ export function createDatabaseGate(deps: DatabaseGateDeps): DatabaseGate {
     probeTimer = null;
     if (stopped) return;
     try {
-      await deps.sql.query('SELECT 1');
+      await pingDatabase(deps.sql);
     } catch {
       probeTimer = setTimeout(() => void probe(), probeIntervalMs);
       return;

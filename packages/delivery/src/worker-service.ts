@@ -15,7 +15,8 @@ import {
   type FirstAttemptsJobData,
 } from '@herald/queue';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { createWebhookDirectory, type SecretCodec, type WebhookDirectory } from './directory/webhook-directory';
+import { createWebhookDirectory, type SecretCodec, type WebhookDirectory } from '@herald/routing';
+import { createHttpSender, type HttpSender, type HttpSenderOptions } from '@herald/sender';
 import { fanOutAlerts, type FanOutOutcome } from './fan-out/fan-out-alert';
 import { createBatchLoader } from './batching/batch-loader';
 import { createDeliveryLoader } from './deliver/delivery-loader';
@@ -25,7 +26,6 @@ import { deliverJob, jobCarrier, type DeliveryFinishedEvent } from './deliver/de
 import { deliverFirstAttempts } from './deliver/first-attempts';
 import type { EndpointLimiter } from './deliver/endpoint-limiter';
 import { createRedisEndpointLimiter } from './deliver/redis-endpoint-limiter';
-import { createHttpSender, type HttpSender, type HttpSenderOptions } from './sender/http-sender';
 import { sweepOnce } from './sweeper/sweeper';
 import { createDatabaseGate } from './database-gate';
 import { createEndpointHealth, type WebhookDisabledEvent } from './health/endpoint-health';

@@ -1,4 +1,5 @@
-import { decideAttemptOutcome, type SendResult } from '@herald/delivery';
+import { decideAttemptOutcome } from '@herald/delivery';
+import type { SendResult } from '@herald/sender';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const noJitter = () => 0.5;

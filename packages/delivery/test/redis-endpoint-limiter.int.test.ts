@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createRedisEndpointLimiter, endpointKey, rateModeFor, type EndpointLimiter, type ResolvedWebhook } from '@herald/delivery';
+import { createRedisEndpointLimiter, endpointKey, rateModeFor, type EndpointLimiter } from '@herald/delivery';
+import type { ResolvedWebhook } from '@herald/routing';
 
 const prefix = `{limiter-test-${randomBytes(4).toString('hex')}}`;
 let redis: Redis;

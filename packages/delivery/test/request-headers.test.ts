@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { generateWebhookSecret } from '@herald/crypto';
-import { buildRequestHeaders } from '@herald/delivery';
+import { buildRequestHeaders } from '@herald/sender';
 
 const target = { requestUrl: 'https://example.com/hook', address: {}, headers: {} };
 

@@ -1,7 +1,14 @@
 import { quietWindowContaining, type QuietHoursSetting } from '@herald/core';
 import type { Logger } from '@herald/config';
-import type { PrismaClient } from '@herald/db';
-import { claimWindow, scopesWithOpenClaims, type ClaimedDigest } from './digest-claims';
+import {
+  claimDigestWindow,
+  findHeldAlertScopes,
+  findOrganization,
+  lastDigestTimezone,
+  scopesWithOpenClaims,
+  type ClaimedDigest,
+  type PrismaClient,
+} from '@herald/db';
 import { parseScopeKey } from './digest-scopes';
 
 const MINUTE_MS = 60_000;
@@ -39,36 +46,26 @@ export async function claimClosingDigests(
   const endMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS;
   // Open claims first: a claim found dispatched here has already swept what the next query sees.
   const openClaims = await scopesWithOpenClaims(deps.prisma);
-  const held = await deps.prisma.alert.groupBy({
-    by: ['quietScope'],
-    where: { status: 'suppressed', digestId: null, quietScope: { not: null }, occurredAt: { lt: new Date(endMs) } },
-    _min: { occurredAt: true },
-  });
+  const held = await findHeldAlertScopes(deps.prisma, endMs);
 
   const claimed: ClaimedDigest[] = [];
   for (const group of held) {
     const scope = group.quietScope === null ? null : parseScopeKey(group.quietScope);
-    const earliest = group._min.occurredAt?.getTime();
+    const earliest = group.earliestMs;
     if (!scope || earliest === undefined || openClaims.has(scope.scopeKey)) continue;
     const setting = settings.get(scope.scopeKey) ?? null;
     if (setting && !setting.digest) continue;
     if (setting?.enabled && quietWindowContaining(setting, nowMs)) continue;
-    if (!setting && scope.orgId !== null && !(await deps.prisma.organization.findUnique({ where: { id: scope.orgId } }))) {
+    if (!setting && scope.orgId !== null && !(await findOrganization(deps.prisma, scope.orgId))) {
       deps.logger.debug({ scope: scope.scopeKey }, 'held alerts of a deleted organization are not sent');
       continue;
     }
 
-    const timezone = setting?.timezone ?? (await lastKnownTimezone(deps.prisma, scope.scopeKey));
+    const timezone = setting?.timezone ?? (await lastDigestTimezone(deps.prisma, scope.scopeKey)) ?? 'UTC';
     const heldIn = setting ? quietWindowContaining({ ...setting, enabled: true }, earliest) : null;
     const startMs = heldIn ? heldIn.startMs : Math.floor(earliest / MINUTE_MS) * MINUTE_MS;
-    const digest = await claimWindow(deps.prisma, { ...scope, timezone }, { startMs, endMs }, deps.processId, nowMs);
+    const digest = await claimDigestWindow(deps.prisma, { ...scope, timezone }, { startMs, endMs }, deps.processId, nowMs);
     if (digest) claimed.push(digest);
   }
   return claimed;
-}
-
-/** The time zone of the scope's latest digest, for a scope whose setting is gone; UTC if it never had one. */
-async function lastKnownTimezone(prisma: PrismaClient, scopeKey: string): Promise<string> {
-  const latest = await prisma.digest.findFirst({ where: { scopeKey }, orderBy: { windowEnd: 'desc' }, select: { timezone: true } });
-  return latest?.timezone ?? 'UTC';
 }

@@ -1,5 +1,5 @@
 import { toQuietHoursSetting, type QuietHoursSetting } from '@herald/core';
-import type { PrismaClient } from '@herald/db';
+import { findQuietHoursSettings, type PrismaClient } from '@herald/db';
 
 export type DigestScopeKey = 'system' | `org:${number}`;
 
@@ -14,7 +14,7 @@ export interface DigestScopeSetting {
  * and a switched-off setting still says whether (digest) and how to close what it held.
  */
 export async function loadQuietHourSettings(prisma: PrismaClient): Promise<DigestScopeSetting[]> {
-  const rows = await prisma.quietHoursSetting.findMany();
+  const rows = await findQuietHoursSettings(prisma);
   return rows.map((row) => ({
     scopeKey: row.orgId === null ? 'system' : (`org:${row.orgId}` as const),
     orgId: row.orgId,

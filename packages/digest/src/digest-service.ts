@@ -2,13 +2,14 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import cron from 'node-cron';
 import type { HeraldConfig, Logger } from '@herald/config';
-import type { PrismaClient } from '@herald/db';
+import type { PrismaClient, SqlSession } from '@herald/db';
 import type { HeraldQueues } from '@herald/queue';
 import { runDigestTick } from './digest-tick';
 
 export interface DigestServiceDeps {
   config: HeraldConfig;
   prisma: PrismaClient;
+  sql: SqlSession;
   queues: HeraldQueues;
   logger: Logger;
   now?: () => number;
@@ -28,6 +29,7 @@ export function startDigestService(deps: DigestServiceDeps): DigestService {
   const tick = (): Promise<void> => {
     running ??= runDigestTick({
       prisma: deps.prisma,
+      sql: deps.sql,
       queues: deps.queues,
       logger: deps.logger,
       now,

@@ -1,8 +1,7 @@
 import { endedWindows, type QuietHoursSetting } from '@herald/core';
 import type { Logger } from '@herald/config';
-import type { PrismaClient } from '@herald/db';
+import { claimDigestWindow, reclaimStaleDigests, type ClaimedDigest, type PrismaClient, type SqlSession } from '@herald/db';
 import type { HeraldQueues } from '@herald/queue';
-import { claimWindow, reclaimStale, type ClaimedDigest } from './digest-claims';
 import { claimClosingDigests } from './digest-closing';
 import { presentDigest } from './digest-label';
 import { loadQuietHourSettings } from './digest-scopes';
@@ -10,6 +9,8 @@ import { dispatchDigest } from './dispatch-digest';
 
 export interface DigestTickDeps {
   prisma: PrismaClient;
+  /** Plain SQL on the same database: the routing snapshot's load. */
+  sql: SqlSession;
   queues: HeraldQueues;
   logger: Logger;
   now: () => number;
@@ -37,11 +38,11 @@ export async function runDigestTick(deps: DigestTickDeps): Promise<DigestTickRes
   for (const { scopeKey, orgId, setting } of settings) {
     if (!setting.enabled || !setting.digest) continue;
     for (const window of endedWindows(setting, { afterMs: nowMs - deps.catchUpMs, beforeMs: nowMs })) {
-      const claimed = await claimWindow(deps.prisma, { scopeKey, orgId, timezone: setting.timezone }, window, deps.processId, nowMs);
+      const claimed = await claimDigestWindow(deps.prisma, { scopeKey, orgId, timezone: setting.timezone }, window, deps.processId, nowMs);
       if (claimed) work.push(claimed);
     }
   }
-  work.push(...(await reclaimStale(deps.prisma, deps.processId, nowMs, deps.claimStaleAfterMs)));
+  work.push(...(await reclaimStaleDigests(deps.prisma, deps.processId, nowMs, deps.claimStaleAfterMs)));
 
   const result: DigestTickResult = { dispatched: [] };
   const dispatchAll = async (digests: ClaimedDigest[]): Promise<void> => {

@@ -1,18 +1,22 @@
+import { formatDigestPayload, selectWebhooksForAlert, toAlertView, type AlertView } from '@herald/core';
 import {
-  buildRoutingTable,
-  formatDigestPayload,
-  selectWebhooksForAlert,
-  toAlertView,
-  type AlertView,
-  type WebhookType,
-} from '@herald/core';
-import { type PrismaClient, uuidv7 } from '@herald/db';
+  assignHeldAlertsToDigest,
+  createDigestDeliveries,
+  findDigestAlerts,
+  findPendingDigestDeliveries,
+  markDigestDispatched,
+  type ClaimedDigest,
+  type PrismaClient,
+  type SqlSession,
+  uuidv7,
+} from '@herald/db';
 import { deliveryJob, type HeraldQueues } from '@herald/queue';
-import type { ClaimedDigest } from './digest-claims';
+import { loadRoutingTable, type RoutingTarget } from '@herald/routing';
 import type { DigestPresentation } from './digest-label';
 
 export interface DispatchDigestDeps {
   prisma: PrismaClient;
+  sql: SqlSession;
   queues: HeraldQueues;
   now: () => number;
 }
@@ -20,14 +24,6 @@ export interface DispatchDigestDeps {
 export interface DispatchResult {
   alertCount: number;
   deliveryCount: number;
-}
-
-interface DigestTarget {
-  id: string;
-  type: WebhookType;
-  alertTypes: string[];
-  severities: string[];
-  orgId: number | null;
 }
 
 /**
@@ -44,27 +40,14 @@ export async function dispatchDigest(
 ): Promise<DispatchResult> {
   const { prisma } = deps;
   // Stragglers from earlier windows of the same scope (alerts that arrived late) ride along.
-  await prisma.alert.updateMany({
-    where: { quietScope: digest.scopeKey, status: 'suppressed', digestId: null, occurredAt: { lt: new Date(digest.windowEndMs) } },
-    data: { digestId: digest.id },
-  });
-  const rows = await prisma.alert.findMany({ where: { digestId: digest.id }, orderBy: { occurredAt: 'asc' } });
+  await assignHeldAlertsToDigest(prisma, digest, digest.windowEndMs);
+  const rows = await findDigestAlerts(prisma, digest.id);
   const alerts: AlertView[] = rows.map(toAlertView);
 
-  const [webhooks, enterpriseOrgs] = await Promise.all([
-    prisma.webhook.findMany({
-      where: { enabled: true, disabledReason: null },
-      select: { id: true, type: true, alertTypes: true, severities: true, orgId: true },
-    }),
-    prisma.organization.findMany({ where: { enterprise: true }, select: { id: true } }),
-  ]);
-  const table = buildRoutingTable<DigestTarget>(
-    webhooks,
-    enterpriseOrgs.map((o) => o.id),
-  );
+  const table = await loadRoutingTable(deps.sql);
 
   // Each webhook gets a digest of exactly the alerts it would have received.
-  const alertsByWebhook = new Map<string, { webhook: DigestTarget; alerts: AlertView[] }>();
+  const alertsByWebhook = new Map<string, { webhook: RoutingTarget; alerts: AlertView[] }>();
   for (const alert of alerts) {
     for (const webhook of selectWebhooksForAlert(alert, table)) {
       const entry = alertsByWebhook.get(webhook.id) ?? { webhook, alerts: [] };
@@ -79,11 +62,11 @@ export async function dispatchDigest(
   }
 
   const nowMs = deps.now();
-  await prisma.delivery.createMany({
-    data: [...alertsByWebhook.values()].map(({ webhook, alerts: webhookAlerts }) => ({
+  await createDigestDeliveries(
+    prisma,
+    digest.id,
+    [...alertsByWebhook.values()].map(({ webhook, alerts: webhookAlerts }) => ({
       id: uuidv7(nowMs),
-      kind: 'digest' as const,
-      digestId: digest.id,
       webhookId: webhook.id,
       payload: formatDigestPayload(webhook.type, {
         scope: digest.orgId === null ? 'system' : 'organization',
@@ -95,20 +78,13 @@ export async function dispatchDigest(
         alerts: webhookAlerts,
       }) as object,
     })),
-    skipDuplicates: true,
-  });
-  const pending = await prisma.delivery.findMany({
-    where: { digestId: digest.id, status: 'pending' },
-    select: { id: true, webhookId: true },
-  });
+  );
+  const pending = await findPendingDigestDeliveries(prisma, digest.id);
   if (pending.length > 0) {
     await deps.queues.deliveries.addBulk(
       pending.flatMap((d) => (d.webhookId === null ? [] : [deliveryJob({ id: d.id, webhookId: d.webhookId, kind: 'digest' })])),
     );
   }
-  await prisma.digest.update({
-    where: { id: digest.id },
-    data: { status: alertsByWebhook.size === 0 ? 'empty' : 'dispatched', alertCount: alerts.length, dispatchedAt: new Date(nowMs) },
-  });
+  await markDigestDispatched(prisma, digest.id, { empty: alertsByWebhook.size === 0, alertCount: alerts.length, nowMs });
   return { alertCount: alerts.length, deliveryCount: alertsByWebhook.size };
 }

@@ -1,5 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { countDisabledWebhooks, undeliveredAlertSignals, type PrismaClient } from '@herald/db';
+import {
+  countAttemptsRecorded,
+  countDisabledWebhooks,
+  countDispatchedDigestsByScope,
+  undeliveredAlertSignals,
+  type PrismaClient,
+} from '@herald/db';
 import { probeRedisWrite, type HeraldQueues, type RedisWriteState } from '@herald/queue';
 import { oldestWaitingAgeSeconds, readyJobCount } from './queue-age';
 
@@ -147,7 +153,7 @@ export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}):
       help: 'HTTP delivery attempts recorded by every worker (from the attempt id sequence).',
       registers: [registry],
       async collect() {
-        const total = await attemptsRecorded(sources.prisma).catch(() => null);
+        const total = await countAttemptsRecorded(sources.prisma).catch(() => null);
         if (total === null) return;
         this.reset();
         this.inc(total);
@@ -168,13 +174,11 @@ export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}):
       labelNames: ['scope'] as const,
       registers: [registry],
       async collect() {
-        const rows = await sources.prisma.digest
-          .groupBy({ by: ['scope'], where: { status: 'dispatched' }, _count: { _all: true } })
-          .catch(() => null);
+        const rows = await countDispatchedDigestsByScope(sources.prisma).catch(() => null);
         if (rows === null) return;
         this.reset();
         for (const scope of ['system', 'organization']) this.inc({ scope }, 0);
-        for (const row of rows) this.inc({ scope: row.scope }, row._count._all);
+        for (const row of rows) this.inc({ scope: row.scope }, row.count);
       },
     });
   }
@@ -193,14 +197,4 @@ export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}):
     observeCluster,
     render: () => registry.metrics(),
   };
-}
-
-/**
- * Attempt rows are pruned after the retention period, so their count would go down; the id
- * sequence behind them only grows, and every worker writes through it.
- */
-async function attemptsRecorded(prisma: PrismaClient): Promise<number> {
-  const rows = await prisma.$queryRaw<{ total: bigint | number | null }[]>`
-    SELECT pg_sequence_last_value(pg_get_serial_sequence('delivery_attempts', 'id')::regclass) AS total`;
-  return Number(rows[0]?.total ?? 0);
 }

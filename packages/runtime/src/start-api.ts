@@ -1,4 +1,4 @@
-import { createIngestRouter, createWebhookDirectory } from '@herald/delivery';
+import { createIngestRouter, createWebhookDirectory } from '@herald/routing';
 import { buildServer, type RouteGroup } from '@herald/http';
 import { announcingArrivals, createAlertIngestor, createSourceUsageRecorder } from '@herald/ingest';
 import { createConsoleEventPublisher } from '@herald/queue';

@@ -5,6 +5,7 @@ export function startDigest(context: HeraldContext, options: { now?: () => numbe
   return startDigestService({
     config: context.config,
     prisma: context.database.prisma,
+    sql: context.database.sql,
     queues: context.queues,
     logger: context.logger,
     now: options.now,

@@ -1,5 +1,75 @@
-import type { PrismaClient } from '../generated/prisma/client';
+import type { AlertRecord } from '@herald/core';
+import type { AlertStatus, PrismaClient, Severity } from '../generated/prisma/client';
 import type { SqlSession } from '../sql-executor';
+
+/** A new alert as the inserts write it; its organization is given apart (see `insertAlerts`, `insertRoutedAlerts`). */
+export interface NewAlertRow extends Omit<AlertRecord, 'orgId'> {
+  /** JSON text, or null. */
+  data: string | null;
+  dedupeKey: string | null;
+}
+
+/** The alert columns both alert inserts unnest, as parameters $1–$11 (the organization given apart). */
+export function alertInsertColumns(rows: readonly NewAlertRow[], orgIds: readonly (number | null)[]): unknown[] {
+  const col = <K extends keyof NewAlertRow>(key: K) => rows.map((row) => row[key]);
+  return [
+    col('id'),
+    col('type'),
+    col('severity'),
+    col('title'),
+    col('message'),
+    col('printerId'),
+    col('printerName'),
+    orgIds,
+    col('occurredAt'),
+    col('data'),
+    col('dedupeKey'),
+  ];
+}
+
+/** One statement for a whole batch, arrays unnested server-side; a dedupe key already taken inserts nothing. */
+const INSERT_ALERTS_SQL = `
+  INSERT INTO alerts (id, type, severity, title, message, printer_id, printer_name, org_id, occurred_at, data, dedupe_key,
+                      received_at, source, status)
+  SELECT n.id, n.type, n.severity::"Severity", n.title, n.message, n.printer_id, n.printer_name, n.org_id, n.occurred_at, n.data,
+         n.dedupe_key, $12::timestamptz, $13::text, 'queued'::"AlertStatus"
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[],
+              $9::timestamptz[], $10::jsonb[], $11::text[])
+    AS n(id, type, severity, title, message, printer_id, printer_name, org_id, occurred_at, data, dedupe_key)
+  ON CONFLICT DO NOTHING`;
+
+/** Saves new alerts as `queued` (to be routed by the fan-out), in one statement. */
+export async function insertAlerts(
+  sql: SqlSession,
+  rows: readonly NewAlertRow[],
+  orgIds: readonly (number | null)[],
+  receivedAt: Date,
+  source: string,
+): Promise<void> {
+  await sql.query(INSERT_ALERTS_SQL, [...alertInsertColumns(rows, orgIds), receivedAt, source]);
+}
+
+/** The ids of a source's alerts saved under these dedupe keys, by key. */
+export async function findAlertIdsByDedupeKey(sql: SqlSession, source: string, keys: readonly string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const existing = await sql.query<{ id: string; dedupeKey: string }>(
+    'SELECT id, dedupe_key AS "dedupeKey" FROM alerts WHERE source = $1 AND dedupe_key = ANY($2::text[])',
+    [source, keys],
+  );
+  return new Map(existing.map((row) => [row.dedupeKey, row.id]));
+}
+
+/** A saved alert as the fan-out routes it. */
+export type RoutableAlert = AlertRecord & { status: AlertStatus; statusReason: string | null };
+
+const LOAD_ROUTABLE_ALERTS_SQL = `
+  SELECT id, type, severity, title, message, printer_id AS "printerId", printer_name AS "printerName", org_id AS "orgId",
+         occurred_at AS "occurredAt", status, status_reason AS "statusReason"
+  FROM alerts WHERE id = ANY($1::uuid[])`;
+
+export async function loadRoutableAlerts(sql: SqlSession, alertIds: readonly string[]): Promise<RoutableAlert[]> {
+  return sql.query<RoutableAlert>(LOAD_ROUTABLE_ALERTS_SQL, [alertIds]);
+}
 
 /**
  * Once no delivery of an alert is open, its status becomes delivered, partially_failed or failed;
@@ -29,6 +99,113 @@ export async function settleAlertStatuses(sql: SqlSession, alertIds: readonly st
   await sql.query(SETTLE_ALERTS_SQL, [alertIds]);
 }
 
+/** Dispatched alerts received before `before` with deliveries, none of them open: their status was never settled. */
+export async function findUnsettledAlerts(sql: SqlSession, before: Date, limit: number): Promise<{ id: string }[]> {
+  return sql.query<{ id: string }>(
+    `SELECT a.id FROM alerts a
+     WHERE a.status = 'dispatched' AND a.received_at < $1
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status IN ('pending', 'retrying'))
+       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id)
+     LIMIT $2`,
+    [before, limit],
+  );
+}
+
+/** Held alerts of a scope that occurred before `beforeMs` and are in no digest yet join this digest. */
+export async function assignHeldAlertsToDigest(
+  prisma: PrismaClient,
+  digest: { id: string; scopeKey: string },
+  beforeMs: number,
+): Promise<void> {
+  await prisma.alert.updateMany({
+    where: { quietScope: digest.scopeKey, status: 'suppressed', digestId: null, occurredAt: { lt: new Date(beforeMs) } },
+    data: { digestId: digest.id },
+  });
+}
+
+/** A digest's alerts, oldest first. */
+export async function findDigestAlerts(prisma: PrismaClient, digestId: string) {
+  return prisma.alert.findMany({ where: { digestId }, orderBy: { occurredAt: 'asc' } });
+}
+
+/** Per quiet scope, the earliest held alert (suppressed, in no digest) that occurred before `beforeMs`. */
+export async function findHeldAlertScopes(
+  prisma: PrismaClient,
+  beforeMs: number,
+): Promise<{ quietScope: string | null; earliestMs: number | undefined }[]> {
+  const groups = await prisma.alert.groupBy({
+    by: ['quietScope'],
+    where: { status: 'suppressed', digestId: null, quietScope: { not: null }, occurredAt: { lt: new Date(beforeMs) } },
+    _min: { occurredAt: true },
+  });
+  return groups.map((group) => ({ quietScope: group.quietScope, earliestMs: group._min.occurredAt?.getTime() }));
+}
+
+/**
+ * An alert with one page of its deliveries (in id order, i.e. oldest first, after `afterId`, at most `take`),
+ * each with its attempts and a summary of its webhook (null once the webhook is deleted; the delivery keeps its name).
+ */
+export async function findAlertWithDeliveries(prisma: PrismaClient, alertId: string, page: { take: number; afterId?: string }) {
+  return prisma.alert.findUnique({
+    where: { id: alertId },
+    include: {
+      deliveries: {
+        ...(page.afterId ? { where: { id: { gt: page.afterId } } } : {}),
+        orderBy: { id: 'asc' },
+        take: page.take,
+        include: {
+          attempts: { orderBy: { attemptNumber: 'asc' } },
+          webhook: { select: { id: true, name: true, type: true, urlMasked: true } },
+        },
+      },
+    },
+  });
+}
+
+export interface AlertListFilter {
+  type?: string;
+  severity?: Severity;
+  status?: AlertStatus;
+  printerId?: number;
+  orgId?: number;
+  /** occurredAt >= since */
+  since?: Date;
+  /** occurredAt < until */
+  until?: Date;
+  /** Ids are UUIDv7, so "older than the cursor" is "id below the cursor". */
+  beforeId?: string;
+}
+
+/** Newest first, at most `take`. */
+export async function listAlerts(prisma: PrismaClient, filter: AlertListFilter, take: number) {
+  return prisma.alert.findMany({
+    where: {
+      ...(filter.type !== undefined ? { type: filter.type } : {}),
+      ...(filter.severity !== undefined ? { severity: filter.severity } : {}),
+      ...(filter.status !== undefined ? { status: filter.status } : {}),
+      ...(filter.printerId !== undefined ? { printerId: filter.printerId } : {}),
+      ...(filter.orgId !== undefined ? { orgId: filter.orgId } : {}),
+      ...(filter.since || filter.until
+        ? { occurredAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } }
+        : {}),
+      ...(filter.beforeId !== undefined ? { id: { lt: filter.beforeId } } : {}),
+    },
+    orderBy: { id: 'desc' },
+    take,
+  });
+}
+
+/** Alerts that had settled go back to `dispatched` until their re-sent deliveries settle again. */
+export async function reopenAlerts(prisma: PrismaClient, alertIds: readonly string[]): Promise<void> {
+  if (alertIds.length === 0) return;
+  const ids = [...alertIds];
+  await prisma.alert.updateMany({
+    where: { id: { in: ids }, status: { in: ['delivered', 'partially_failed', 'failed'] } },
+    data: { status: 'dispatched' },
+  });
+  // Every delivery had been cancelled ('every delivery cancelled'); one is being sent after all.
+  await prisma.alert.updateMany({ where: { id: { in: ids }, status: 'no_targets' }, data: { status: 'dispatched', statusReason: null } });
+}
 /**
  * What an operator watches for stuck work, from the database (the record, whatever Redis says):
  * the age of the oldest accepted alert not yet settled (queued or dispatched), and how many alerts

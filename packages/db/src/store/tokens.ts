@@ -57,3 +57,33 @@ export async function deleteEndedSessions(prisma: PrismaClient, now: Date, idleB
   });
   return count;
 }
+
+/** API tokens (only their hashes) and sessions. */
+
+export async function insertApiToken(
+  prisma: PrismaClient,
+  token: { name: string; role: TokenRole; orgId?: number | null; hash: string; prefix: string },
+) {
+  return prisma.apiToken.create({ data: token });
+}
+
+export async function findApiTokenByHash(prisma: PrismaClient, hash: string) {
+  return prisma.apiToken.findUnique({ where: { hash } });
+}
+
+export async function findApiToken(prisma: PrismaClient, tokenId: string) {
+  return prisma.apiToken.findUnique({ where: { id: tokenId } });
+}
+
+/** Oldest first. */
+export async function listApiTokens(prisma: PrismaClient) {
+  return prisma.apiToken.findMany({ orderBy: { createdAt: 'asc' } });
+}
+
+export async function noteApiTokenUse(prisma: PrismaClient, tokenId: string, at: Date): Promise<void> {
+  await prisma.apiToken.update({ where: { id: tokenId }, data: { lastUsedAt: at } });
+}
+
+export async function revokeApiToken(prisma: PrismaClient, tokenId: string, at: Date): Promise<void> {
+  await prisma.apiToken.update({ where: { id: tokenId }, data: { revokedAt: at } });
+}

@@ -1,5 +1,5 @@
 import { classifyChannelResponse, parseRetryAfter, retryDelayMs, type WebhookType } from '@herald/core';
-import type { SendResult } from '../sender/http-sender';
+import type { SendResult } from '@herald/sender';
 
 const MAX_THROTTLE_MS = 3_600_000;
 

@@ -1,25 +1,7 @@
 import { createGroupCommit } from '@herald/core';
 import type { Logger } from '@herald/config';
-import { isDatabaseUnavailable, type SqlSession } from '@herald/db';
-import { settleAlertStatuses, type RecordAttemptInput } from './delivery-recorder';
-
-/** One row of work for the batched writer, already reduced to column values. */
-interface AttemptRow {
-  deliveryId: string;
-  webhookId: string | null;
-  alertId: string | null;
-  attemptNumber: number;
-  startedAt: string;
-  durationMs: number;
-  statusCode: number | null;
-  outcome: string;
-  errorClass: string | null;
-  error: string | null;
-  status: 'delivered' | 'retrying' | 'dead' | 'failed';
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  latencyMs: number | null;
-}
+import { isDatabaseUnavailable, settleAlertStatuses, writeAttempts, type AttemptRow, type SqlSession } from '@herald/db';
+import type { RecordAttemptInput } from './delivery-recorder';
 
 export function toAttemptRow(input: RecordAttemptInput): AttemptRow {
   const { outcome, result } = input;
@@ -50,62 +32,10 @@ export function toAttemptRow(input: RecordAttemptInput): AttemptRow {
 const MAX_INT4 = 2_147_483_647;
 const FOREIGN_KEY_VIOLATION = '23503';
 
-/**
- * Writes many attempts in one statement whatever the batch size (arrays unnested server-side):
- * insert the attempts, update their deliveries, end the failure streak of webhooks that delivered.
- * The statement is all or nothing; it throws only if nothing was written.
- */
-export async function writeAttemptRows(sql: SqlSession, rows: AttemptRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const col = <K extends keyof AttemptRow>(key: K) => rows.map((row) => row[key]);
-  const healthy = [...new Set(rows.filter((r) => r.status === 'delivered' && r.webhookId !== null).map((r) => r.webhookId as string))];
-  await sql.query(WRITE_ATTEMPTS_SQL, [
-    col('deliveryId'),
-    col('attemptNumber'),
-    col('startedAt'),
-    col('durationMs'),
-    col('statusCode'),
-    col('outcome'),
-    col('errorClass'),
-    col('error'),
-    col('status'),
-    col('nextAttemptAt'),
-    col('deliveredAt'),
-    col('latencyMs'),
-    healthy,
-  ]);
-}
-
 /** Alerts whose last delivery ended in these rows. */
 function endedAlertIds(rows: AttemptRow[]): string[] {
   return [...new Set(rows.filter((r) => r.status !== 'retrying' && r.alertId !== null).map((r) => r.alertId as string))];
 }
-
-const WRITE_ATTEMPTS_SQL = `
-  WITH u AS (
-    SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[],
-                         $9::text[], $10::timestamptz[], $11::timestamptz[], $12::int[])
-      AS u(delivery_id, attempt_number, started_at, duration_ms, status_code, outcome, error_class, error,
-           status, next_attempt_at, delivered_at, latency_ms)
-  ),
-  attempts AS (
-    INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, outcome, error_class, error)
-    SELECT delivery_id, attempt_number, started_at, duration_ms, status_code, outcome, error_class, error FROM u
-  ),
-  healthy AS (
-    UPDATE webhooks SET consecutive_failures = 0, first_failure_at = NULL
-    WHERE id = ANY($13::uuid[]) AND consecutive_failures > 0
-  )
-  UPDATE deliveries AS d SET
-    status = u.status::"DeliveryStatus",
-    attempt_count = u.attempt_number,
-    last_status_code = u.status_code,
-    last_error = u.error,
-    next_attempt_at = u.next_attempt_at,
-    delivered_at = COALESCE(u.delivered_at, d.delivered_at),
-    latency_ms = COALESCE(u.latency_ms, d.latency_ms),
-    updated_at = now()
-  FROM u WHERE d.id = u.delivery_id`;
 
 export interface AttemptWriterOptions {
   maxSize?: number;
@@ -130,7 +60,7 @@ export function createBatchedAttemptWriter(
   const write = createGroupCommit<AttemptRow, void>(
     async (rows) => {
       try {
-        await writeAttemptRows(sql, rows);
+        await writeAttempts(sql, rows);
       } catch (error) {
         // A delivery deleted meanwhile (its webhook deleted during the request) has nothing left to record.
         if (rows.length > 1 || (error as { code?: unknown }).code !== FOREIGN_KEY_VIOLATION) throw error;

@@ -1,19 +1,15 @@
 import { isDiscordGlobalRateLimit } from '@herald/core';
 import type { Logger } from '@herald/config';
-import type { SqlSession } from '@herald/db';
+import { cancelDelivery, noteDeliveryWaiting, settleAlertStatuses, type LoadedDelivery, type SqlSession } from '@herald/db';
 import { deliveryIdOfJob, deliveryJob, type DeliveryJobData, type DeliveryJobKind, type HeraldQueues } from '@herald/queue';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import type { WebhookDirectory } from '../directory/webhook-directory';
-import type { ResolvedWebhook } from '../directory/resolved-webhook';
-import type { HttpSender, SendResult } from '../sender/http-sender';
+import type { ResolvedWebhook, WebhookDirectory } from '@herald/routing';
+import { buildRequestHeaders, type HttpSender, type SendResult } from '@herald/sender';
 import type { EndpointHealth } from '../health/endpoint-health';
 import type { EndpointLimiter } from './endpoint-limiter';
 import { decideAttemptOutcome } from './attempt-outcome';
-import { cancelDelivery, settleAlertStatuses, type RecordAttemptInput } from './delivery-recorder';
-import type { LoadedDelivery } from './delivery-loader';
-import { buildRequestHeaders } from './request-headers';
+import type { RecordAttemptInput } from './delivery-recorder';
 import type { FailingTracker } from '../health/failing-notice';
-import { noteDeliveryWaiting } from '@herald/db';
 import { renderDeliveryBody } from './render-payload';
 
 export interface DeliverDeps {

@@ -1,4 +1,4 @@
-import type { ResolvedWebhook } from '../directory/resolved-webhook';
+import type { ResolvedWebhook } from '@herald/routing';
 
 /** Why a delivery has to wait before it may send. */
 export type WaitReason = 'rate' | 'paused' | 'busy';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { defaultRateLimit } from '@herald/core';
 import type { Redis } from 'ioredis';
-import type { EndpointRateLimit, ResolvedWebhook } from '../directory/resolved-webhook';
+import type { EndpointRateLimit, ResolvedWebhook } from '@herald/routing';
 import type { EndpointLimiter, Reservation, WaitReason } from './endpoint-limiter';
 
 /** The pace of a webhook that sets none: its service's (see defaultRateLimit in @herald/core). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@herald/config';
-import type { SqlSession } from '@herald/db';
+import { deleteAttemptsBefore, type SqlSession } from '@herald/db';
 import type { Redis } from 'ioredis';
 
 const DAY_MS = 86_400_000;
@@ -27,14 +27,7 @@ export async function pruneDeliveryAttempts(options: PruneAttemptsOptions): Prom
   let deleted = 0;
   let batches = 0;
   for (;;) {
-    const [row] = await options.sql.query<{ count: number }>(
-      `WITH pruned AS (
-         DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts WHERE started_at < $1 LIMIT $2) RETURNING 1
-       )
-       SELECT count(*)::int AS count FROM pruned`,
-      [cutoff, batchSize],
-    );
-    const count = row?.count ?? 0;
+    const count = await deleteAttemptsBefore(options.sql, cutoff, batchSize);
     batches += 1;
     deleted += count;
     if (count < batchSize || options.shouldStop?.()) return { deleted, batches };

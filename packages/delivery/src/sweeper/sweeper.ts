@@ -1,7 +1,15 @@
 import type { Logger } from '@herald/config';
-import { staleOpenDeliveries, staleQueuedAlerts, type SqlSession, type StaleOpenDelivery, type SweepCursor } from '@herald/db';
+import {
+  endDeliveryDead,
+  findUnsettledAlerts,
+  settleAlertStatuses,
+  staleOpenDeliveries,
+  staleQueuedAlerts,
+  type SqlSession,
+  type StaleOpenDelivery,
+  type SweepCursor,
+} from '@herald/db';
 import { alertJobId, deliveryJob, deliveryJobId, fanOutJob, firstAttemptsJobId, type HeraldQueues } from '@herald/queue';
-import { settleAlertStatuses } from '../deliver/delivery-recorder';
 
 export interface SweepResult {
   alertsRequeued: number;
@@ -53,13 +61,13 @@ async function reviveEndedJob(
   const revivals = Math.max(0, job.attemptsMade - (job.opts.attempts ?? 1));
   if (revivals >= MAX_JOB_REVIVALS) {
     // Only if nobody touched the delivery since this sweep read it (an admin retry reopens it).
-    const ended = await deps.sql.query<{ id: string }>(
-      `UPDATE deliveries SET status = 'dead', last_error = $2, next_attempt_at = NULL, updated_at = now()
-       WHERE id = $1::uuid AND status IN ('pending', 'retrying') AND updated_at < $3
-       RETURNING id`,
-      [delivery.id, `gave up after ${job.attemptsMade} attempts that failed on errors of Herald's own (see the worker log)`, staleBefore],
+    const ended = await endDeliveryDead(
+      deps.sql,
+      delivery.id,
+      `gave up after ${job.attemptsMade} attempts that failed on errors of Herald's own (see the worker log)`,
+      staleBefore,
     );
-    if (ended.length === 0) return 'waits';
+    if (!ended) return 'waits';
     if (delivery.alertId !== null) await settleAlertStatuses(deps.sql, [delivery.alertId]);
     // The job's error stays in the log: it can name database users or hosts, so it is not shown to API users.
     deps.logger.error(
@@ -153,14 +161,7 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
     deliveryCursor = { at: last.at, id: last.id };
   }
 
-  const unsettled = await deps.sql.query<{ id: string }>(
-    `SELECT a.id FROM alerts a
-     WHERE a.status = 'dispatched' AND a.received_at < $1
-       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status IN ('pending', 'retrying'))
-       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id)
-     LIMIT $2`,
-    [staleBefore, batchSize],
-  );
+  const unsettled = await findUnsettledAlerts(deps.sql, staleBefore, batchSize);
   await settleAlertStatuses(
     deps.sql,
     unsettled.map((row) => row.id),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { INGEST_SOURCE_KINDS } from '@herald/core';
 import { hashApiToken } from '@herald/crypto';
-import { createIngestSource, type IngestSource, type PrismaClient } from '@herald/db';
+import { createIngestSource, findOrganization, type IngestSource, type PrismaClient } from '@herald/db';
 import { badRequest } from '../http-errors';
 import { int4IdSchema } from '../validation/int4-ids';
 
@@ -59,7 +59,7 @@ export async function createIngestSourceWithKey(
   prisma: PrismaClient,
   input: CreateIngestSourceInput,
 ): Promise<{ source: IngestSource; key: string }> {
-  if (input.org_id !== null && !(await prisma.organization.findUnique({ where: { id: input.org_id } }))) {
+  if (input.org_id !== null && !(await findOrganization(prisma, input.org_id))) {
     throw badRequest([{ field: 'org_id', message: `no organization ${input.org_id}` }]);
   }
   const key = KEY_PREFIX + randomBytes(24).toString('base64url');

@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { Redis } from 'ioredis';
 import type { HeraldConfig } from '@herald/config';
 import { hashApiToken, safeEqual } from '@herald/crypto';
-import type { PrismaClient } from '@herald/db';
+import { findApiTokenByHash, noteApiTokenUse, type PrismaClient } from '@herald/db';
 import { forbidden, HttpError, unauthorized } from '../http-errors';
 import {
   CONFIG_ADMIN_ID,
@@ -77,7 +77,7 @@ async function resolveToken(
     return { principal: { tokenId: CONFIG_ADMIN_ID, role: 'admin', orgId: null }, tokenName: 'HERALD_ADMIN_TOKEN' };
   }
   // Lookup by SHA-256: the secret itself is never stored or compared byte by byte.
-  const token = await deps.prisma.apiToken.findUnique({ where: { hash: hashApiToken(secret) } });
+  const token = await findApiTokenByHash(deps.prisma, hashApiToken(secret));
   if (!token || token.revokedAt !== null) return null;
   noteUse(deps, token);
   return { principal: { tokenId: token.id, role: token.role, orgId: token.orgId }, tokenName: token.name };
@@ -97,7 +97,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 function noteUse(deps: Pick<AuthDeps, 'prisma' | 'now'>, token: { id: string; lastUsedAt: Date | null }): void {
   const now = (deps.now ?? Date.now)();
   if (token.lastUsedAt && now - token.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
-  deps.prisma.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+  noteApiTokenUse(deps.prisma, token.id, new Date(now)).catch(() => undefined);
 }
 
 /** 429 for a client that failed to authenticate too often; the token is not even looked at. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ALERT_TYPES, alertBatchSchema, alertInputSchema, SEVERITIES } from '@herald/core';
-import type { Prisma } from '@herald/db';
+import { findAlertWithDeliveries, listAlerts } from '@herald/db';
 import { canSeeOrg, type Principal } from '../plugins/auth';
 import { principalOf, typed, validatedByHandler } from '../plugins/route-schemas';
 import { notFound } from '../http-errors';
@@ -125,20 +125,8 @@ export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {
     // An alert can fan out to thousands of webhooks: its deliveries come in pages (oldest first).
     async (request) => {
       const { deliveries_limit: limit, deliveries_cursor: cursor } = request.query;
-      const alert = await deps.prisma.alert.findUnique({
-        where: { id: request.params.id },
-        include: {
-          deliveries: {
-            ...(cursor ? { where: { id: { gt: cursor } } } : {}),
-            orderBy: { id: 'asc' },
-            take: limit + 1,
-            include: {
-              attempts: { orderBy: { attemptNumber: 'asc' } },
-              webhook: { select: { id: true, name: true, type: true, urlMasked: true } },
-            },
-          },
-        },
-      });
+      // One more than the page: whether a next page exists.
+      const alert = await findAlertWithDeliveries(deps.prisma, request.params.id, { take: limit + 1, afterId: cursor });
       if (!alert || !canSeeOrg(principalOf(request), alert.orgId)) throw notFound('alert');
       const page = alert.deliveries.slice(0, limit);
       return {
@@ -164,17 +152,17 @@ export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async (request) => {
       const principal = principalOf(request);
       const q = request.query;
-      const where: Prisma.AlertWhereInput = {
-        ...(q.type ? { type: q.type } : {}),
-        ...(q.severity ? { severity: q.severity } : {}),
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.printer_id ? { printerId: q.printer_id } : {}),
-        ...(principal.role === 'org_admin' ? { orgId: principal.orgId ?? -1 } : q.org_id !== undefined ? { orgId: q.org_id } : {}),
-        ...(q.since || q.until ? { occurredAt: { ...(q.since ? { gte: q.since } : {}), ...(q.until ? { lt: q.until } : {}) } } : {}),
-        // Ids are UUIDv7, so "older than the cursor" is "id below the cursor".
-        ...(q.cursor ? { id: { lt: q.cursor } } : {}),
+      const filter = {
+        type: q.type || undefined,
+        severity: q.severity || undefined,
+        status: q.status || undefined,
+        printerId: q.printer_id || undefined,
+        orgId: principal.role === 'org_admin' ? (principal.orgId ?? -1) : q.org_id,
+        since: q.since || undefined,
+        until: q.until || undefined,
+        beforeId: q.cursor || undefined,
       };
-      const rows = await deps.prisma.alert.findMany({ where, orderBy: { id: 'desc' }, take: q.limit + 1 });
+      const rows = await listAlerts(deps.prisma, filter, q.limit + 1);
       const page = rows.slice(0, q.limit);
       return {
         data: page.map((row) => presentAlert(row)),

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Prisma } from '@herald/db';
+import { findVisibleDelivery, listDeliveries } from '@herald/db';
 import { z } from 'zod';
 import type { Principal } from '../plugins/auth';
 import { principalOf, typed } from '../plugins/route-schemas';
@@ -24,25 +24,15 @@ const deliveryListQuery = z.object({
 const WHO = "**Who:** admin, org_admin (deliveries of its organization's webhooks, alerts and digests).";
 const readers = { roles: ['admin' as const, 'org_admin' as const], notFoundAs: { id: 'delivery' } };
 
-const WEBHOOK_SUMMARY = { select: { id: true, name: true, type: true, urlMasked: true, enabled: true, disabledReason: true } } as const;
-
-/**
- * An org admin sees a delivery when its webhook, its alert or its digest belongs to the
- * organization (so also its own alerts' deliveries to system webhooks); an admin sees all.
- */
-export function deliveryVisibility(principal: Principal): Prisma.DeliveryWhereInput {
-  if (principal.role === 'admin') return {};
-  const orgId = principal.orgId ?? -1;
-  return { OR: [{ webhook: { orgId } }, { alert: { orgId } }, { digest: { orgId } }] };
+/** null: the principal sees every delivery; else the organization whose deliveries it sees (see `findVisibleDelivery`). */
+export function deliveryViewer(principal: Principal): number | null {
+  return principal.role === 'admin' ? null : (principal.orgId ?? -1);
 }
 
 export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const api = typed(app);
   const findVisible = async (principal: Principal, id: string) => {
-    const delivery = await deps.prisma.delivery.findFirst({
-      where: { AND: [{ id }, deliveryVisibility(principal)] },
-      include: { attempts: { orderBy: { attemptNumber: 'asc' } }, webhook: WEBHOOK_SUMMARY },
-    });
+    const delivery = await findVisibleDelivery(deps.prisma, id, deliveryViewer(principal));
     if (!delivery) throw notFound('delivery');
     return delivery;
   };
@@ -62,24 +52,17 @@ export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
     async (request) => {
       const { status, webhook_id: webhookId, alert_id: alertId, cursor, limit } = request.query;
-      const where: Prisma.DeliveryWhereInput = {
-        AND: [
-          deliveryVisibility(principalOf(request)),
-          {
-            ...(status ? { status } : {}),
-            ...(webhookId ? { webhookId } : {}),
-            ...(alertId ? { alertId } : {}),
-            // Ids are UUIDv7, so "older than the cursor" is "id below the cursor".
-            ...(cursor ? { id: { lt: cursor } } : {}),
-          },
-        ],
-      };
-      const rows = await deps.prisma.delivery.findMany({
-        where,
-        orderBy: { id: 'desc' },
-        take: limit + 1,
-        include: { webhook: WEBHOOK_SUMMARY },
-      });
+      const rows = await listDeliveries(
+        deps.prisma,
+        {
+          viewerOrgId: deliveryViewer(principalOf(request)),
+          status: status || undefined,
+          webhookId: webhookId || undefined,
+          alertId: alertId || undefined,
+          beforeId: cursor || undefined,
+        },
+        limit + 1,
+      );
       const page = rows.slice(0, limit);
       return {
         data: page.map((row) => presentDelivery(row)),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { probeRedisWrite } from '@herald/queue';
+import { pingDatabaseClient } from '@herald/db';
 import type { ServerDeps } from '../server-deps';
 
 const PUBLIC = { security: [] };
@@ -44,7 +45,7 @@ export function healthRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const [redis, database] = await Promise.all([
         // A write, not a PING: Redis out of memory, failing to persist (MISCONF) or a read-only replica still answers PING.
         probeRedisWrite(deps.redis, `${deps.config.queuePrefix}:readyz`),
-        deps.prisma.$queryRaw`SELECT 1`.then(
+        pingDatabaseClient(deps.prisma).then(
           () => true,
           () => false,
         ),

@@ -1,7 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { WEBHOOK_TYPES } from '@herald/core';
-import { deleteWebhookKeepingHistory, type Organization } from '@herald/db';
+import {
+  deleteWebhookKeepingHistory,
+  findOrganization,
+  findOrgSettingWebhook,
+  findPrinter,
+  insertOrganization,
+  listOrganizations,
+  listPrinters,
+  savePrinter,
+  updateOrganization,
+  type Organization,
+} from '@herald/db';
 import { canSeeOrg } from '../plugins/auth';
 import { principalOf, typed } from '../plugins/route-schemas';
 import { forbidden, notFound } from '../http-errors';
@@ -61,10 +72,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
     async (request) => {
       const principal = principalOf(request);
-      const rows = await deps.prisma.organization.findMany({
-        where: principal.role === 'admin' ? {} : { id: principal.orgId ?? -1 },
-        orderBy: { id: 'asc' },
-      });
+      const rows = await listOrganizations(deps.prisma, principal.role === 'admin' ? null : (principal.orgId ?? -1));
       return { data: rows.map(presentOrg) };
     },
   );
@@ -83,7 +91,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request, reply) => {
-      const org = await deps.prisma.organization.create({ data: request.body });
+      const org = await insertOrganization(deps.prisma, request.body);
       await deps.announceDirectoryChange();
       return reply.code(201).send(presentOrg(org));
     },
@@ -104,7 +112,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
     async (request) => {
       const id = request.params.id;
-      const org = canSeeOrg(principalOf(request), id) ? await deps.prisma.organization.findUnique({ where: { id } }) : null;
+      const org = canSeeOrg(principalOf(request), id) ? await findOrganization(deps.prisma, id) : null;
       if (!org) throw notFound('organization');
       return presentOrg(org);
     },
@@ -126,9 +134,9 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
     async (request) => {
       const id = request.params.id;
-      const existing = await deps.prisma.organization.findUnique({ where: { id } });
+      const existing = await findOrganization(deps.prisma, id);
       if (!existing) throw notFound('organization');
-      const org = await deps.prisma.organization.update({ where: { id }, data: request.body });
+      const org = await updateOrganization(deps.prisma, id, request.body);
       await deps.announceDirectoryChange();
       return presentOrg(org);
     },
@@ -152,10 +160,10 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
     async (request) => {
       const id = request.params.id;
-      const org = canSeeOrg(principalOf(request), id) ? await deps.prisma.organization.findUnique({ where: { id } }) : null;
+      const org = canSeeOrg(principalOf(request), id) ? await findOrganization(deps.prisma, id) : null;
       if (!org) throw notFound('organization');
       const input = request.body;
-      const existing = await deps.prisma.webhook.findFirst({ where: { orgId: id, isOrgSetting: true } });
+      const existing = await findOrgSettingWebhook(deps.prisma, id);
       if (input.webhook_url === null) {
         if (existing) {
           await deleteWebhookKeepingHistory(deps.prisma, existing.id);
@@ -204,10 +212,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
     async (request) => {
       const principal = principalOf(request);
-      const rows = await deps.prisma.printer.findMany({
-        where: principal.role === 'admin' ? {} : { orgId: principal.orgId ?? -1 },
-        orderBy: { id: 'asc' },
-      });
+      const rows = await listPrinters(deps.prisma, principal.role === 'admin' ? undefined : (principal.orgId ?? -1));
       return { data: rows.map((p) => ({ id: p.id, name: p.name, org_id: p.orgId })) };
     },
   );
@@ -231,21 +236,17 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const principal = principalOf(request);
       const id = request.params.id;
       const input = request.body;
-      const existing = await deps.prisma.printer.findUnique({ where: { id } });
+      const existing = await findPrinter(deps.prisma, id);
       if (principal.role === 'org_admin') {
         // Whoever owns a printer gets its alerts: an org admin may only rename its own organization's printers.
         if (!existing) throw forbidden("only an admin may register a printer; an org admin may rename its own organization's printers");
         if (existing.orgId !== principal.orgId) throw notFound('printer');
         if (input.org_id !== principal.orgId) throw forbidden('only an admin may move a printer to another organization or out of one');
       }
-      if (input.org_id !== null && !(await deps.prisma.organization.findUnique({ where: { id: input.org_id } }))) {
+      if (input.org_id !== null && !(await findOrganization(deps.prisma, input.org_id))) {
         throw notFound('organization');
       }
-      const printer = await deps.prisma.printer.upsert({
-        where: { id },
-        create: { id, name: input.name, orgId: input.org_id },
-        update: { name: input.name, orgId: input.org_id },
-      });
+      const printer = await savePrinter(deps.prisma, { id, name: input.name, orgId: input.org_id });
       // Routing at ingest reads printers' organizations from the cached directory.
       await deps.announceDirectoryChange();
       return { id: printer.id, name: printer.name, org_id: printer.orgId };

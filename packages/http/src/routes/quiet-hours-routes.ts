@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parseQuietHoursInput, quietHoursInputSchema, type QuietHoursSetting } from '@herald/core';
-import type { QuietHoursSetting as QuietHoursRow } from '@herald/db';
+import { findOrganization, findQuietHoursSetting, saveQuietHoursSetting, type QuietHoursSetting as QuietHoursRow } from '@herald/db';
 import { canSeeOrg } from '../plugins/auth';
 import { principalOf, typed, validatedByHandler } from '../plugins/route-schemas';
 import { badRequest, notFound } from '../http-errors';
@@ -35,7 +35,7 @@ async function save(deps: ServerDeps, scope: string, orgId: number | null, body:
   const parsed = parseQuietHoursInput(body);
   if (!parsed.ok) throw badRequest(parsed.errors);
   const data = { ...parsed.setting, orgId };
-  const row = await deps.prisma.quietHoursSetting.upsert({ where: { scope }, create: { scope, ...data }, update: data });
+  const row = await saveQuietHoursSetting(deps.prisma, scope, data);
   await deps.announceDirectoryChange();
   return present(row);
 }
@@ -66,7 +66,7 @@ export function quietHoursRoutes(app: FastifyInstance, deps: ServerDeps): void {
         response: { 200: quietHoursSchema, ...guarded() },
       },
     },
-    async () => present(await deps.prisma.quietHoursSetting.findUnique({ where: { scope: 'system' } })),
+    async () => present(await findQuietHoursSetting(deps.prisma, 'system')),
   );
   api.put(
     '/v1/settings/quiet-hours',
@@ -87,7 +87,7 @@ export function quietHoursRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const orgScope = { roles: ['admin' as const, 'org_admin' as const], notFoundAs: { id: 'organization' } };
   const orgFor = async (request: Parameters<typeof principalOf>[0], id: number) => {
     if (!canSeeOrg(principalOf(request), id)) throw notFound('organization');
-    const org = await deps.prisma.organization.findUnique({ where: { id } });
+    const org = await findOrganization(deps.prisma, id);
     if (!org) throw notFound('organization');
     return org;
   };
@@ -106,7 +106,7 @@ export function quietHoursRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
     async (request) => {
       const org = await orgFor(request, request.params.id);
-      return present(await deps.prisma.quietHoursSetting.findUnique({ where: { scope: `org:${org.id}` } }));
+      return present(await findQuietHoursSetting(deps.prisma, `org:${org.id}`));
     },
   );
   api.put(

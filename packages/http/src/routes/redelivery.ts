@@ -1,4 +1,4 @@
-import type { Delivery, PrismaClient } from '@herald/db';
+import { reopenAlerts, reopenDeliveries, type Delivery, type PrismaClient } from '@herald/db';
 import { deliveryJob, deliveryJobId, type HeraldQueues } from '@herald/queue';
 import { conflict, HttpError } from '../http-errors';
 
@@ -31,18 +31,6 @@ async function freeJobSlot(queue: DeliveriesQueue, deliveryId: string): Promise<
   return 'kept';
 }
 
-/** Alerts that had settled go back to `dispatched` until their re-sent deliveries settle again. */
-async function reopenAlerts(prisma: PrismaClient, alertIds: (string | null)[]): Promise<void> {
-  const ids = [...new Set(alertIds.filter((id): id is string => id !== null))];
-  if (ids.length === 0) return;
-  await prisma.alert.updateMany({
-    where: { id: { in: ids }, status: { in: ['delivered', 'partially_failed', 'failed'] } },
-    data: { status: 'dispatched' },
-  });
-  // Every delivery had been cancelled ('every delivery cancelled'); one is being sent after all.
-  await prisma.alert.updateMany({ where: { id: { in: ids }, status: 'no_targets' }, data: { status: 'dispatched', statusReason: null } });
-}
-
 /**
  * Sends the given finished deliveries again: each becomes `pending` and gets a job whose id is
  * still the delivery id. Returns the ids that were re-sent; busy ones (a worker holds their job)
@@ -63,17 +51,16 @@ export async function redeliver(
   const ready = deliveries.filter((_, index) => slots[index] !== 'busy');
   if (ready.length === 0) return [];
   // Only rows still finished are reopened, so two concurrent retries of one delivery enqueue it once.
-  const rows = await deps.prisma.delivery.updateManyAndReturn({
-    where: { id: { in: ready.map((d) => d.id) }, status: { in: [...statuses] } },
-    data: { status: 'pending', nextAttemptAt: null },
-    select: { id: true },
-  });
-  const reopened = new Set(rows.map((row) => row.id));
-  const reopenedDeliveries = ready.filter((delivery) => reopened.has(delivery.id));
-  await reopenAlerts(
-    deps.prisma,
-    reopenedDeliveries.map((d) => d.alertId),
+  const reopened = new Set(
+    await reopenDeliveries(
+      deps.prisma,
+      ready.map((d) => d.id),
+      statuses,
+    ),
   );
+  const reopenedDeliveries = ready.filter((delivery) => reopened.has(delivery.id));
+  // Alerts that had settled go back to `dispatched` until their re-sent deliveries settle again.
+  await reopenAlerts(deps.prisma, [...new Set(reopenedDeliveries.flatMap((d) => (d.alertId === null ? [] : [d.alertId])))]);
   const toAdd = reopenedDeliveries.filter((delivery) => slots[deliveries.indexOf(delivery)] === 'free');
   // If Redis fails here, the rows are pending without a job: the worker's sweeper re-adds them.
   if (toAdd.length > 0)

@@ -5,6 +5,7 @@ import { notFound } from '../http-errors';
 import { createApiToken, createTokenSchema, presentToken } from '../tokens/token-service';
 import { createdTokenSchema, guarded, listOf, tokenSchema } from '../openapi/response-schemas';
 import { uuidIdParams } from '../validation/request-schemas';
+import { findApiToken, listApiTokens, revokeApiToken } from '@herald/db';
 import type { ServerDeps } from '../server-deps';
 
 const admin = { roles: ['admin' as const], notFoundAs: { id: 'token' } };
@@ -43,7 +44,7 @@ export function tokenRoutes(app: FastifyInstance, deps: ServerDeps): void {
         response: { 200: listOf(tokenSchema), ...guarded() },
       },
     },
-    async () => ({ data: (await deps.prisma.apiToken.findMany({ orderBy: { createdAt: 'asc' } })).map(presentToken) }),
+    async () => ({ data: (await listApiTokens(deps.prisma)).map(presentToken) }),
   );
 
   // Revocation takes effect on the next request: every request looks its token up again.
@@ -61,10 +62,10 @@ export function tokenRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request, reply) => {
-      const token = await deps.prisma.apiToken.findUnique({ where: { id: request.params.id } });
+      const token = await findApiToken(deps.prisma, request.params.id);
       if (!token) throw notFound('token');
       if (token.revokedAt === null) {
-        await deps.prisma.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date((deps.now ?? Date.now)()) } });
+        await revokeApiToken(deps.prisma, token.id, new Date((deps.now ?? Date.now)()));
       }
       return reply.code(204).send();
     },

@@ -1,52 +1,36 @@
-import { deleteWebhookKeepingHistory } from '@herald/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { addressChannelBody, buildTestAlert, formatAlertPayload, resolveChannelTarget } from '@herald/core';
-import { USER_AGENT } from '@herald/config';
-import { rotateSigningSecret, signWebhook } from '@herald/crypto';
-import { createGuardedAgent, isSsrfBlockedError } from '@herald/net-guard';
-import { request as undiciRequest } from 'undici';
+import { rotateSigningSecret } from '@herald/crypto';
+import {
+  deleteWebhookKeepingHistory,
+  findOrganization,
+  findWebhook as findWebhookRow,
+  findWebhookDeliveriesSince,
+  listWebhooks,
+  updateWebhookRow,
+} from '@herald/db';
 import { canSeeOrg, type Role } from '../plugins/auth';
 import { principalOf, typed } from '../plugins/route-schemas';
-import { badRequest, conflict, forbidden, notFound, HttpError } from '../http-errors';
+import { badRequest, conflict, forbidden, notFound } from '../http-errors';
 import { createWebhookSchema, updateWebhookSchema } from '../validation/webhook-input';
 import { int4StringSchema, timeSchema, uuidSchema } from '../validation/request-schemas';
 import { createdWebhookSchema, guarded, listOf, webhookSchema } from '../openapi/response-schemas';
 import type { ServerDeps } from '../server-deps';
 import { createWebhook, presentWebhook, updateWebhook } from './webhook-service';
 import { redeliver } from './redelivery';
+import { createTestSender, sendTestAlert } from './webhook-test-send';
 
 const REPLAY_BATCH = 200;
 const REPLAYABLE = ['failed', 'dead'] as const;
-const EXCERPT_BYTES = 200;
-
-/** The first bytes of the receiver's answer as text (control characters dropped); the rest is discarded. */
-async function responseExcerpt(body: AsyncIterable<Buffer> & { dump(): Promise<void> }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  try {
-    for await (const chunk of body) {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length >= EXCERPT_BYTES) break;
-    }
-  } catch {
-    // A broken answer still has a status and a latency.
-  }
-  await body.dump().catch(() => undefined);
-  const text = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
-  return [...text].filter((char) => char === '\t' || char === '\n' || (char >= ' ' && char !== '\u007f')).join('');
-}
-
 async function findOrg(deps: ServerDeps, request: FastifyRequest, orgId: number) {
   if (!canSeeOrg(principalOf(request), orgId)) throw notFound('organization');
-  const org = await deps.prisma.organization.findUnique({ where: { id: orgId } });
+  const org = await findOrganization(deps.prisma, orgId);
   if (!org) throw notFound('organization');
   return org;
 }
 
 async function findWebhook(deps: ServerDeps, id: string, orgId: number | null) {
-  const webhook = await deps.prisma.webhook.findUnique({ where: { id } });
+  const webhook = await findWebhookRow(deps.prisma, id);
   if (!webhook || webhook.orgId !== orgId) throw notFound('webhook');
   return webhook;
 }
@@ -89,13 +73,9 @@ interface WebhookScope {
 
 export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const api = typed(app);
-  // Test sends go through the same SSRF guard as the worker: checked addresses only, no redirects.
-  const testAgent = createGuardedAgent({
-    allowedPrivateTargets: deps.config.allowedPrivateTargets,
-    connectTimeoutMs: deps.config.worker.connectTimeoutMs,
-    lookupTimeoutMs: deps.config.worker.connectTimeoutMs,
-  });
-  app.addHook('onClose', async () => testAgent.close());
+  // Test sends go through the worker's sender and SSRF guard: checked addresses only, no redirects.
+  const testSender = createTestSender(deps);
+  app.addHook('onClose', async () => testSender.close());
   const orgParams = z.object({ orgId: int4StringSchema });
   // Both scopes share the handlers: `owner` turns the request into the owning organization (null: system).
   const scopes: WebhookScope[] = [
@@ -144,7 +124,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
         },
       },
       async (request) => {
-        const rows = await deps.prisma.webhook.findMany({ where: { orgId: await owner(request) }, orderBy: { createdAt: 'asc' } });
+        const rows = await listWebhooks(deps.prisma, await owner(request));
         return { data: rows.map(presentWebhook) };
       },
     );
@@ -172,7 +152,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
       async (request, reply) => {
         const orgId = await owner(request);
         if (requireEnterprise && orgId !== null) {
-          const org = await deps.prisma.organization.findUnique({ where: { id: orgId } });
+          const org = await findOrganization(deps.prisma, orgId);
           if (!org?.enterprise) throw forbidden('organization webhooks need the Enterprise licence for this organization');
         }
         const { webhook, signingSecret } = await createWebhook(deps, orgId, request.body);
@@ -249,49 +229,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
       async (request) => {
         const webhook = await ownedWebhook(request);
-        const nowMs = (deps.now ?? Date.now)();
-        const url = deps.cipher.decrypt(webhook.urlEncrypted);
-        const target = resolveChannelTarget(webhook.type, url);
-        const body = JSON.stringify(addressChannelBody(target, formatAlertPayload(webhook.type, buildTestAlert(nowMs))));
-        const testId = `test_${nowMs}`;
-        // As the worker sends (request-headers.ts): the webhook's headers, the channel's, then Herald's.
-        const headers: Record<string, string> = {
-          'user-agent': USER_AGENT,
-          ...(webhook.headersEncrypted ? (JSON.parse(deps.cipher.decrypt(webhook.headersEncrypted)) as Record<string, string>) : {}),
-          ...target.headers,
-          'content-type': 'application/json',
-          'webhook-id': testId,
-          'webhook-timestamp': String(Math.floor(nowMs / 1000)),
-        };
-        if (webhook.type === 'generic' && webhook.signingSecretEncrypted) {
-          headers['webhook-signature'] = signWebhook({
-            id: testId,
-            timestampSeconds: Math.floor(nowMs / 1000),
-            body,
-            secrets: [deps.cipher.decrypt(webhook.signingSecretEncrypted)],
-          });
-        }
-        const started = performance.now();
-        try {
-          const response = await undiciRequest(target.requestUrl, {
-            method: 'POST',
-            body,
-            headers,
-            dispatcher: testAgent,
-            signal: AbortSignal.timeout(deps.config.worker.requestTimeoutMs),
-          });
-          const latencyMs = Math.round(performance.now() - started);
-          return {
-            ok: response.statusCode >= 200 && response.statusCode < 300,
-            status_code: response.statusCode,
-            latency_ms: latencyMs,
-            response_excerpt: await responseExcerpt(response.body),
-          };
-        } catch (error) {
-          if (isSsrfBlockedError(error)) throw new HttpError(422, 'destination_blocked', error.message);
-          const code = (error as { code?: string }).code;
-          throw new HttpError(502, 'endpoint_unreachable', `the endpoint did not answer${code ? ` (${code})` : ''}`);
-        }
+        return sendTestAlert(deps, testSender, webhook);
       },
     );
 
@@ -313,7 +251,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
         const existing = await ownedWebhook(request);
         if (existing.type !== 'generic') throw conflict('only generic webhooks are signed; requests to chat services carry no signature');
         const { secret, data } = rotateSigningSecret(existing, deps.cipher, { now: new Date((deps.now ?? Date.now)()) });
-        const webhook = await deps.prisma.webhook.update({ where: { id: existing.id }, data });
+        const webhook = await updateWebhookRow(deps.prisma, existing.id, data);
         await deps.announceDirectoryChange();
         return {
           ...presentWebhook(webhook),
@@ -347,17 +285,11 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
         let matched = 0;
         let after: string | undefined;
         for (;;) {
-          const batch = await deps.prisma.delivery.findMany({
-            where: {
-              webhookId: webhook.id,
-              status: { in: [...REPLAYABLE] },
-              createdAt: { gte: since },
-              ...(after ? { id: { gt: after } } : {}),
-            },
-            select: { id: true, webhookId: true, kind: true, alertId: true },
-            orderBy: { id: 'asc' },
-            take: REPLAY_BATCH,
-          });
+          const batch = await findWebhookDeliveriesSince(
+            deps.prisma,
+            { webhookId: webhook.id, statuses: REPLAYABLE, since, afterId: after },
+            REPLAY_BATCH,
+          );
           if (batch.length === 0) break;
           matched += batch.length;
           replayed += (await redeliver(deps, batch, REPLAYABLE)).length;

@@ -7,7 +7,7 @@ import {
   type WebhookType,
 } from '@herald/core';
 import { generateWebhookSecret } from '@herald/crypto';
-import type { Webhook } from '@herald/db';
+import { insertWebhook, updateWebhookRow, type Webhook } from '@herald/db';
 import type { ServerDeps } from '../server-deps';
 import type { CreateWebhookInput, UpdateWebhookInput } from '../validation/webhook-input';
 import { validateDestination } from '../validation/destination-url';
@@ -71,23 +71,21 @@ export async function createWebhook(
   assertUrlFitsType(type, input.url, options.urlField ?? 'url');
   const headers = headerColumns(deps, input.headers ?? null);
   const signingSecret = type === 'generic' ? generateWebhookSecret() : null;
-  const webhook = await deps.prisma.webhook.create({
-    data: {
-      name: input.name,
-      urlEncrypted: deps.cipher.encrypt(input.url),
-      urlMasked: maskWebhookUrl(input.url),
-      type,
-      alertTypes: input.alert_types,
-      severities: input.severities,
-      enabled: input.enabled,
-      orgId,
-      isOrgSetting: options.isOrgSetting ?? false,
-      signingSecretEncrypted: signingSecret ? deps.cipher.encrypt(signingSecret) : null,
-      encryptionKeyId: deps.cipher.primaryKeyId,
-      retrySchedule: input.retry_schedule ?? [],
-      rateLimit: rateLimitValue(input.rate_limit) ?? undefined,
-      ...headers,
-    },
+  const webhook = await insertWebhook(deps.prisma, {
+    name: input.name,
+    urlEncrypted: deps.cipher.encrypt(input.url),
+    urlMasked: maskWebhookUrl(input.url),
+    type,
+    alertTypes: input.alert_types,
+    severities: input.severities,
+    enabled: input.enabled,
+    orgId,
+    isOrgSetting: options.isOrgSetting ?? false,
+    signingSecretEncrypted: signingSecret ? deps.cipher.encrypt(signingSecret) : null,
+    encryptionKeyId: deps.cipher.primaryKeyId,
+    retrySchedule: input.retry_schedule ?? [],
+    rateLimit: rateLimitValue(input.rate_limit) ?? undefined,
+    ...headers,
   });
   await deps.announceDirectoryChange();
   return { webhook, signingSecret };
@@ -125,22 +123,19 @@ export async function updateWebhook(deps: ServerDeps, existing: Webhook, input: 
   const headers = input.headers !== undefined ? headerColumns(deps, input.headers) : {};
   const reenabled = input.enabled === true || url !== undefined;
   const needsSigningSecret = input.type === 'generic' && existing.type !== 'generic' && existing.signingSecretEncrypted === null;
-  const webhook = await deps.prisma.webhook.update({
-    where: { id: existing.id },
-    data: {
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.url !== undefined ? { urlEncrypted: deps.cipher.encrypt(input.url), urlMasked: maskWebhookUrl(input.url) } : {}),
-      ...(input.type !== undefined ? { type: input.type } : {}),
-      ...(needsSigningSecret ? { signingSecretEncrypted: deps.cipher.encrypt(generateWebhookSecret()) } : {}),
-      ...(input.alert_types !== undefined ? { alertTypes: input.alert_types } : {}),
-      ...(input.severities !== undefined ? { severities: input.severities } : {}),
-      ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
-      ...(input.retry_schedule !== undefined ? { retrySchedule: input.retry_schedule } : {}),
-      ...(input.rate_limit !== undefined ? { rateLimit: rateLimitValue(input.rate_limit) ?? undefined } : {}),
-      ...headers,
-      // Enabling again (or pointing elsewhere) clears an automatic disable and the failure streak.
-      ...(reenabled ? { disabledReason: null, disabledAt: null, consecutiveFailures: 0, firstFailureAt: null } : {}),
-    },
+  const webhook = await updateWebhookRow(deps.prisma, existing.id, {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.url !== undefined ? { urlEncrypted: deps.cipher.encrypt(input.url), urlMasked: maskWebhookUrl(input.url) } : {}),
+    ...(input.type !== undefined ? { type: input.type } : {}),
+    ...(needsSigningSecret ? { signingSecretEncrypted: deps.cipher.encrypt(generateWebhookSecret()) } : {}),
+    ...(input.alert_types !== undefined ? { alertTypes: input.alert_types } : {}),
+    ...(input.severities !== undefined ? { severities: input.severities } : {}),
+    ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+    ...(input.retry_schedule !== undefined ? { retrySchedule: input.retry_schedule } : {}),
+    ...(input.rate_limit !== undefined ? { rateLimit: rateLimitValue(input.rate_limit) ?? undefined } : {}),
+    ...headers,
+    // Enabling again (or pointing elsewhere) clears an automatic disable and the failure streak.
+    ...(reenabled ? { disabledReason: null, disabledAt: null, consecutiveFailures: 0, firstFailureAt: null } : {}),
   });
   await deps.announceDirectoryChange();
   return webhook;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { generateApiToken } from '@herald/crypto';
-import type { ApiToken, PrismaClient } from '@herald/db';
+import { findOrganization, insertApiToken, type ApiToken, type PrismaClient } from '@herald/db';
 import type { FieldError } from '@herald/core';
 import { badRequest } from '../http-errors';
 import { int4IdSchema } from '../validation/int4-ids';
@@ -36,12 +36,16 @@ export function presentToken(token: ApiToken) {
 export async function createApiToken(prisma: PrismaClient, input: CreateTokenInput): Promise<{ token: ApiToken; secret: string }> {
   const problems = tokenRuleErrors(input);
   if (problems.length > 0) throw badRequest(problems);
-  if (input.org_id !== null && !(await prisma.organization.findUnique({ where: { id: input.org_id } }))) {
+  if (input.org_id !== null && !(await findOrganization(prisma, input.org_id))) {
     throw badRequest([{ field: 'org_id', message: `no organization ${input.org_id}` }]);
   }
   const generated = generateApiToken();
-  const token = await prisma.apiToken.create({
-    data: { name: input.name, role: input.role, orgId: input.org_id, hash: generated.hash, prefix: generated.prefix },
+  const token = await insertApiToken(prisma, {
+    name: input.name,
+    role: input.role,
+    orgId: input.org_id,
+    hash: generated.hash,
+    prefix: generated.prefix,
   });
   return { token, secret: generated.secret };
 }

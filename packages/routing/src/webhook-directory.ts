@@ -6,7 +6,7 @@ import {
   type WebhookRoutingTable,
 } from '@herald/core';
 import type { Logger, RedisTarget } from '@herald/config';
-import type { SqlSession, WebhookType } from '@herald/db';
+import { disableUndecryptableWebhooks, loadRoutingSnapshot, type SqlSession } from '@herald/db';
 import { announceDirectoryChange, directoryChangesChannel, createRedisConnection } from '@herald/queue';
 import type { Redis } from 'ioredis';
 import type { ResolvedWebhook, EndpointRateLimit } from './resolved-webhook';
@@ -44,39 +44,6 @@ export interface WebhookDirectoryDeps {
   now?: () => number;
 }
 
-interface WebhookRow {
-  id: string;
-  name: string;
-  type: WebhookType;
-  urlEncrypted: string;
-  alertTypes: string[];
-  severities: string[] | null;
-  orgId: number | null;
-  signingSecretEncrypted: string | null;
-  previousSigningSecretEncrypted: string | null;
-  previousSecretExpiresAt: Date | null;
-  retrySchedule: number[];
-  rateLimit: unknown;
-  headersEncrypted: string | null;
-}
-
-// Enum arrays are read as text[]: node-postgres parses arrays of built-in types only.
-const ENABLED_WEBHOOKS_SQL = `
-  SELECT id, name, type::text AS type, url_encrypted AS "urlEncrypted", alert_types::text[] AS "alertTypes",
-         severities::text[] AS severities, org_id AS "orgId",
-         signing_secret_encrypted AS "signingSecretEncrypted",
-         previous_signing_secret_encrypted AS "previousSigningSecretEncrypted",
-         previous_secret_expires_at AS "previousSecretExpiresAt", retry_schedule AS "retrySchedule", rate_limit AS "rateLimit",
-         headers_encrypted AS "headersEncrypted"
-  FROM webhooks WHERE enabled AND disabled_reason IS NULL`;
-
-type QuietHoursRow = QuietHoursSetting & { orgId: number | null };
-
-const QUIET_HOURS_SQL = `
-  SELECT org_id AS "orgId", enabled, start, "end", timezone, digest, bypass_severities::text[] AS "bypassSeverities",
-         digest_when_empty AS "digestWhenEmpty"
-  FROM quiet_hours_settings`;
-
 /**
  * The cache of webhooks (decrypted once, not per delivery), organizations, printers and
  * quiet-hours settings that routing and delivery read. Changes are published on a Redis channel so every worker reloads.
@@ -105,12 +72,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
   }
 
   async function load(): Promise<DirectorySnapshot> {
-    const [webhooks, orgs, quietHours, printers] = await Promise.all([
-      deps.sql.query<WebhookRow>(ENABLED_WEBHOOKS_SQL),
-      deps.sql.query<{ id: number }>('SELECT id FROM organizations WHERE enterprise'),
-      deps.sql.query<QuietHoursRow>(QUIET_HOURS_SQL),
-      deps.sql.query<{ id: number; orgId: number | null; name: string }>('SELECT id, org_id AS "orgId", name FROM printers'),
-    ]);
+    const { webhooks, enterpriseOrgIds, quietHours, printers } = await loadRoutingSnapshot(deps.sql);
     const resolved: ResolvedWebhook[] = [];
     const undecryptable: string[] = [];
     for (const row of webhooks) {
@@ -140,10 +102,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
     }
     if (undecryptable.length > 0) {
       deps.logger.error({ webhookIds: undecryptable }, 'webhook secrets cannot be decrypted with the configured keys: disabling them');
-      await deps.sql.query(
-        `UPDATE webhooks SET disabled_reason = 'undecryptable', disabled_at = $2, updated_at = now() WHERE id = ANY($1::uuid[])`,
-        [undecryptable, new Date(now())],
-      );
+      await disableUndecryptableWebhooks(deps.sql, undecryptable, now());
     }
     const quietHoursByOrg = new Map<number, QuietHoursSetting>();
     let systemQuietHours: QuietHoursSetting | null = null;
@@ -153,10 +112,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
       else quietHoursByOrg.set(row.orgId, setting);
     }
     return {
-      ...buildRoutingTable(
-        resolved,
-        orgs.map((o) => o.id),
-      ),
+      ...buildRoutingTable(resolved, enterpriseOrgIds),
       webhookById: new Map(resolved.map((w) => [w.id, w])),
       systemQuietHours,
       quietHoursByOrg,

@@ -1,6 +1,6 @@
 import { decideDelivery, selectWebhooksForAlert, type AlertView, type RoutePlan } from '@herald/core';
-import type { SqlSession } from '@herald/db';
-import type { DirectorySnapshot } from '../directory/webhook-directory';
+import { isWindowClaimed, type SqlSession } from '@herald/db';
+import type { DirectorySnapshot } from './webhook-directory';
 
 /** Whether the digest of a quiet window has already been claimed (then its late alerts go out now). */
 export type DigestClaimCheck = (scopeKey: string, window: { startMs: number; endMs: number }) => Promise<boolean>;
@@ -42,13 +42,7 @@ export function digestClaimChecker(deps: { sql: SqlSession; now: () => number })
     const key = `${scopeKey} ${window.startMs} ${window.endMs}`;
     let answer = answers.get(key);
     if (answer === undefined) {
-      answer = deps.sql
-        .query('SELECT 1 FROM digests WHERE scope_key = $1 AND window_start = $2 AND window_end = $3', [
-          scopeKey,
-          new Date(window.startMs),
-          new Date(window.endMs),
-        ])
-        .then((rows) => rows.length > 0);
+      answer = isWindowClaimed(deps.sql, scopeKey, window);
       answers.set(key, answer);
     }
     return answer;

@@ -1,6 +1,6 @@
 import { toAlertView, type AlertRouter } from '@herald/core';
 import type { SqlSession } from '@herald/db';
-import type { WebhookDirectory } from '../directory/webhook-directory';
+import type { WebhookDirectory } from './webhook-directory';
 import { digestClaimChecker, planRoute } from './plan-route';
 
 /** The API's router: printers' organizations, webhooks and quiet hours all from the cached directory. */

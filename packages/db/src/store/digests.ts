@@ -1,9 +1,11 @@
-import type { PrismaClient } from '@herald/db';
-import type { DigestScopeKey } from './digest-scopes';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { SqlSession } from '../sql-executor';
+
+/** The digests table: claims of quiet windows, exactly once across digest processes. */
 
 /** What a claim records of its scope: the time zone is the one the digest is shown in. */
 export interface DigestClaimScope {
-  scopeKey: DigestScopeKey;
+  scopeKey: string;
   orgId: number | null;
   timezone: string;
 }
@@ -21,7 +23,7 @@ export interface ClaimedDigest {
  * Claims (scope, window) for this process. The unique constraint on the digests table is what
  * makes a digest exactly-once across any number of digest processes: only one insert wins.
  */
-export async function claimWindow(
+export async function claimDigestWindow(
   prisma: PrismaClient,
   scope: DigestClaimScope,
   window: { startMs: number; endMs: number },
@@ -56,6 +58,16 @@ export async function claimWindow(
   return toClaimed(row);
 }
 
+/** Whether the digest of this (scope, window) has been claimed (then its late alerts go out now). */
+export async function isWindowClaimed(sql: SqlSession, scopeKey: string, window: { startMs: number; endMs: number }): Promise<boolean> {
+  const rows = await sql.query('SELECT 1 FROM digests WHERE scope_key = $1 AND window_start = $2 AND window_end = $3', [
+    scopeKey,
+    new Date(window.startMs),
+    new Date(window.endMs),
+  ]);
+  return rows.length > 0;
+}
+
 /** Scopes with a digest claimed but not dispatched yet (in progress here or elsewhere, or waiting for takeover). */
 export async function scopesWithOpenClaims(prisma: PrismaClient): Promise<Set<string>> {
   const rows = await prisma.digest.findMany({ where: { status: 'claimed' }, select: { scopeKey: true }, distinct: ['scopeKey'] });
@@ -63,7 +75,12 @@ export async function scopesWithOpenClaims(prisma: PrismaClient): Promise<Set<st
 }
 
 /** Takes over digests whose claimer stopped before dispatching them (crashed or killed). */
-export async function reclaimStale(prisma: PrismaClient, processId: string, nowMs: number, staleAfterMs: number): Promise<ClaimedDigest[]> {
+export async function reclaimStaleDigests(
+  prisma: PrismaClient,
+  processId: string,
+  nowMs: number,
+  staleAfterMs: number,
+): Promise<ClaimedDigest[]> {
   const stale = await prisma.digest.findMany({
     where: { status: 'claimed', claimedAt: { lt: new Date(nowMs - staleAfterMs) } },
     take: 50,
@@ -78,6 +95,30 @@ export async function reclaimStale(prisma: PrismaClient, processId: string, nowM
     if (count === 1) taken.push(toClaimed(row));
   }
   return taken;
+}
+
+/** The time zone of the scope's latest digest, or null when it never had one. */
+export async function lastDigestTimezone(prisma: PrismaClient, scopeKey: string): Promise<string | null> {
+  const latest = await prisma.digest.findFirst({ where: { scopeKey }, orderBy: { windowEnd: 'desc' }, select: { timezone: true } });
+  return latest?.timezone ?? null;
+}
+
+/** Records a digest as sent (or empty: no webhook to send it to). */
+export async function markDigestDispatched(
+  prisma: PrismaClient,
+  digestId: string,
+  outcome: { empty: boolean; alertCount: number; nowMs: number },
+): Promise<void> {
+  await prisma.digest.update({
+    where: { id: digestId },
+    data: { status: outcome.empty ? 'empty' : 'dispatched', alertCount: outcome.alertCount, dispatchedAt: new Date(outcome.nowMs) },
+  });
+}
+
+/** Dispatched digests by scope ('system' or 'organization'). */
+export async function countDispatchedDigestsByScope(prisma: PrismaClient): Promise<{ scope: string; count: number }[]> {
+  const rows = await prisma.digest.groupBy({ by: ['scope'], where: { status: 'dispatched' }, _count: { _all: true } });
+  return rows.map((row) => ({ scope: row.scope, count: row._count._all }));
 }
 
 function toClaimed(row: {

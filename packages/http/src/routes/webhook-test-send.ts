@@ -1,0 +1,61 @@
+import { addressChannelBody, buildTestAlert, formatAlertPayload, resolveChannelTarget } from '@herald/core';
+import { createGuardedConnector } from '@herald/net-guard';
+import type { Webhook } from '@herald/db';
+import { buildRequestHeaders, createHttpSender, type HttpSender } from '@herald/sender';
+import { HttpError } from '../http-errors';
+import type { ServerDeps } from '../server-deps';
+
+const EXCERPT_BYTES = 200;
+
+/** The first bytes of the receiver's answer as text (control characters dropped). */
+function responseExcerpt(bodyText: string): string {
+  const text = Buffer.from(bodyText, 'utf8').subarray(0, EXCERPT_BYTES).toString('utf8');
+  return [...text].filter((char) => char === '\t' || char === '\n' || (char >= ' ' && char !== '\u007f')).join('');
+}
+
+/**
+ * The API's sender for test sends: the worker's sender and SSRF guard (checked addresses only, no
+ * redirects), with a small pool of its own.
+ */
+export function createTestSender(deps: Pick<ServerDeps, 'config'>): HttpSender {
+  const { allowedPrivateTargets, worker } = deps.config;
+  return createHttpSender({
+    connectTimeoutMs: worker.connectTimeoutMs,
+    requestTimeoutMs: worker.requestTimeoutMs,
+    connectionsPerOrigin: 8,
+    connect: createGuardedConnector({
+      allowedPrivateTargets,
+      connectTimeoutMs: worker.connectTimeoutMs,
+      lookupTimeoutMs: worker.connectTimeoutMs,
+    }),
+  });
+}
+
+/**
+ * Sends a sample alert to the webhook as a delivery would be sent: the same payload formatter and
+ * channel address, request headers (its own, the channel's, `webhook-id` test_<ms>, a signature for
+ * generic webhooks) and sender.
+ */
+export async function sendTestAlert(deps: Pick<ServerDeps, 'cipher' | 'now'>, sender: HttpSender, webhook: Webhook) {
+  const nowMs = (deps.now ?? Date.now)();
+  const target = resolveChannelTarget(webhook.type, deps.cipher.decrypt(webhook.urlEncrypted));
+  const body = JSON.stringify(addressChannelBody(target, formatAlertPayload(webhook.type, buildTestAlert(nowMs))));
+  const requestTarget = {
+    type: webhook.type,
+    signingSecrets: webhook.signingSecretEncrypted ? [deps.cipher.decrypt(webhook.signingSecretEncrypted)] : [],
+    headers: webhook.headersEncrypted ? (JSON.parse(deps.cipher.decrypt(webhook.headersEncrypted)) as Record<string, string>) : {},
+    target,
+  };
+  const headers = buildRequestHeaders(requestTarget, `test_${nowMs}`, body, nowMs);
+  const result = await sender.send({ url: target.requestUrl, body, headers });
+  if (result.statusCode === undefined) {
+    if (result.errorClass === 'ssrf_blocked') throw new HttpError(422, 'destination_blocked', result.error ?? 'destination blocked');
+    throw new HttpError(502, 'endpoint_unreachable', `the endpoint did not answer (${result.errorClass ?? 'network'})`);
+  }
+  return {
+    ok: result.statusCode >= 200 && result.statusCode < 300,
+    status_code: result.statusCode,
+    latency_ms: result.durationMs,
+    response_excerpt: responseExcerpt(result.bodyText),
+  };
+}

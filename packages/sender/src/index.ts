@@ -1,0 +1,2 @@
+export * from './http-sender';
+export * from './request-headers';
