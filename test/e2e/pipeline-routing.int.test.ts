@@ -37,7 +37,8 @@ test('POST /v1/alerts answers with the alert already routed: its deliveries pend
   expect(deliveries.body.data).toHaveLength(1);
   expect(delivery?.status).toBe('pending');
   const job = await herald.context.queues.deliveries.getJob(firstAttemptsJobId(alertId));
-  expect(await job?.getState()).toBe('waiting');
+  // First attempts go ahead of retries (issue 16): the job waits in the prioritized set.
+  expect(await job?.getState()).toBe('prioritized');
   expect(job?.data).toEqual({ deliveries: [[delivery?.id, expect.any(String)]] });
   expect(await herald.context.queues.deliveries.getJobState(delivery?.id ?? '')).toBe('unknown');
   expect(await herald.context.queues.alerts.getJobState(alertId)).toBe('unknown');
