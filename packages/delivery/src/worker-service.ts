@@ -179,7 +179,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     writeAttempt: publishingOutcomes(attemptWriter, consoleEvents),
     onDeliveryFinished: deps.onDeliveryFinished,
     detachAfterMs: config.worker.detachAfterMs,
-    detached: { count: 0, max: config.worker.concurrency * 20 },
+    detached: { count: 0, max: config.worker.concurrency * 20, inFlight: new Set<Promise<unknown>>() },
     slowEndpoints: new Map<string, number>(),
     failing: createFailingTracker(),
     watchdogMs: config.worker.connectTimeoutMs + config.worker.requestTimeoutMs + 5_000,
@@ -257,7 +257,10 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
       gate.stop();
       repeated.stop();
       await retention.stop();
-      const closing = Promise.all([fanOutWorker.close(), deliveryWorker.close()]);
+      // Requests that went on without their job slot (slow endpoints) are in flight too: wait for them as for jobs.
+      const closing = Promise.all([fanOutWorker.close(), deliveryWorker.close()]).then(() =>
+        Promise.all([...deliverDeps.detached.inFlight]),
+      );
       const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.worker.shutdownGraceMs).unref());
       const finished = (await Promise.race([closing.then(() => 'closed' as const), grace])) === 'closed';
       if (!finished) {

@@ -32,8 +32,11 @@ export interface DeliverDeps {
    * a slow or hanging endpoint holds sockets of its own, never the worker's job slots. Unset: never.
    */
   detachAfterMs?: number;
-  /** Requests going on without a slot, shared by the process's jobs; past `maxDetached` a request keeps its slot. */
-  detached?: { count: number; max: number };
+  /**
+   * Requests going on without a slot, shared by the process's jobs; past `max` a request keeps its slot.
+   * `inFlight` lets a stopping worker wait for them as it waits for its jobs.
+   */
+  detached?: { count: number; max: number; inFlight?: Set<Promise<unknown>> };
   /** How long a detached request can last at most (connect + request timeouts): its job wakes after that as a watchdog. */
   watchdogMs?: number;
   /** Runs of failed attempts per webhook, for the one-hour "keeps failing" notice. */
@@ -234,7 +237,7 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
         { deliveryId, webhookId: webhook.id, webhook: webhook.name },
         'slow endpoint: request goes on without its job slot',
       );
-      void sending
+      const goingOn = sending
         .then((result) => {
           if (result.statusCode !== undefined && result.durationMs < deps.detachAfterMs!) deps.slowEndpoints?.delete(webhook.id);
           return recordAttempt(deps, later, attempt, result);
@@ -245,7 +248,9 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
         )
         .finally(() => {
           detached.count -= 1;
+          detached.inFlight?.delete(goingOn);
         });
+      detached.inFlight?.add(goingOn);
       return leave();
     }
   }
