@@ -50,8 +50,9 @@ describe('per-endpoint rate limits', () => {
       ])
     ).flat();
     await eventually('48 deliveries to be queued', async () => {
-      const counts = await deliveries.getJobCounts('wait');
-      return (counts.wait ?? 0) >= 48 ? true : undefined;
+      // First attempts wait in BullMQ's prioritized set (they go before retries).
+      const counts = await deliveries.getJobCounts('wait', 'prioritized');
+      return (counts.wait ?? 0) + (counts.prioritized ?? 0) >= 48 ? true : undefined;
     });
     await deliveries.resume();
     await receiver.waitFor((r) => r.length >= 48, 20_000);
