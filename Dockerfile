@@ -46,6 +46,7 @@ COPY --from=build /app/prisma/migrations ./prisma/migrations
 COPY --from=build /app/apps/api/dist ./apps/api/dist
 COPY --from=build /app/apps/worker/dist ./apps/worker/dist
 COPY --from=build /app/apps/digest/dist ./apps/digest/dist
+COPY --from=build /app/apps/console/dist ./apps/console/dist
 RUN mkdir -p .herald && chown node:node .herald
 USER node
 EXPOSE 3000

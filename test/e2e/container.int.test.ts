@@ -65,7 +65,7 @@ beforeAll(async () => {
   copyProductionDependencies(imageDir);
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(imageDir, 'package.json'));
   fs.cpSync(path.join(ROOT, 'prisma', 'migrations'), path.join(imageDir, 'prisma', 'migrations'), { recursive: true });
-  for (const app of ['api', 'worker', 'digest']) {
+  for (const app of ['api', 'worker', 'digest', 'console']) {
     fs.cpSync(path.join(ROOT, 'apps', app, 'dist'), path.join(imageDir, 'apps', app, 'dist'), { recursive: true });
   }
 });
@@ -120,6 +120,10 @@ test('migrate, then api, worker and digest start from it with plain node; /ready
 
   const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
   expect(ready.status).toBe(200);
+  // The operator console ships in the image: the built page, not the "run npm run build" one.
+  const consolePage = await fetch(`http://127.0.0.1:${port}/`);
+  expect(consolePage.status).toBe(200);
+  expect(await consolePage.text()).toMatch(/<title>Herald console<\/title>[\s\S]*\/assets\//);
   const auth = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
   const webhook = await fetch(`http://127.0.0.1:${port}/v1/webhooks`, {
     method: 'POST',
