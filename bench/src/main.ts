@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const runId = randomBytes(4).toString('hex');
   const database = `herald_bench_${runId}`;
   const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${database}`);
-  const adminToken = `bench-${randomBytes(12).toString('hex')}`;
+  const adminToken = `bench-${randomBytes(24).toString('hex')}`; // production refuses admin tokens under 32 characters
   const prefix = `{herald-bench-${runId}}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
