@@ -13,6 +13,6 @@ export {
 } from './sql-executor';
 export { isDatabaseUnavailable } from './database-errors';
 export { uuidv7 } from './uuidv7';
-export { rotateKeys, NoDecryptableWebhooksError, UNDECRYPTABLE } from './key-rotation';
+export { assertSomeWebhookDecrypts, rotateKeys, NoDecryptableWebhooksError, UNDECRYPTABLE } from './key-rotation';
 export { EmbeddedDatabaseInUseError } from './pglite-lock';
 export * from './store';

@@ -35,10 +35,13 @@ export interface RotateKeysOptions {
 
 /** Nothing decrypts with the configured keys: almost certainly the wrong HERALD_FERNET_KEYS, so nothing is touched. */
 export class NoDecryptableWebhooksError extends Error {
-  constructor(readonly webhookCount: number) {
+  constructor(
+    readonly webhookCount: number,
+    consequence = 'Nothing was changed.',
+  ) {
     super(
       `none of the ${webhookCount} stored webhooks can be decrypted with the configured keys; ` +
-        'check HERALD_FERNET_KEYS (new key first, then every key still in use). Nothing was changed.',
+        `check HERALD_FERNET_KEYS (new key first, then every key still in use). ${consequence}`,
     );
     this.name = 'NoDecryptableWebhooksError';
   }
@@ -79,14 +82,24 @@ function isCurrent(row: StoredRow, codec: RotationCodec): boolean {
   return row.encryptionKeyId === codec.primaryKeyId && tokensOf(row).every((token) => codec.isEncryptedWithPrimary(token));
 }
 
-/** Refuses to start when not a single webhook decrypts (a wrong key list would otherwise disable them all). */
-async function assertSomeWebhookDecrypts(prisma: PrismaClient, codec: RotationCodec, batchSize: number): Promise<void> {
+/**
+ * Throws NoDecryptableWebhooksError when webhooks are stored and not a single one decrypts: almost
+ * certainly the wrong key list. keys:rotate then touches nothing, and a Herald process refuses to start.
+ */
+export async function assertSomeWebhookDecrypts(
+  prisma: PrismaClient,
+  codec: Pick<RotationCodec, 'keyIdOf'>,
+  options: { batchSize?: number; consequence?: string; ignoreMarkedUndecryptable?: boolean } = {},
+): Promise<void> {
+  const batchSize = options.batchSize ?? 500;
+  // Rows already marked undecryptable (an operator's or keys:rotate's verdict) say nothing about these keys.
+  const marked = options.ignoreMarkedUndecryptable ? { OR: [{ disabledReason: null }, { disabledReason: { not: UNDECRYPTABLE } }] } : {};
   let cursor: string | undefined;
   let seen = 0;
   for (;;) {
     const rows = await prisma.webhook.findMany({
       select: { id: true, urlEncrypted: true },
-      where: cursor === undefined ? {} : { id: { gt: cursor } },
+      where: cursor === undefined ? marked : { ...marked, id: { gt: cursor } },
       orderBy: { id: 'asc' },
       take: batchSize,
     });
@@ -95,7 +108,7 @@ async function assertSomeWebhookDecrypts(prisma: PrismaClient, codec: RotationCo
     if (rows.length < batchSize) break;
     cursor = rows.at(-1)?.id;
   }
-  if (seen > 0) throw new NoDecryptableWebhooksError(seen);
+  if (seen > 0) throw new NoDecryptableWebhooksError(seen, options.consequence);
 }
 
 async function rotateRow(prisma: PrismaClient, codec: RotationCodec, row: StoredRow, now: Date): Promise<RowResult> {
@@ -148,7 +161,7 @@ export async function rotateKeys(prisma: PrismaClient, codec: RotationCodec, opt
   const batchSize = options.batchSize ?? 100;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
   const now = options.now ?? (() => new Date());
-  await assertSomeWebhookDecrypts(prisma, codec, batchSize);
+  await assertSomeWebhookDecrypts(prisma, codec, { batchSize });
 
   const report: KeyRotationReport = { rotated: 0, alreadyCurrent: 0, undecryptable: 0, skipped: 0, reenabled: 0 };
   let cursor: string | undefined;

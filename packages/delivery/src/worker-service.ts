@@ -48,6 +48,10 @@ export interface DeliveryWorkerDeps {
   /** Tests and the SSRF guard replace how connections are made. */
   senderOptions?: Partial<HttpSenderOptions>;
   onDeliveryFinished?(event: DeliveryFinishedEvent): void;
+  /** After each webhook cache load: how many enabled webhooks this process's keys cannot open. */
+  onUndecryptableWebhooks?(count: number): void;
+  /** A delivery went back to the queue because this process cannot decrypt its webhook. */
+  onDeliveryHandedBack?(): void;
   /** A webhook was disabled automatically (deleted at Discord/Slack, or failing): for metrics. */
   onWebhookDisabled?(event: WebhookDisabledEvent): void;
   /** Attempt retention timing (tests); defaults: first run after 1 min, then hourly. */
@@ -84,6 +88,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     redis: config.redis,
     queuePrefix: config.queuePrefix,
     now,
+    onSealed: deps.onUndecryptableWebhooks,
   });
   const sender = createHttpSender({
     connectTimeoutMs: config.worker.connectTimeoutMs,
@@ -183,6 +188,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     slowEndpoints: new Map<string, number>(),
     failing: createFailingTracker(),
     watchdogMs: config.worker.connectTimeoutMs + config.worker.requestTimeoutMs + 5_000,
+    onSealedWebhook: deps.onDeliveryHandedBack,
   };
   const deliveryWorker = new Worker<DeliveryJobData | FirstAttemptsJobData>(
     QUEUE_NAMES.deliveries,

@@ -30,5 +30,7 @@ export interface ServerDeps {
   databaseKind: 'postgres' | 'pglite';
   /** The registry /metrics serves; a private one is created when absent. */
   metrics?: HeraldMetrics;
+  /** False while this process's Fernet keys cannot open some enabled webhook: /readyz answers 503. */
+  keysReady?(): boolean;
   now?: () => number;
 }

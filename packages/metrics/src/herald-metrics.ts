@@ -41,6 +41,10 @@ export interface HeraldMetrics {
   readonly contentType: string;
   alertsIngested(type: string, count?: number): void;
   deliveryFinished(event: FinishedDelivery): void;
+  /** Enabled webhooks this process's Fernet keys cannot open (non-zero: this process is not ready). */
+  webhooksUndecryptable(count: number): void;
+  /** A delivery given back to the queue because this process cannot decrypt its webhook (no attempt spent). */
+  deliveryHandedBack(): void;
   /**
    * Adds the series that describe the whole deployment rather than this process: queue depth
    * and age (Redis) and attempts and digests (database). Only the API calls it, so a separate
@@ -73,6 +77,17 @@ export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}):
     help: 'Time from alert receipt to the endpoint answering 2xx, by webhook type.',
     labelNames: ['webhook_type'] as const,
     buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [registry],
+  });
+
+  const undecryptable = new Gauge({
+    name: 'herald_webhooks_undecryptable',
+    help: "Enabled webhooks this process's HERALD_FERNET_KEYS cannot decrypt (their deliveries wait for a process that can).",
+    registers: [registry],
+  });
+  const handedBack = new Counter({
+    name: 'herald_deliveries_handed_back_total',
+    help: 'Deliveries this process gave back to the queue, attempt not spent, because its keys cannot decrypt the webhook.',
     registers: [registry],
   });
 
@@ -194,6 +209,8 @@ export function createHeraldMetrics(options: { defaultMetrics?: boolean } = {}):
       if (event.outcome === 'delivered' && event.latencyMs !== null && (event.kind ?? 'alert') === 'alert')
         latency.observe({ webhook_type: event.webhookType }, Math.max(0, event.latencyMs) / 1000);
     },
+    webhooksUndecryptable: (count) => undecryptable.set(count),
+    deliveryHandedBack: () => handedBack.inc(),
     observeCluster,
     render: () => registry.metrics(),
   };

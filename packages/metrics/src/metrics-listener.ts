@@ -15,12 +15,21 @@ export interface MetricsListenerOptions {
   port: number;
   /** When set, scrapes must send `Authorization: Bearer <token>`. */
   token?: string;
+  /** GET /readyz answers 200 while this holds, else 503 (no token needed, like the API's). */
+  ready?(): boolean;
 }
 
 /** A bare `GET /metrics` listener for processes without the HTTP API (a separate delivery worker). */
 export async function startMetricsListener(options: MetricsListenerOptions): Promise<MetricsListener> {
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
+    if (request.method === 'GET' && path === '/readyz' && options.ready) {
+      const ready = options.ready();
+      response
+        .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: ready ? 'ready' : 'degraded' }));
+      return;
+    }
     if (request.method !== 'GET' || path !== '/metrics') {
       response
         .writeHead(404, { 'content-type': 'application/json' })

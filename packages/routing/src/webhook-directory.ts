@@ -6,7 +6,7 @@ import {
   type WebhookRoutingTable,
 } from '@herald/core';
 import type { Logger, RedisTarget } from '@herald/config';
-import { disableUndecryptableWebhooks, loadRoutingSnapshot, type SqlSession } from '@herald/db';
+import { loadRoutingSnapshot, type SqlSession } from '@herald/db';
 import { announceDirectoryChange, directoryChangesChannel, createRedisConnection } from '@herald/queue';
 import type { Redis } from 'ioredis';
 import type { ResolvedWebhook, EndpointRateLimit } from './resolved-webhook';
@@ -15,8 +15,21 @@ export interface SecretCodec {
   decrypt(token: string): string;
 }
 
-export interface DirectorySnapshot extends WebhookRoutingTable<ResolvedWebhook> {
+/** What routing needs of a webhook: which alerts it takes, and whose it is (its secrets may be sealed to this process). */
+export interface RoutedWebhook {
+  id: string;
+  alertTypes: string[];
+  orgId: number | null;
+}
+
+export interface DirectorySnapshot extends WebhookRoutingTable<RoutedWebhook> {
+  /** Enabled webhooks this process could decrypt. */
   webhookById: Map<string, ResolvedWebhook>;
+  /**
+   * Enabled webhooks no key of this process opens. They stay routed (their deliveries are created
+   * and wait for a process with the right keys); they are never disabled from here.
+   */
+  sealedWebhookIds: Set<string>;
   systemQuietHours: QuietHoursSetting | null;
   quietHoursByOrg: Map<number, QuietHoursSetting>;
   /** Registered printers: their organization and name. */
@@ -30,6 +43,8 @@ export interface WebhookDirectory {
   refresh(): void;
   /** Drops the cached snapshot here and, through Redis, in every other process. */
   announceChange(): Promise<void>;
+  /** Enabled webhooks the last snapshot could not decrypt with this process's keys (0 when the keys are right). */
+  sealedCount(): number;
   close(): Promise<void>;
 }
 
@@ -42,6 +57,8 @@ export interface WebhookDirectoryDeps {
   /** Safety net for a missed change message. */
   maxAgeMs?: number;
   now?: () => number;
+  /** After each load, with how many enabled webhooks this process's keys could not open (for metrics and readiness). */
+  onSealed?(count: number): void;
 }
 
 /**
@@ -56,6 +73,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
   let generation = 0;
   let subscriber: Redis | null = null;
   let publisher: Redis | null = null;
+  let sealed = 0;
 
   function invalidate(): void {
     generation += 1;
@@ -74,7 +92,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
   async function load(): Promise<DirectorySnapshot> {
     const { webhooks, enterpriseOrgIds, quietHours, printers } = await loadRoutingSnapshot(deps.sql);
     const resolved: ResolvedWebhook[] = [];
-    const undecryptable: string[] = [];
+    const undecryptable: RoutedWebhook[] = [];
     for (const row of webhooks) {
       try {
         const secrets = [row.signingSecretEncrypted];
@@ -97,13 +115,19 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
           rateLimit: (row.rateLimit as EndpointRateLimit | null) ?? null,
         });
       } catch {
-        undecryptable.push(row.id);
+        undecryptable.push({ id: row.id, alertTypes: row.alertTypes, orgId: row.orgId });
       }
     }
+    // Another process (or keys:rotate, which sees every key) may well open them: this one only
+    // reports itself unready and leaves their deliveries for a process that can.
     if (undecryptable.length > 0) {
-      deps.logger.error({ webhookIds: undecryptable }, 'webhook secrets cannot be decrypted with the configured keys: disabling them');
-      await disableUndecryptableWebhooks(deps.sql, undecryptable, now());
+      deps.logger.error(
+        { webhookIds: undecryptable.map((w) => w.id) },
+        "webhook secrets cannot be decrypted with this process's HERALD_FERNET_KEYS: their deliveries wait for a process with the right keys",
+      );
     }
+    sealed = undecryptable.length;
+    deps.onSealed?.(sealed);
     const quietHoursByOrg = new Map<number, QuietHoursSetting>();
     let systemQuietHours: QuietHoursSetting | null = null;
     for (const row of quietHours) {
@@ -112,8 +136,9 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
       else quietHoursByOrg.set(row.orgId, setting);
     }
     return {
-      ...buildRoutingTable(resolved, enterpriseOrgIds),
+      ...buildRoutingTable<RoutedWebhook>([...resolved, ...undecryptable], enterpriseOrgIds),
       webhookById: new Map(resolved.map((w) => [w.id, w])),
+      sealedWebhookIds: new Set(undecryptable.map((w) => w.id)),
       systemQuietHours,
       quietHoursByOrg,
       printerById: new Map(printers.map(({ id, orgId, name }) => [id, { orgId, name }])),
@@ -141,6 +166,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
       return snap;
     },
     refresh: invalidate,
+    sealedCount: () => sealed,
     async announceChange() {
       invalidate();
       // Queued while the connection is still being made: the first announcement must not be dropped.

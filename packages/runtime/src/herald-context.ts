@@ -1,6 +1,6 @@
 import { type HeraldConfig, type Logger, createLogger } from '@herald/config';
 import { createFernetCodec } from '@herald/crypto';
-import { createDatabase, type Database, type DatabaseRole } from '@herald/db';
+import { assertSomeWebhookDecrypts, createDatabase, type Database, type DatabaseRole } from '@herald/db';
 import { announceDirectoryChange, createHeraldQueues, createRedisConnection, type HeraldQueues } from '@herald/queue';
 import type { Redis } from 'ioredis';
 import { resolveFernetKeys } from './fernet-keys';
@@ -28,6 +28,13 @@ export async function createHeraldContext(config: HeraldConfig, role: DatabaseRo
     preparedStatements: config.databasePreparedStatements,
     onWarning: (message) => log.warn(message),
   });
+  try {
+    // A process with the wrong key list would see every webhook as undecryptable: it does not start.
+    await assertSomeWebhookDecrypts(database.prisma, codec, { consequence: 'Refusing to start.', ignoreMarkedUndecryptable: true });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const redis = createRedisConnection(config.redis, 'producer');
   const queues = createHeraldQueues(redis, config.queuePrefix);
   return {

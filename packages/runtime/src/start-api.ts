@@ -28,6 +28,7 @@ export async function startApi(
     redis: config.redis,
     queuePrefix: config.queuePrefix,
     now: options.now,
+    onSealed: (count) => metrics.webhooksUndecryptable(count),
   });
   // New alerts are announced to the console's live feed (every API process's subscribers see them).
   const consoleEvents = createConsoleEventPublisher(context.redis, config.queuePrefix, {
@@ -60,6 +61,7 @@ export async function startApi(
       announceDirectoryChange: () => directory.announceChange(),
       databaseKind: database.kind,
       metrics,
+      keysReady: () => directory.sealedCount() === 0,
       now: options.now,
     },
     options.extraRoutes,

@@ -42,16 +42,29 @@ export async function startWorker(context: HeraldContext, options: StartWorkerOp
       metrics.deliveryFinished(event);
       workerOptions.onDeliveryFinished?.(event);
     },
+    onUndecryptableWebhooks(count) {
+      metrics.webhooksUndecryptable(count);
+      workerOptions.onUndecryptableWebhooks?.(count);
+    },
+    onDeliveryHandedBack() {
+      metrics.deliveryHandedBack();
+      workerOptions.onDeliveryHandedBack?.();
+    },
   });
   const listener =
     metricsPort === undefined
       ? null
-      : await startMetricsListener({ metrics, host: context.config.host, port: metricsPort, token: context.config.metricsToken }).catch(
-          async (error: unknown) => {
-            await worker.close();
-            throw error;
-          },
-        );
+      : await startMetricsListener({
+          metrics,
+          host: context.config.host,
+          port: metricsPort,
+          token: context.config.metricsToken,
+          // Not ready while its keys cannot open some enabled webhook.
+          ready: () => worker.directory.sealedCount() === 0,
+        }).catch(async (error: unknown) => {
+          await worker.close();
+          throw error;
+        });
   if (listener) context.logger.info({ address: listener.address }, 'worker metrics listening');
   return {
     ...worker,

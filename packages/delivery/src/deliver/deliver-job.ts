@@ -43,6 +43,8 @@ export interface DeliverDeps {
   failing?: FailingTracker;
   /** Webhooks whose requests went on without a slot lately (webhook id → when): their next requests do so at once. */
   slowEndpoints?: Map<string, number>;
+  /** A delivery was handed back because this process's keys cannot open its webhook (for metrics). */
+  onSealedWebhook?(): void;
 }
 
 /** A webhook stays "slow" (its requests detach at once) this long after its last slow request. */
@@ -88,6 +90,8 @@ export interface DeliveryCarrier {
 const SLOT_TOLERANCE_MS = 50;
 /** A busy endpoint is looked at again after 1, 2, 4 ... 16 busy waits (about 16 s with the default 1 s). */
 const MAX_BUSY_DOUBLINGS = 4;
+/** A delivery to a webhook this process cannot decrypt waits about this long for a process that can (no attempt spent). */
+export const SEALED_WEBHOOK_WAIT_MS = 5_000;
 const FINAL_STATUSES = new Set(['delivered', 'failed', 'dead', 'cancelled']);
 
 /**
@@ -179,6 +183,15 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
 
   const snapshot = await deps.directory.snapshot();
   const webhook = snapshot.webhookById.get(delivery.webhookId);
+  if (!webhook && snapshot.sealedWebhookIds.has(delivery.webhookId)) {
+    // The wrong keys here say nothing about the webhook: give the job back, attempt not spent.
+    deps.onSealedWebhook?.();
+    deps.logger.error(
+      { deliveryId, webhookId: delivery.webhookId },
+      "this process's HERALD_FERNET_KEYS cannot decrypt the webhook: delivery handed back for a process with the right keys",
+    );
+    return carrier.wait(Math.round(SEALED_WEBHOOK_WAIT_MS * (0.5 + deps.random())), { ...carrier.state, slotAtMs: undefined });
+  }
   if (!webhook) {
     await cancelDelivery(deps.sql, deliveryId, delivery.alertId, 'webhook disabled or deleted');
     return 'cancelled';

@@ -11,6 +11,7 @@ const readiness = z
     status: z.enum(['ready', 'degraded']),
     redis: z.enum(['up', 'down', 'out_of_memory', 'persistence_failing', 'read_only']),
     database: z.object({ status: z.enum(['up', 'down']), kind: z.enum(['postgres', 'pglite']) }),
+    keys: z.enum(['ok', 'cannot decrypt some webhooks']),
   })
   .meta({ id: 'Readiness' });
 
@@ -35,7 +36,7 @@ export function healthRoutes(app: FastifyInstance, deps: ServerDeps): void {
       schema: {
         operationId: 'ready',
         tags: ['Operations'],
-        summary: 'Readiness: Redis and the database answer',
+        summary: "Readiness: Redis and the database answer, and this process's keys open every enabled webhook",
         description: '**Who:** anyone.',
         ...PUBLIC,
         response: { 200: readiness, 503: readiness },
@@ -50,11 +51,13 @@ export function healthRoutes(app: FastifyInstance, deps: ServerDeps): void {
           () => false,
         ),
       ]);
-      const ready = redis === 'up' && database;
+      const keys = deps.keysReady?.() ?? true;
+      const ready = redis === 'up' && database && keys;
       return reply.code(ready ? 200 : 503).send({
         status: ready ? 'ready' : 'degraded',
         redis,
         database: { status: database ? 'up' : 'down', kind: deps.databaseKind },
+        keys: keys ? 'ok' : 'cannot decrypt some webhooks',
       });
     },
   );
