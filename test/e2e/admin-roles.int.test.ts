@@ -459,10 +459,20 @@ describe("organization B's admin never reaches organization A", () => {
     expect(webhook.body.name).toBe('A');
   });
 
-  test("A's admin sees its alert's delivery to a system webhook; B's admin does not", async () => {
-    expect((await herald.request('GET', `/v1/deliveries/${deliveryAToSystem}`, undefined, tokens.orgA)).status).toBe(200);
+  test("neither org admin sees or retries a delivery to the operator's system webhook, even of its own alert", async () => {
+    const asA = (method: string, path: string) => herald.request(method, path, undefined, tokens.orgA);
+    expect((await herald.request('GET', `/v1/deliveries/${deliveryAToSystem}`)).status).toBe(200);
+    expect((await asA('GET', `/v1/deliveries/${deliveryAToSystem}`)).status).toBe(404);
+    expect((await asA('POST', `/v1/deliveries/${deliveryAToSystem}/retry`)).status).toBe(404);
     expect((await asB('GET', `/v1/deliveries/${deliveryAToSystem}`)).status).toBe(404);
     expect((await asB('POST', `/v1/deliveries/${deliveryAToSystem}/retry`)).status).toBe(404);
+    // A's own listings and its alert's detail show only the delivery to A's webhook: no system name or host.
+    const listed = await asA('GET', `/v1/deliveries?alert_id=${alertA}`);
+    expect(listed.body.data.map((d: { id: string }) => d.id)).toEqual([failedDeliveryA]);
+    const alert = await asA('GET', `/v1/alerts/${alertA}`);
+    expect(alert.status).toBe(200);
+    expect(alert.body.deliveries.map((d: { id: string }) => d.id)).toEqual([failedDeliveryA]);
+    expect(JSON.stringify([listed.body, alert.body])).not.toContain(systemWebhook);
   });
 
   test("an ingestor bound to A cannot post for B's printers", async () => {

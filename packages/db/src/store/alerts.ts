@@ -1,6 +1,7 @@
 import type { AlertRecord } from '@herald/core';
 import type { AlertStatus, PrismaClient, Severity } from '../generated/prisma/client';
 import type { SqlSession } from '../sql-executor';
+import { deliveriesVisibleTo } from './deliveries';
 
 /** A new alert as the inserts write it; its organization is given apart (see `insertAlerts`, `insertRoutedAlerts`). */
 export interface NewAlertRow extends Omit<AlertRecord, 'orgId'> {
@@ -145,12 +146,17 @@ export async function findHeldAlertScopes(
  * An alert with one page of its deliveries (in id order, i.e. oldest first, after `afterId`, at most `take`),
  * each with its attempts and a summary of its webhook (null once the webhook is deleted; the delivery keeps its name).
  */
-export async function findAlertWithDeliveries(prisma: PrismaClient, alertId: string, page: { take: number; afterId?: string }) {
+export async function findAlertWithDeliveries(
+  prisma: PrismaClient,
+  alertId: string,
+  page: { take: number; afterId?: string; viewerOrgId?: number | null },
+) {
   return prisma.alert.findUnique({
     where: { id: alertId },
     include: {
       deliveries: {
-        ...(page.afterId ? { where: { id: { gt: page.afterId } } } : {}),
+        // An organization sees its alert's deliveries to its own webhooks only, not the operator's.
+        where: { AND: [deliveriesVisibleTo(page.viewerOrgId ?? null), page.afterId ? { id: { gt: page.afterId } } : {}] },
         orderBy: { id: 'asc' },
         take: page.take,
         include: {

@@ -350,18 +350,19 @@ export async function findPendingDigestDeliveries(
 const WEBHOOK_SUMMARY = { select: { id: true, name: true, type: true, urlMasked: true, enabled: true, disabledReason: true } } as const;
 
 /**
- * Who sees a delivery: everyone (null), or an organization, which sees a delivery when its
- * webhook, its alert or its digest belongs to it (so also its own alerts' deliveries to system webhooks).
+ * Who sees (and retries) a delivery: everyone (null), or an organization, which sees only deliveries
+ * to its own webhooks: the operator's system webhooks, their names and hosts, stay out of its view
+ * even for its own alerts.
  */
-function visibleTo(orgId: number | null): Prisma.DeliveryWhereInput {
+export function deliveriesVisibleTo(orgId: number | null): Prisma.DeliveryWhereInput {
   if (orgId === null) return {};
-  return { OR: [{ webhook: { orgId } }, { alert: { orgId } }, { digest: { orgId } }] };
+  return { webhook: { orgId } };
 }
 
 /** A delivery with its attempts and its webhook's summary, if the viewer may see it. */
 export async function findVisibleDelivery(prisma: PrismaClient, deliveryId: string, viewerOrgId: number | null) {
   return prisma.delivery.findFirst({
-    where: { AND: [{ id: deliveryId }, visibleTo(viewerOrgId)] },
+    where: { AND: [{ id: deliveryId }, deliveriesVisibleTo(viewerOrgId)] },
     include: { attempts: { orderBy: { attemptNumber: 'asc' } }, webhook: WEBHOOK_SUMMARY },
   });
 }
@@ -381,7 +382,7 @@ export async function listDeliveries(prisma: PrismaClient, filter: DeliveryListF
   return prisma.delivery.findMany({
     where: {
       AND: [
-        visibleTo(filter.viewerOrgId),
+        deliveriesVisibleTo(filter.viewerOrgId),
         {
           ...(filter.status ? { status: filter.status } : {}),
           ...(filter.webhookId ? { webhookId: filter.webhookId } : {}),

@@ -6,6 +6,7 @@ import { canSeeOrg, type Principal } from '../plugins/auth';
 import { principalOf, typed, validatedByHandler } from '../plugins/route-schemas';
 import { notFound } from '../http-errors';
 import { presentAlert } from '../presenters';
+import { deliveryViewer } from './delivery-routes';
 import type { ServerDeps } from '../server-deps';
 import { int4StringSchema, limitSchema, oneOf, timeSchema, uuidIdParams, uuidSchema } from '../validation/request-schemas';
 import { ALERT_STATUSES, alertSchema, guarded, pageOf } from '../openapi/response-schemas';
@@ -126,8 +127,13 @@ export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async (request) => {
       const { deliveries_limit: limit, deliveries_cursor: cursor } = request.query;
       // One more than the page: whether a next page exists.
-      const alert = await findAlertWithDeliveries(deps.prisma, request.params.id, { take: limit + 1, afterId: cursor });
-      if (!alert || !canSeeOrg(principalOf(request), alert.orgId)) throw notFound('alert');
+      const principal = principalOf(request);
+      const alert = await findAlertWithDeliveries(deps.prisma, request.params.id, {
+        take: limit + 1,
+        afterId: cursor,
+        viewerOrgId: deliveryViewer(principal),
+      });
+      if (!alert || !canSeeOrg(principal, alert.orgId)) throw notFound('alert');
       const page = alert.deliveries.slice(0, limit);
       return {
         ...presentAlert(alert, page),

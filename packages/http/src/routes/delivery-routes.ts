@@ -21,7 +21,7 @@ const deliveryListQuery = z.object({
   limit: limitSchema,
 });
 
-const WHO = "**Who:** admin, org_admin (deliveries of its organization's webhooks, alerts and digests).";
+const WHO = "**Who:** admin, org_admin (deliveries to its organization's webhooks only).";
 const readers = { roles: ['admin' as const, 'org_admin' as const], notFoundAs: { id: 'delivery' } };
 
 /** null: the principal sees every delivery; else the organization whose deliveries it sees (see `findVisibleDelivery`). */
