@@ -1,6 +1,6 @@
 import dns from 'node:dns';
 import { createHeraldContext, startWorker, type HeraldContext, type RunningWorker } from '@herald/runtime';
-import { createOrg, createWebhook, deliveriesOnceSettled, postAlert } from '../support/admin-fixtures';
+import { createOrg, createToken, createWebhook, deliveriesOnceSettled, postAlert } from '../support/admin-fixtures';
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
@@ -85,6 +85,53 @@ describe('SSRF guard at save time (nothing allowed)', () => {
     });
     expect(response.status).toBe(422);
     expect(response.body.errors).toEqual([{ field: 'url', message: expect.stringContaining('loopback (127.0.0.0/8)') }]);
+  });
+
+  describe('an organization admin gets no oracle', () => {
+    let orgAdmin: string;
+    beforeAll(async () => {
+      orgAdmin = (await createToken(herald, { name: 'farm admin', role: 'org_admin', org_id: orgId })).secret;
+    });
+    const refused = [{ field: 'url', message: 'refused by the network policy' }];
+
+    it('save time: a name resolving to loopback, a name that does not exist and a private literal all get the same generic 422', async () => {
+      const answers = [];
+      for (const url of [`https://localhost:8443/hooks/${TOKEN}`, 'https://no-such-host.invalid/x', 'https://10.0.0.8/x']) {
+        const response = await herald.request('POST', `/v1/orgs/${orgId}/webhooks`, { name: 'probe', url, type: 'generic' }, orgAdmin);
+        answers.push({ status: response.status, body: response.body });
+      }
+      expect(answers).toEqual(
+        answers.map(() => ({ status: 422, body: { error: expect.any(String), message: expect.any(String), errors: refused } })),
+      );
+      expect(JSON.stringify(answers)).not.toMatch(/127\.|10\.0\.0\.8|loopback|private|ENOTFOUND|resolve/);
+      const settings = await herald.request('PUT', `/v1/orgs/${orgId}/settings`, { webhook_url: 'https://localhost:8443/x' }, orgAdmin);
+      expect(settings.status).toBe(422);
+      expect(settings.body.errors).toEqual([{ field: 'webhook_url', message: 'refused by the network policy' }]);
+      // The operator still gets the reason.
+      const asAdmin = await herald.request('POST', `/v1/orgs/${orgId}/webhooks`, { name: 'x', url: 'https://10.0.0.8/x', type: 'generic' });
+      expect(asAdmin.body.errors[0].message).toContain('private (');
+    });
+
+    it('test send: a refused destination is the generic 422, without the address', async () => {
+      // Saved when the address was allowed; the network policy refuses it now.
+      const webhook = await herald.database.prisma.webhook.create({
+        data: {
+          name: 'was allowed',
+          type: 'generic',
+          orgId,
+          urlEncrypted: herald.context.codec.encrypt('https://10.0.0.8:8443/hooks'),
+          urlMasked: 'https://10.0.0.8:8443/…••••ooks',
+          encryptionKeyId: herald.context.codec.primaryKeyId,
+        },
+      });
+      const asTenant = await herald.request('POST', `/v1/orgs/${orgId}/webhooks/${webhook.id}/test`, undefined, orgAdmin);
+      expect(asTenant.status).toBe(422);
+      expect(asTenant.body.message).toBe('refused by the network policy');
+      expect(JSON.stringify(asTenant.body)).not.toMatch(/10\.0\.0|private|SSRF/);
+      const asOperator = await herald.request('POST', `/v1/orgs/${orgId}/webhooks/${webhook.id}/test`);
+      expect(asOperator.status).toBe(422);
+      expect(asOperator.body.message).toContain('private (10.0.0.0/8)');
+    });
   });
 });
 

@@ -3,7 +3,16 @@ import type { Alert, Delivery, DeliveryAttempt, Webhook } from '@herald/db';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
-export function presentAttempt(attempt: DeliveryAttempt) {
+/** Who reads a delivery: an organization admin (tenant) is not told the addresses the SSRF guard refused. */
+export type Reader = 'operator' | 'tenant';
+
+const SSRF_REFUSAL = /SSRF guard/;
+
+function errorFor(reader: Reader, error: string | null): string | null {
+  return reader === 'tenant' && error !== null && SSRF_REFUSAL.test(error) ? 'destination refused by the network policy' : error;
+}
+
+export function presentAttempt(attempt: DeliveryAttempt, reader: Reader = 'operator') {
   return {
     attempt: attempt.attemptNumber,
     started_at: iso(attempt.startedAt),
@@ -11,12 +20,13 @@ export function presentAttempt(attempt: DeliveryAttempt) {
     status_code: attempt.statusCode,
     outcome: attempt.outcome,
     error_class: attempt.errorClass,
-    error: attempt.error,
+    error: errorFor(reader, attempt.error),
   };
 }
 
 export function presentDelivery(
   delivery: Delivery & { attempts?: DeliveryAttempt[]; webhook?: Pick<Webhook, 'id' | 'name' | 'type' | 'urlMasked'> | null },
+  reader: Reader = 'operator',
 ) {
   return {
     id: delivery.id,
@@ -33,15 +43,15 @@ export function presentDelivery(
     attempt_count: delivery.attemptCount,
     next_attempt_at: iso(delivery.nextAttemptAt),
     last_status_code: delivery.lastStatusCode,
-    last_error: delivery.lastError,
+    last_error: errorFor(reader, delivery.lastError),
     created_at: iso(delivery.createdAt),
     delivered_at: iso(delivery.deliveredAt),
     latency_ms: delivery.latencyMs,
-    ...(delivery.attempts ? { attempts: delivery.attempts.map(presentAttempt) } : {}),
+    ...(delivery.attempts ? { attempts: delivery.attempts.map((attempt) => presentAttempt(attempt, reader)) } : {}),
   };
 }
 
-export function presentAlert(alert: Alert, deliveries?: Parameters<typeof presentDelivery>[0][]) {
+export function presentAlert(alert: Alert, deliveries?: Parameters<typeof presentDelivery>[0][], reader: Reader = 'operator') {
   return {
     id: alert.id,
     type: alert.type,
@@ -60,6 +70,6 @@ export function presentAlert(alert: Alert, deliveries?: Parameters<typeof presen
     status: alert.status,
     status_reason: alert.statusReason,
     digest_id: alert.digestId,
-    ...(deliveries ? { deliveries: deliveries.map(presentDelivery) } : {}),
+    ...(deliveries ? { deliveries: deliveries.map((delivery) => presentDelivery(delivery, reader)) } : {}),
   };
 }

@@ -37,6 +37,11 @@ export interface Authenticator {
   readonly mode: HeraldConfig['mode'];
 }
 
+/** Whether network-policy refusals may name addresses for this caller (the operator) or not (a tenant). */
+export function audienceOf(principal: Principal): 'operator' | 'tenant' {
+  return principal.role === 'admin' ? 'operator' : 'tenant';
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ALERT_TYPES, alertBatchSchema, alertInputSchema, SEVERITIES } from '@herald/core';
 import { findAlertWithDeliveries, listAlerts } from '@herald/db';
-import { canSeeOrg, type Principal } from '../plugins/auth';
+import { audienceOf, canSeeOrg, type Principal } from '../plugins/auth';
 import { principalOf, typed, validatedByHandler } from '../plugins/route-schemas';
 import { notFound } from '../http-errors';
 import { presentAlert } from '../presenters';
@@ -136,7 +136,7 @@ export function alertRoutes(app: FastifyInstance, deps: ServerDeps): void {
       if (!alert || !canSeeOrg(principal, alert.orgId)) throw notFound('alert');
       const page = alert.deliveries.slice(0, limit);
       return {
-        ...presentAlert(alert, page),
+        ...presentAlert(alert, page, audienceOf(principal)),
         deliveries_next_cursor: alert.deliveries.length > limit ? (page.at(-1)?.id ?? null) : null,
       };
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { findVisibleDelivery, listDeliveries } from '@herald/db';
 import { z } from 'zod';
-import type { Principal } from '../plugins/auth';
+import { audienceOf, type Principal } from '../plugins/auth';
 import { principalOf, typed } from '../plugins/route-schemas';
 import { conflict, notFound } from '../http-errors';
 import { presentDelivery } from '../presenters';
@@ -65,7 +65,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
       );
       const page = rows.slice(0, limit);
       return {
-        data: page.map((row) => presentDelivery(row)),
+        data: page.map((row) => presentDelivery(row, audienceOf(principalOf(request)))),
         next_cursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
       };
     },
@@ -84,7 +84,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
         response: { 200: deliverySchema, ...guarded(404) },
       },
     },
-    async (request) => presentDelivery(await findVisible(principalOf(request), request.params.id)),
+    async (request) => presentDelivery(await findVisible(principalOf(request), request.params.id), audienceOf(principalOf(request))),
   );
 
   api.post(
@@ -112,7 +112,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
         { deliveryId: delivery.id, webhookId: delivery.webhookId, alertId: delivery.alertId },
         'delivery retried by request',
       );
-      return reply.code(202).send(presentDelivery(await findVisible(principal, delivery.id)));
+      return reply.code(202).send(presentDelivery(await findVisible(principal, delivery.id), audienceOf(principal)));
     },
   );
 }

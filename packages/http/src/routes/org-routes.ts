@@ -13,7 +13,7 @@ import {
   updateOrganization,
   type Organization,
 } from '@herald/db';
-import { canSeeOrg } from '../plugins/auth';
+import { audienceOf, canSeeOrg } from '../plugins/auth';
 import { principalOf, typed } from '../plugins/route-schemas';
 import { forbidden, notFound } from '../http-errors';
 import { int4IdSchema } from '../validation/int4-ids';
@@ -177,7 +177,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
             deps,
             existing,
             { url: input.webhook_url, type: input.webhook_type ?? typeForNewUrl(deps, existing, input.webhook_url) },
-            { urlField: 'webhook_url' },
+            { urlField: 'webhook_url', audience: audienceOf(principalOf(request)) },
           )
         : (
             await createWebhook(
@@ -191,7 +191,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
                 severities: [],
                 enabled: true,
               },
-              { isOrgSetting: true, urlField: 'webhook_url' },
+              { isOrgSetting: true, urlField: 'webhook_url', audience: audienceOf(principalOf(request)) },
             )
           ).webhook;
       return { webhook_url: webhook.urlMasked, webhook: presentWebhook(webhook) };

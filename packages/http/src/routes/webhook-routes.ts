@@ -9,7 +9,7 @@ import {
   listWebhooks,
   updateWebhookRow,
 } from '@herald/db';
-import { canSeeOrg, type Role } from '../plugins/auth';
+import { audienceOf, canSeeOrg, type Role } from '../plugins/auth';
 import { principalOf, typed } from '../plugins/route-schemas';
 import { badRequest, conflict, forbidden, notFound } from '../http-errors';
 import { createWebhookSchema, updateWebhookSchema } from '../validation/webhook-input';
@@ -155,7 +155,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
           const org = await findOrganization(deps.prisma, orgId);
           if (!org?.enterprise) throw forbidden('organization webhooks need the Enterprise licence for this organization');
         }
-        const { webhook, signingSecret } = await createWebhook(deps, orgId, request.body);
+        const { webhook, signingSecret } = await createWebhook(deps, orgId, request.body, { audience: audienceOf(principalOf(request)) });
         return reply.code(201).send({ ...presentWebhook(webhook), ...(signingSecret ? { signing_secret: signingSecret } : {}) });
       },
     );
@@ -190,7 +190,10 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
           response: { 200: webhookSchema, ...guarded(400, 404, 422) },
         },
       },
-      async (request) => presentWebhook(await updateWebhook(deps, await ownedWebhook(request), request.body)),
+      async (request) =>
+        presentWebhook(
+          await updateWebhook(deps, await ownedWebhook(request), request.body, { audience: audienceOf(principalOf(request)) }),
+        ),
     );
 
     api.delete(
@@ -229,7 +232,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
       async (request) => {
         const webhook = await ownedWebhook(request);
-        return sendTestAlert(deps, testSender, webhook);
+        return sendTestAlert(deps, testSender, webhook, audienceOf(principalOf(request)));
       },
     );
 

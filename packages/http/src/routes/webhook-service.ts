@@ -10,7 +10,7 @@ import { generateWebhookSecret } from '@herald/crypto';
 import { insertWebhook, updateWebhookRow, type Webhook } from '@herald/db';
 import type { ServerDeps } from '../server-deps';
 import type { CreateWebhookInput, UpdateWebhookInput } from '../validation/webhook-input';
-import { validateDestination } from '../validation/destination-url';
+import { validateDestination, type RefusalAudience } from '../validation/destination-url';
 import { badRequest } from '../http-errors';
 
 export function presentWebhook(webhook: Webhook) {
@@ -57,6 +57,8 @@ function headerColumns(deps: ServerDeps, input: Record<string, string> | null) {
 export interface WebhookSaveOptions {
   /** The request body's field that holds the URL, named by URL errors (default `url`). */
   urlField?: string;
+  /** Who made the request: a tenant is told only that the network policy refused a destination. */
+  audience?: RefusalAudience;
 }
 
 /** Creates a webhook: the URL is checked, encrypted and masked; a generic one gets a signing secret, shown once. */
@@ -66,7 +68,10 @@ export async function createWebhook(
   input: CreateWebhookInput,
   options: WebhookSaveOptions & { isOrgSetting?: boolean } = {},
 ) {
-  const url = await validateDestination(input.url, deps.config.allowedPrivateTargets, { field: options.urlField });
+  const url = await validateDestination(input.url, deps.config.allowedPrivateTargets, {
+    field: options.urlField,
+    audience: options.audience,
+  });
   const type = input.type ?? inferWebhookType(url.toString());
   assertUrlFitsType(type, input.url, options.urlField ?? 'url');
   const headers = headerColumns(deps, input.headers ?? null);
@@ -113,7 +118,7 @@ export async function updateWebhook(deps: ServerDeps, existing: Webhook, input: 
   const url =
     input.url === undefined
       ? undefined
-      : await validateDestination(input.url, deps.config.allowedPrivateTargets, { field: options.urlField });
+      : await validateDestination(input.url, deps.config.allowedPrivateTargets, { field: options.urlField, audience: options.audience });
   if (input.url !== undefined || (input.type !== undefined && input.type !== existing.type)) {
     const urlToCheck = input.url ?? savedUrl(deps, existing);
     // An undecryptable saved URL is mended by saving a URL, checked then.

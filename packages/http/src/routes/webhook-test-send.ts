@@ -3,6 +3,8 @@ import { createGuardedConnector } from '@herald/net-guard';
 import type { Webhook } from '@herald/db';
 import { buildRequestHeaders, createHttpSender, type HttpSender } from '@herald/sender';
 import { HttpError } from '../http-errors';
+import type { RefusalAudience } from '../validation/destination-url';
+import { NETWORK_POLICY_REFUSAL } from '../validation/destination-url';
 import type { ServerDeps } from '../server-deps';
 
 const EXCERPT_BYTES = 200;
@@ -36,7 +38,12 @@ export function createTestSender(deps: Pick<ServerDeps, 'config'>): HttpSender {
  * channel address, request headers (its own, the channel's, `webhook-id` test_<ms>, a signature for
  * generic webhooks) and sender.
  */
-export async function sendTestAlert(deps: Pick<ServerDeps, 'cipher' | 'now'>, sender: HttpSender, webhook: Webhook) {
+export async function sendTestAlert(
+  deps: Pick<ServerDeps, 'cipher' | 'now'>,
+  sender: HttpSender,
+  webhook: Webhook,
+  audience: RefusalAudience = 'operator',
+) {
   const nowMs = (deps.now ?? Date.now)();
   const target = resolveChannelTarget(webhook.type, deps.cipher.decrypt(webhook.urlEncrypted));
   const body = JSON.stringify(addressChannelBody(target, formatAlertPayload(webhook.type, buildTestAlert(nowMs))));
@@ -49,8 +56,15 @@ export async function sendTestAlert(deps: Pick<ServerDeps, 'cipher' | 'now'>, se
   const headers = buildRequestHeaders(requestTarget, `test_${nowMs}`, body, nowMs);
   const result = await sender.send({ url: target.requestUrl, body, headers });
   if (result.statusCode === undefined) {
-    if (result.errorClass === 'ssrf_blocked') throw new HttpError(422, 'destination_blocked', result.error ?? 'destination blocked');
-    throw new HttpError(502, 'endpoint_unreachable', `the endpoint did not answer (${result.errorClass ?? 'network'})`);
+    // A tenant learns neither the address nor how a connection failed (no port-scan oracle).
+    const tenant = audience === 'tenant';
+    if (result.errorClass === 'ssrf_blocked')
+      throw new HttpError(422, 'destination_blocked', tenant ? NETWORK_POLICY_REFUSAL : (result.error ?? 'destination blocked'));
+    throw new HttpError(
+      502,
+      'endpoint_unreachable',
+      tenant ? 'the endpoint did not answer' : `the endpoint did not answer (${result.errorClass ?? 'network'})`,
+    );
   }
   return {
     ok: result.statusCode >= 200 && result.statusCode < 300,

@@ -13,19 +13,34 @@ export function validateDestinationUrl(raw: string, allowedPrivateTargets: strin
   return verdict.url;
 }
 
+/** What an organization admin is told when the SSRF guard refuses a destination: no address, no DNS detail. */
+export const NETWORK_POLICY_REFUSAL = 'refused by the network policy';
+
+/**
+ * Who is told why a destination was refused: the operator (an admin) gets the reason (the address
+ * and its range); a tenant (an organization admin) only NETWORK_POLICY_REFUSAL, so the guard does
+ * not tell it which internal names exist or what they resolve to.
+ */
+export type RefusalAudience = 'operator' | 'tenant';
+
 /**
  * The full save-time SSRF check: validateDestinationUrl plus resolution of the host name, every
- * address of which must be public or allowed. A name that does not resolve now is accepted (the
- * worker resolves and checks again at every send, and connects only to checked addresses).
+ * address of which must be public or allowed. For the operator a name that does not resolve now is
+ * accepted (the worker resolves and checks again at every send, and connects only to checked
+ * addresses); for a tenant it is refused exactly as a private one is, so the answer does not tell
+ * the two apart.
  */
 export async function validateDestination(
   raw: string,
   allowedPrivateTargets: string[],
-  options: { field?: string; resolve?: HostResolver } = {},
+  options: { field?: string; resolve?: HostResolver; audience?: RefusalAudience } = {},
 ): Promise<URL> {
   const field = options.field ?? 'url';
   const verdict = await checkDestination(raw, { allowedPrivateTargets, resolve: options.resolve });
   if (verdict.ok) return verdict.url;
+  if (options.audience === 'tenant' && (verdict.code === 'blocked-address' || verdict.code === 'unresolvable')) {
+    throw badRequest([{ field, message: NETWORK_POLICY_REFUSAL }], 422);
+  }
   if (verdict.code === 'unresolvable') return validateDestinationUrl(raw, allowedPrivateTargets, field);
   throw badRequest([{ field, message: verdict.reason }], 422);
 }
