@@ -58,7 +58,7 @@ export interface HeraldConfig {
   sweeper: { intervalMs: number; staleAfterMs: number };
   digest: { cron: string; catchUpHours: number };
   retention: { attemptDays: number };
-  api: { rateLimitPerMinute: number; maxBatch: number };
+  api: { rateLimitPerMinute: number; maxBatch: number; maxWebhooksPerOrg: number };
   allowedPrivateTargets: string[];
   /** Fastify's trustProxy: whose X-Forwarded-For/-Proto to believe (false: nobody; a hop count; or addresses/CIDRs). */
   trustProxy: boolean | number | string[];
@@ -236,6 +236,8 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
     api: {
       rateLimitPerMinute: readInt(env, 'HERALD_API_RATE_LIMIT', 6000, 0, 10_000_000),
       maxBatch: 1000,
+      // One tenant must not turn one alert into hundreds of requests.
+      maxWebhooksPerOrg: readInt(env, 'HERALD_MAX_WEBHOOKS_PER_ORG', 50, 1, 100_000),
     },
     allowedPrivateTargets: readAllowedPrivateTargets(env),
     trustProxy: readTrustProxy(env),

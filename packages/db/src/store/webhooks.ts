@@ -126,6 +126,23 @@ export async function insertWebhook(prisma: PrismaClient, data: Prisma.WebhookUn
   return prisma.webhook.create({ data });
 }
 
+/**
+ * Inserts an organization's webhook unless the organization already has `maxPerOrg`: answers null
+ * then. The organization's row is locked for the count and the insert, so concurrent creations
+ * cannot pass the cap together.
+ */
+export async function insertOrgWebhookWithinCap(
+  prisma: PrismaClient,
+  data: Prisma.WebhookUncheckedCreateInput & { orgId: number },
+  maxPerOrg: number,
+) {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${data.orgId} FOR UPDATE`;
+    if ((await tx.webhook.count({ where: { orgId: data.orgId } })) >= maxPerOrg) return null;
+    return tx.webhook.create({ data });
+  });
+}
+
 export async function updateWebhookRow(prisma: PrismaClient, webhookId: string, data: Prisma.WebhookUncheckedUpdateInput) {
   return prisma.webhook.update({ where: { id: webhookId }, data });
 }

@@ -7,11 +7,11 @@ import {
   type WebhookType,
 } from '@herald/core';
 import { generateWebhookSecret } from '@herald/crypto';
-import { insertWebhook, updateWebhookRow, type Webhook } from '@herald/db';
+import { insertOrgWebhookWithinCap, insertWebhook, updateWebhookRow, type Webhook } from '@herald/db';
 import type { ServerDeps } from '../server-deps';
 import type { CreateWebhookInput, UpdateWebhookInput } from '../validation/webhook-input';
 import { validateDestination, type RefusalAudience } from '../validation/destination-url';
-import { badRequest } from '../http-errors';
+import { badRequest, conflict } from '../http-errors';
 
 export function presentWebhook(webhook: Webhook) {
   return {
@@ -76,7 +76,7 @@ export async function createWebhook(
   assertUrlFitsType(type, input.url, options.urlField ?? 'url');
   const headers = headerColumns(deps, input.headers ?? null);
   const signingSecret = type === 'generic' ? generateWebhookSecret() : null;
-  const webhook = await insertWebhook(deps.prisma, {
+  const row = {
     name: input.name,
     urlEncrypted: deps.cipher.encrypt(input.url),
     urlMasked: maskWebhookUrl(input.url),
@@ -91,7 +91,13 @@ export async function createWebhook(
     retrySchedule: input.retry_schedule ?? [],
     rateLimit: rateLimitValue(input.rate_limit) ?? undefined,
     ...headers,
-  });
+  };
+  const cap = deps.config.api.maxWebhooksPerOrg;
+  const webhook =
+    orgId === null ? await insertWebhook(deps.prisma, row) : await insertOrgWebhookWithinCap(deps.prisma, { ...row, orgId }, cap);
+  if (webhook === null) {
+    throw conflict(`this organization already has the maximum of ${cap} webhooks (HERALD_MAX_WEBHOOKS_PER_ORG); delete one first`);
+  }
   await deps.announceDirectoryChange();
   return { webhook, signingSecret };
 }
