@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createRedisEndpointLimiter, endpointKey, rateModeFor, type EndpointLimiter } from '@herald/delivery';
 import type { ResolvedWebhook } from '@herald/routing';
+import { pacingIdentity } from '@herald/core';
 
 const prefix = `{limiter-test-${randomBytes(4).toString('hex')}}`;
 let redis: Redis;
@@ -142,8 +143,22 @@ test('Redis never holds the webhook URL', async () => {
   await l.pause(w, 1000, true);
   const keys = await redis.keys(`${prefix}*`);
   expect(keys.join(' ')).not.toContain('secret-token');
-  expect(keys.some((k) => k.includes(endpointKey(w.url)))).toBe(true);
+  expect(keys.some((k) => k.includes(endpointKey(pacingIdentity(w.type, w.url))))).toBe(true);
   for (const key of keys.filter((k) => k.includes(':rl:window:'))) {
     expect((await redis.zrange(key, '0', '-1')).join(' ')).not.toContain('secret-token');
   }
+});
+
+test('one Discord webhook saved twice with URLs differing only in a query parameter shares one pace (5 per 2 s in all)', async () => {
+  clock += 60_000; // past any pause an earlier test left on discord.com
+  const l = limiter();
+  const id = String(Date.now());
+  const a = webhook({ type: 'discord', url: `https://discord.com/api/webhooks/${id}/tok` });
+  const b = webhook({ type: 'discord', url: `https://discord.com/api/webhooks/${id}/tok?wait=true` });
+  const c = webhook({ type: 'discord', url: `https://discordapp.com/api/webhooks/${id}/tok/` });
+  const all: number[] = [];
+  for (const [i, w] of [a, a, b, b, c, c].entries()) {
+    all.push((await l.reserve(w, { leaseId: `same-hook-${i}`, holdsSlot: false })).waitMs);
+  }
+  expect(all).toEqual([0, 0, 0, 0, 0, 2000]);
 });

@@ -3,3 +3,4 @@ export { classifyResponse, type ResponseClass } from './classify-response';
 export { classifyChannelResponse, type ChannelVerdict } from './channel-response';
 export { defaultRateLimit, type RateLimit } from './channel-pacing';
 export { isDiscordGlobalRateLimit, parseRetryAfter, type ResponseHeaders } from './rate-limit';
+export * from './pacing-identity';

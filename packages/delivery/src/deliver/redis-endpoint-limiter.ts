@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { defaultRateLimit } from '@herald/core';
 import type { Redis } from 'ioredis';
+import { pacingIdentity } from '@herald/core';
 import type { EndpointRateLimit, ResolvedWebhook } from '@herald/routing';
 import type { EndpointLimiter, Reservation, WaitReason } from './endpoint-limiter';
 
@@ -157,9 +158,11 @@ export function createRedisEndpointLimiter(options: RedisEndpointLimiterOptions)
   const busyWaitMs = options.busyWaitMs ?? 1_000;
   const keys = (webhook: ResolvedWebhook, mode: string) => {
     const endpoint = endpointKey(webhook.url);
+    // Pacing follows the service's identity of the webhook, not the exact URL string.
+    const paced = endpointKey(pacingIdentity(webhook.type, webhook.url));
     return {
-      rate: `${prefix}:rl:${mode}:${endpoint}`,
-      endpointPause: `${prefix}:pause:${endpoint}`,
+      rate: `${prefix}:rl:${mode}:${paced}`,
+      endpointPause: `${prefix}:pause:${paced}`,
       hostPause: `${prefix}:pause-host:${endpointKey(hostKey(webhook.url))}`,
       inFlight: `${prefix}:inflight:${endpoint}`,
     };
