@@ -1,5 +1,5 @@
 import { createFernetCodec, generateFernetKey } from '@herald/crypto';
-import { createHeraldContext, startWorker, type HeraldContext, type RunningWorker } from '@herald/runtime';
+import { createHeraldContext, startApi, startWorker, type HeraldContext, type RunningWorker } from '@herald/runtime';
 import { createWebhook, eventually, postAlert } from '../support/admin-fixtures';
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -43,9 +43,19 @@ describe('a worker process with the wrong Fernet key beside one with the right k
 
   it('refuses to start a process whose keys open no stored webhook, with one line saying so', async () => {
     await createWebhook(herald, '/v1/webhooks', { name: 'first', url: receiver.url('/refuse'), type: 'generic' });
-    const wrong = createHeraldContext({ ...herald.config, fernetKeys: [generateFernetKey()] }, 'worker', herald.context.logger);
-    await expect(wrong).rejects.toThrow(/none of the 1 stored webhooks can be decrypted with the configured keys.*Refusing to start\.$/);
-    await wrong.catch((error: Error) => expect(error.message).not.toContain('\n'));
+    const context = await createHeraldContext({ ...herald.config, fernetKeys: [generateFernetKey()] }, 'worker', herald.context.logger);
+    try {
+      for (const start of [() => startWorker(context), () => startApi(context)]) {
+        const refused = start();
+        await expect(refused).rejects.toThrow(
+          /^none of the 1 stored webhooks can be decrypted with the configured keys.*Refusing to start\.$/,
+        );
+        await refused.catch((error: Error) => expect(error.message).not.toContain('\n'));
+      }
+    } finally {
+      await context.close();
+    }
+    expect(await herald.database.prisma.webhook.count({ where: { disabledReason: { not: null } } })).toBe(0);
     await herald.database.prisma.webhook.deleteMany();
     await herald.context.announceDirectoryChange();
   });
@@ -79,6 +89,16 @@ describe('a worker process with the wrong Fernet key beside one with the right k
     expect(receiver.requestsFor('/keys/new')).toHaveLength(0);
     const ready = await fetch(`${wrong.worker.metricsAddress}/readyz`);
     expect(ready.status).toBe(503);
+    // An API process with the same old key list is not ready either, before it has routed anything.
+    const wrongApi = await startApi(wrong.context);
+    try {
+      const apiReady = await fetch(`${wrongApi.address}/readyz`);
+      expect(apiReady.status).toBe(503);
+      expect(await apiReady.json()).toMatchObject({ status: 'degraded', keys: 'cannot decrypt some webhooks' });
+    } finally {
+      await wrongApi.close();
+    }
+    expect((await herald.request('GET', '/readyz', undefined, null)).body).toMatchObject({ status: 'ready', keys: 'ok' });
     const metrics = await (await fetch(`${wrong.worker.metricsAddress}/metrics`)).text();
     expect(metrics).toMatch(/^herald_webhooks_undecryptable 1$/m);
     expect(metrics).toMatch(/^herald_deliveries_handed_back_total [1-9]\d*$/m);

@@ -39,7 +39,7 @@ test('npm start: PGlite, its own redis-server, health and readiness, an admin to
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', redis: 'up', database: { status: 'up', kind: 'pglite' } });
+    expect(await ready.json()).toEqual({ status: 'ready', redis: 'up', database: { status: 'up', kind: 'pglite' }, keys: 'ok' });
 
     const tokenFile = path.join(dataDir, 'admin-token');
     const token = fs.readFileSync(tokenFile, 'utf8').trim();

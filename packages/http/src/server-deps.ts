@@ -31,6 +31,6 @@ export interface ServerDeps {
   /** The registry /metrics serves; a private one is created when absent. */
   metrics?: HeraldMetrics;
   /** False while this process's Fernet keys cannot open some enabled webhook: /readyz answers 503. */
-  keysReady?(): boolean;
+  keysReady?(): Promise<boolean>;
   now?: () => number;
 }

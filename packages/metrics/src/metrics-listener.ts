@@ -16,7 +16,7 @@ export interface MetricsListenerOptions {
   /** When set, scrapes must send `Authorization: Bearer <token>`. */
   token?: string;
   /** GET /readyz answers 200 while this holds, else 503 (no token needed, like the API's). */
-  ready?(): boolean;
+  ready?(): boolean | Promise<boolean>;
 }
 
 /** A bare `GET /metrics` listener for processes without the HTTP API (a separate delivery worker). */
@@ -24,10 +24,15 @@ export async function startMetricsListener(options: MetricsListenerOptions): Pro
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/readyz' && options.ready) {
-      const ready = options.ready();
-      response
-        .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ status: ready ? 'ready' : 'degraded' }));
+      const check = options.ready;
+      void Promise.resolve()
+        .then(() => check())
+        .catch(() => false)
+        .then((ready) =>
+          response
+            .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ status: ready ? 'ready' : 'degraded' })),
+        );
       return;
     }
     if (request.method !== 'GET' || path !== '/metrics') {

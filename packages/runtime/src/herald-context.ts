@@ -17,6 +17,17 @@ export interface HeraldContext {
   close(): Promise<void>;
 }
 
+/**
+ * A process with the wrong key list would see every webhook as undecryptable: the API and the
+ * worker refuse to start (after migrations, which single-node runs once the context exists).
+ */
+export async function refuseWrongFernetKeys(context: Pick<HeraldContext, 'database' | 'codec'>): Promise<void> {
+  await assertSomeWebhookDecrypts(context.database.prisma, context.codec, {
+    consequence: 'Refusing to start.',
+    ignoreMarkedUndecryptable: true,
+  });
+}
+
 export async function createHeraldContext(config: HeraldConfig, role: DatabaseRole, logger?: Logger): Promise<HeraldContext> {
   const log = logger ?? createLogger(config, `herald-${role}`);
   const codec = createFernetCodec(resolveFernetKeys(config, log));
@@ -28,13 +39,6 @@ export async function createHeraldContext(config: HeraldConfig, role: DatabaseRo
     preparedStatements: config.databasePreparedStatements,
     onWarning: (message) => log.warn(message),
   });
-  try {
-    // A process with the wrong key list would see every webhook as undecryptable: it does not start.
-    await assertSomeWebhookDecrypts(database.prisma, codec, { consequence: 'Refusing to start.', ignoreMarkedUndecryptable: true });
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
   const redis = createRedisConnection(config.redis, 'producer');
   const queues = createHeraldQueues(redis, config.queuePrefix);
   return {

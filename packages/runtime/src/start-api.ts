@@ -4,7 +4,7 @@ import { announcingArrivals, createAlertIngestor, createSourceUsageRecorder } fr
 import { createConsoleEventPublisher } from '@herald/queue';
 import { instrumentIngestor, metricsFor, type HeraldMetrics } from '@herald/metrics';
 import type { FastifyInstance } from 'fastify';
-import type { HeraldContext } from './herald-context';
+import { refuseWrongFernetKeys, type HeraldContext } from './herald-context';
 
 export interface RunningApi {
   server: FastifyInstance;
@@ -18,6 +18,7 @@ export async function startApi(
   options: { now?: () => number; extraRoutes?: RouteGroup[]; metrics?: HeraldMetrics } = {},
 ): Promise<RunningApi> {
   const { config, database, logger } = context;
+  await refuseWrongFernetKeys(context);
   // Shared with a worker started on the same context, so single-node serves one /metrics.
   const metrics = options.metrics ?? metricsFor(context);
   // The API routes alerts as it saves them, from its own cache of printers, webhooks and quiet hours.
@@ -61,7 +62,8 @@ export async function startApi(
       announceDirectoryChange: () => directory.announceChange(),
       databaseKind: database.kind,
       metrics,
-      keysReady: () => directory.sealedCount() === 0,
+      // Reads the (cached) directory, so a process that has routed nothing yet still answers truly.
+      keysReady: async () => (await directory.snapshot().catch(() => null)) !== null && directory.sealedCount() === 0,
       now: options.now,
     },
     options.extraRoutes,

@@ -1,7 +1,7 @@
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerDeps } from '@herald/delivery';
 import { metricsFor, startMetricsListener, type HeraldMetrics } from '@herald/metrics';
 import { createGuardedConnector } from '@herald/net-guard';
-import type { HeraldContext } from './herald-context';
+import { refuseWrongFernetKeys, type HeraldContext } from './herald-context';
 
 export interface StartWorkerOptions extends Omit<Partial<DeliveryWorkerDeps>, 'config' | 'prisma' | 'sql' | 'codec' | 'logger'> {
   metrics?: HeraldMetrics;
@@ -20,6 +20,7 @@ export interface RunningWorker extends DeliveryWorker {
 export async function startWorker(context: HeraldContext, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const { metrics: given, metricsPort, ...workerOptions } = options;
   const metrics = given ?? metricsFor(context);
+  await refuseWrongFernetKeys(context);
   const worker = await startDeliveryWorker({
     config: context.config,
     prisma: context.database.prisma,
@@ -60,7 +61,7 @@ export async function startWorker(context: HeraldContext, options: StartWorkerOp
           port: metricsPort,
           token: context.config.metricsToken,
           // Not ready while its keys cannot open some enabled webhook.
-          ready: () => worker.directory.sealedCount() === 0,
+          ready: async () => (await worker.directory.snapshot().catch(() => null)) !== null && worker.directory.sealedCount() === 0,
         }).catch(async (error: unknown) => {
           await worker.close();
           throw error;

@@ -43,15 +43,15 @@ export function healthRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (_request, reply) => {
-      const [redis, database] = await Promise.all([
+      const [redis, database, keys] = await Promise.all([
         // A write, not a PING: Redis out of memory, failing to persist (MISCONF) or a read-only replica still answers PING.
         probeRedisWrite(deps.redis, `${deps.config.queuePrefix}:readyz`),
         pingDatabaseClient(deps.prisma).then(
           () => true,
           () => false,
         ),
+        deps.keysReady?.() ?? true,
       ]);
-      const keys = deps.keysReady?.() ?? true;
       const ready = redis === 'up' && database && keys;
       return reply.code(ready ? 200 : 503).send({
         status: ready ? 'ready' : 'degraded',
