@@ -118,7 +118,14 @@ describe.each(BACKENDS)('on %s', (backend) => {
 
   test('deliveries.ts: routed alerts (new and saved), attempts, dead, cancelled, notices', async () => {
     expect(await module('deliveries')).toEqual({
-      api: { reopened: [true], visibleToOrg: 1, hiddenFromOther: null, listed: ['cancelled', 'pending'], since: 1 },
+      api: {
+        reopened: [true],
+        systemHookHiddenFromOrg: null,
+        visibleToOrg: 1,
+        hiddenFromOther: null,
+        listed: ['cancelled', 'pending'],
+        since: 1,
+      },
       refused: { consistent: false, deliveries: 0 },
       routed: { consistent: true, deliveries: [true] },
       newAlerts: {
