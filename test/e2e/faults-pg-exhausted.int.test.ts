@@ -1,17 +1,11 @@
-import os from 'node:os';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import pg from 'pg';
-import { generateFernetKey } from '@herald/crypto';
-import { createDatabase } from '@herald/db';
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { freePort, waitForOutput, type HeraldProcess } from '../support/processes';
+import type { WebhookReceiver } from '../support/webhook-receiver';
+import type { HeraldProcess } from '../support/processes';
 import {
   countDeliveries,
   reportFault,
-  spawnHerald,
-  startPrivateCluster,
-  stopProcess,
+  startHeraldOnPrivateCluster,
+  type HeraldOnPrivateCluster,
   type PrivateCluster,
 } from '../../packages/delivery/test/support/fault-kit';
 
@@ -21,60 +15,26 @@ jest.setTimeout(150_000);
 
 const EXHAUSTED_MS = 12_000;
 const HERALD_SLOTS = 2;
-const adminToken = `fault-admin-${randomBytes(8).toString('hex')}`;
-const prefix = `{herald-pgfull-${randomBytes(4).toString('hex')}}`;
-let cluster: PrivateCluster;
-let receiver: WebhookReceiver;
-let api: HeraldProcess | undefined;
-let worker: HeraldProcess | undefined;
-let address = '';
 const hogs: pg.Client[] = [];
 let inspector: pg.Client | undefined;
 
+let herald: HeraldOnPrivateCluster;
+let cluster: PrivateCluster;
+let receiver: WebhookReceiver;
+let worker: HeraldProcess;
+
 beforeAll(async () => {
-  cluster = await startPrivateCluster(await freePort(), { maxConnections: 10 });
-  const database = await createDatabase({ databaseUrl: cluster.url, dataDir: os.tmpdir(), role: 'api' });
-  await database.migrate();
-  await database.close();
-  receiver = await startWebhookReceiver();
-  const port = await freePort();
-  const env = {
-    DATABASE_URL: cluster.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    HERALD_QUEUE_PREFIX: prefix,
-    HERALD_FERNET_KEYS: generateFernetKey(),
-    HERALD_ADMIN_TOKEN: adminToken,
-    HERALD_ALLOWED_PRIVATE_TARGETS: '127.0.0.0/8',
-    HERALD_SWEEP_INTERVAL_MS: '500',
-    HERALD_SWEEP_STALE_MS: '1000',
-    HERALD_JOB_LOCK_MS: '5000',
-    PORT: String(port),
-  };
-  api = spawnHerald('api', env);
-  worker = spawnHerald('worker', env);
-  await Promise.all([waitForOutput(api, /Herald API listening/, 30_000), waitForOutput(worker, /delivery worker started/, 30_000)]);
-  address = `http://127.0.0.1:${port}`;
+  herald = await startHeraldOnPrivateCluster('pgfull', { maxConnections: 10 });
+  ({ cluster, receiver, worker } = herald);
 });
 
 afterAll(async () => {
   await Promise.all([...hogs, ...(inspector ? [inspector] : [])].map((client) => client.end().catch(() => undefined)));
-  await stopProcess(worker);
-  await stopProcess(api);
-  await receiver?.close();
-  await cluster?.destroy();
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
+  await herald?.close();
 });
 
-async function call(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${address}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
+function call(method: string, path: string, body?: unknown): Promise<Response> {
+  return herald.call(method, path, body, 15_000);
 }
 
 async function hog(): Promise<boolean> {

@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { spawnApp, type HeraldProcess } from '../../../../test/support/processes';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { generateFernetKey } from '@herald/crypto';
+import { createDatabase } from '@herald/db';
+import { freePort, spawnApp, waitForOutput, type HeraldProcess } from '../../../../test/support/processes';
+import { startWebhookReceiver, type WebhookReceiver } from '../../../../test/support/webhook-receiver';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const run = promisify(execFile);
@@ -88,6 +93,71 @@ export async function startPrivateCluster(port: number, settings: { maxConnectio
     async destroy() {
       await stop().catch(() => undefined);
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Herald's API and worker as separate processes on a throw-away PostgreSQL cluster, with a receiver and an admin client. */
+export interface HeraldOnPrivateCluster {
+  cluster: PrivateCluster;
+  receiver: WebhookReceiver;
+  api: HeraldProcess;
+  worker: HeraldProcess;
+  /** An admin API call with a time limit. */
+  call(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Response>;
+  /** Stops the processes, the receiver and the cluster, and removes the test's Redis keys. */
+  close(): Promise<void>;
+}
+
+export async function startHeraldOnPrivateCluster(
+  name: string,
+  settings: { maxConnections?: number } = {},
+): Promise<HeraldOnPrivateCluster> {
+  const adminToken = `fault-admin-${randomBytes(16).toString('hex')}`;
+  const prefix = `{herald-${name}-${randomBytes(4).toString('hex')}}`;
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const cluster = await startPrivateCluster(await freePort(), settings);
+  const database = await createDatabase({ databaseUrl: cluster.url, dataDir: os.tmpdir(), role: 'api' });
+  await database.migrate();
+  await database.close();
+  const receiver = await startWebhookReceiver();
+  const port = await freePort();
+  const env = {
+    DATABASE_URL: cluster.url,
+    REDIS_URL: redisUrl,
+    HERALD_QUEUE_PREFIX: prefix,
+    HERALD_FERNET_KEYS: generateFernetKey(),
+    HERALD_ADMIN_TOKEN: adminToken,
+    HERALD_ALLOWED_PRIVATE_TARGETS: '127.0.0.0/8',
+    HERALD_SWEEP_INTERVAL_MS: '500',
+    HERALD_SWEEP_STALE_MS: '1000',
+    HERALD_JOB_LOCK_MS: '5000',
+    PORT: String(port),
+  };
+  const api = spawnHerald('api', env);
+  const worker = spawnHerald('worker', env);
+  await Promise.all([waitForOutput(api, /Herald API listening/, 30_000), waitForOutput(worker, /delivery worker started/, 30_000)]);
+  return {
+    cluster,
+    receiver,
+    api,
+    worker,
+    call: (method, path, body, timeoutMs = 15_000) =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      }),
+    async close() {
+      await stopProcess(worker);
+      await stopProcess(api);
+      await receiver.close();
+      await cluster.destroy();
+      const redis = new Redis(redisUrl);
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
     },
   };
 }
