@@ -1,5 +1,7 @@
 /** The console talks to Herald's public JSON API only, as the signed-in principal. */
 
+import type { AlertSummary } from '@herald/core';
+
 export interface Principal {
   role: 'admin' | 'org_admin' | 'ingestor';
   org_id: number | null;
@@ -184,20 +186,8 @@ export function followEvents(onEvent: (event: ConsoleEvent) => void, onState: (l
   };
 }
 
-export interface AlertRow {
-  id: string;
-  type: string;
-  severity: string;
-  title: string;
-  message?: string;
-  printer_id: number;
-  printer_name: string | null;
-  org_id: number | null;
-  status: string;
-  status_reason: string | null;
-  timestamp: number;
-  received_at: string;
-}
+/** A row of the alerts list: the live feed's shape, plus the message where the API includes it. */
+export type AlertRow = AlertSummary & { message?: string };
 
 export interface Attempt {
   attempt: number;

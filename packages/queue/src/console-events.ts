@@ -1,3 +1,4 @@
+import type { AlertSummary } from '@herald/core';
 import type { Redis } from 'ioredis';
 
 /** A new alert as the console's live feed shows it. */
@@ -5,19 +6,7 @@ export interface AlertArrivedEvent {
   kind: 'alert';
   /** The alert's organization (null: no organization); who may see the event. */
   org_id: number | null;
-  alert: {
-    id: string;
-    type: string;
-    severity: string;
-    title: string;
-    printer_id: number;
-    printer_name: string | null;
-    org_id: number | null;
-    status: string;
-    status_reason: string | null;
-    timestamp: number;
-    received_at: string;
-  };
+  alert: AlertSummary;
 }
 
 /** One recorded delivery attempt. */

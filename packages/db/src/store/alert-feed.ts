@@ -1,18 +1,5 @@
+import type { AlertSummary } from '@herald/core';
 import type { SqlSession } from '../sql-executor';
-
-export interface AlertSummary {
-  id: string;
-  type: string;
-  severity: string;
-  title: string;
-  printer_id: number;
-  printer_name: string | null;
-  org_id: number | null;
-  status: string;
-  status_reason: string | null;
-  timestamp: number;
-  received_at: string;
-}
 
 const SUMMARIES_SQL = `
   SELECT id, type, severity::text AS severity, title, printer_id, printer_name, org_id, status::text AS status, status_reason,
