@@ -1,14 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
 import { registeredRoutes } from '@herald/http';
+import { launchChromium } from '../support/browser';
 import { startHarness, type Harness } from '../support/herald-harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-const CHROMIUM = '/usr/bin/chromium';
 
 jest.setTimeout(120_000);
 
@@ -184,29 +181,10 @@ test('/docs serves Swagger UI from this origin under a strict CSP, and the brows
   const html = await response.text();
   expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
 
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-chromium-'));
-  const browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium(herald.api.address);
   try {
-    const offOrigin: string[] = [];
     const cspErrors: string[] = [];
-    browser.on('request', (request) => {
-      if (!request.url().startsWith(herald.api.address) && !request.url().startsWith('data:')) offOrigin.push(request.url());
-    });
-    const page = await browser.newPage();
+    const page = await browser.context.newPage();
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspErrors.push(message.text());
     });
@@ -218,10 +196,9 @@ test('/docs serves Swagger UI from this origin under a strict CSP, and the brows
     await page.locator('#operations-Alerts-createAlert .opblock-summary').click();
     await page.waitForSelector('#operations-Alerts-createAlert .try-out__btn');
     expect(await page.locator('#operations-Alerts-createAlert').innerText()).toContain('print_failed');
-    expect(offOrigin).toEqual([]);
+    expect(browser.offOrigin).toEqual([]);
     expect(cspErrors).toEqual([]);
   } finally {
     await browser.close();
-    fs.rmSync(profileDir, { recursive: true, force: true });
   }
 });

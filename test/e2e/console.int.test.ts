@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type Chromium } from '../support/browser';
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { createOrg, createToken, createWebhook, eventually, postAlert } from '../support/admin-fixtures';
@@ -12,7 +12,6 @@ import { createOrg, createToken, createWebhook, eventually, postAlert } from '..
  * a real API and worker, Redis, PostgreSQL and a local receiver. Needs the console built
  * (`npm run build`). With HERALD_SCREENSHOTS=<dir> it saves a screenshot of every page there.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const CONSOLE_BUILD = path.resolve(__dirname, '..', '..', 'apps', 'console', 'dist', 'index.html');
 const SCREENSHOTS = process.env.HERALD_SCREENSHOTS ? path.resolve(process.env.HERALD_SCREENSHOTS) : null;
 
@@ -20,17 +19,15 @@ jest.setTimeout(120_000);
 
 let herald: Harness;
 let receiver: WebhookReceiver;
+let chromium: Chromium;
 let browser: BrowserContext;
-let profileDir: string;
 let page: Page;
-const offOrigin: string[] = [];
 const cspViolations: string[] = [];
 let flakyFailing = true;
 let orgA: number;
 let orgB: number;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   if (!fs.existsSync(CONSOLE_BUILD)) throw new Error(`${CONSOLE_BUILD} is missing: npm run build`);
   receiver = await startWebhookReceiver();
   receiver.on('/discord', () => ({ status: 204 }));
@@ -47,26 +44,9 @@ beforeAll(async () => {
   await createWebhook(herald, `/v1/orgs/${orgA}/webhooks`, { name: 'farm A hook', url: receiver.url('/a'), type: 'generic' });
   await createWebhook(herald, `/v1/orgs/${orgB}/webhooks`, { name: 'farm B hook', url: receiver.url('/b'), type: 'generic' });
 
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-console-chromium-'));
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  chromium = await launchChromium(herald.api.address, { viewport: { width: 1280, height: 900 } });
+  browser = chromium.context;
   await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: herald.api.address });
-  browser.on('request', (request) => {
-    if (!request.url().startsWith(herald.api.address) && !request.url().startsWith('data:')) offOrigin.push(request.url());
-  });
   page = await browser.newPage();
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
@@ -74,8 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await chromium?.close();
   await herald?.close();
   await receiver?.close();
 });
@@ -322,6 +301,6 @@ test('the event stream gives an org admin its own events only', async () => {
 });
 
 test('the browser never requested another origin and the CSP refused nothing', () => {
-  expect(offOrigin).toEqual([]);
+  expect(chromium.offOrigin).toEqual([]);
   expect(cspViolations).toEqual([]);
 });

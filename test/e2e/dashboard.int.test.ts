@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type Chromium } from '../support/browser';
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { createWebhook, deliveriesOnceSettled, eventually, postAlert } from '../support/admin-fixtures';
@@ -10,19 +10,16 @@ import { createWebhook, deliveriesOnceSettled, eventually, postAlert } from '../
  * The operator dashboard in a real browser: Debian's chromium driven by playwright-core (no
  * downloaded browser). Install it with `apt-get install -y chromium`.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.resolve(__dirname, '..', '..', 'test-results', 'dashboard.png');
 
 jest.setTimeout(90_000);
 
 let herald: Harness;
 let receiver: WebhookReceiver;
+let chromium: Chromium;
 let browser: BrowserContext;
-let profileDir: string;
-const offOrigin: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   receiver = await startWebhookReceiver();
   receiver.on('/rejecting', () => ({ status: 400 }));
   herald = await startHarness();
@@ -38,30 +35,12 @@ beforeAll(async () => {
   for (const printer of [1, 2]) await deliveriesOnceSettled(herald, await postAlert(herald, { printer_id: printer }));
   for (const printer of [1, 2]) await deliveriesOnceSettled(herald, await postAlert(herald, { printer_id: printer, type: 'spool_low' }));
 
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-chromium-'));
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  browser.on('request', (request) => {
-    if (!request.url().startsWith(herald.api.address) && !request.url().startsWith('data:')) offOrigin.push(request.url());
-  });
+  chromium = await launchChromium(herald.api.address, { viewport: { width: 1280, height: 800 } });
+  browser = chromium.context;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  await chromium?.close();
   await herald?.close();
   await receiver?.close();
 });
@@ -135,5 +114,5 @@ test('after logging in with an admin token it shows both queues with their job c
 });
 
 test('the browser never requested anything from another origin', () => {
-  expect(offOrigin).toEqual([]);
+  expect(chromium.offOrigin).toEqual([]);
 });
