@@ -3,11 +3,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createFernetCodec, generateFernetKey, verifyWebhook } from '@herald/crypto';
-import { createHeraldContext, startWorker, type HeraldContext, type RunningWorker } from '@herald/runtime';
 import python from '../../packages/crypto/test/fixtures/python-cryptography-fernet-local-url.json';
 import { createWebhook, eventually, postAlert } from '../support/admin-fixtures';
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { workerWithKeys } from '../support/worker-with-keys';
 
 jest.setTimeout(120_000);
 
@@ -31,23 +31,6 @@ async function keysRotate(databaseUrl: string, keys: string[]): Promise<{ code: 
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
-}
-
-/** A worker in its own context, as a restarted worker process with different HERALD_FERNET_KEYS would be. */
-async function workerWithKeys(
-  herald: Harness,
-  keys: string[],
-): Promise<{ worker: RunningWorker; context: HeraldContext; stop(): Promise<void> }> {
-  const context = await createHeraldContext({ ...herald.config, fernetKeys: keys }, 'worker', herald.context.logger);
-  const worker = await startWorker(context);
-  return {
-    worker,
-    context,
-    async stop() {
-      await worker.close();
-      await context.close();
-    },
-  };
 }
 
 describe('a webhook row encrypted by Python cryptography', () => {

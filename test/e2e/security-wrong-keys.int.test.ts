@@ -1,28 +1,11 @@
 import { createFernetCodec, generateFernetKey } from '@herald/crypto';
-import { createHeraldContext, startApi, startWorker, type HeraldContext, type RunningWorker } from '@herald/runtime';
+import { startApi, startWorker } from '@herald/runtime';
 import { createWebhook, eventually, postAlert } from '../support/admin-fixtures';
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { contextWithKeys, workerWithKeys, type WorkerWithKeys } from '../support/worker-with-keys';
 
 jest.setTimeout(120_000);
-
-/** A worker in its own context, as a separate worker process with these HERALD_FERNET_KEYS would be. */
-async function workerWithKeys(
-  herald: Harness,
-  keys: string[],
-  handedBack: { count: number },
-): Promise<{ worker: RunningWorker; context: HeraldContext; stop(): Promise<void> }> {
-  const context = await createHeraldContext({ ...herald.config, fernetKeys: keys }, 'worker', herald.context.logger);
-  const worker = await startWorker(context, { metricsPort: 0, onDeliveryHandedBack: () => (handedBack.count += 1) });
-  return {
-    worker,
-    context,
-    async stop() {
-      await worker.close();
-      await context.close();
-    },
-  };
-}
 
 describe('a worker process with the wrong Fernet key beside one with the right keys', () => {
   const KEY_OLD = generateFernetKey();
@@ -43,7 +26,7 @@ describe('a worker process with the wrong Fernet key beside one with the right k
 
   it('refuses to start a process whose keys open no stored webhook, with one line saying so', async () => {
     await createWebhook(herald, '/v1/webhooks', { name: 'first', url: receiver.url('/refuse'), type: 'generic' });
-    const context = await createHeraldContext({ ...herald.config, fernetKeys: [generateFernetKey()] }, 'worker', herald.context.logger);
+    const context = await contextWithKeys(herald, [generateFernetKey()]);
     try {
       for (const start of [() => startWorker(context), () => startApi(context)]) {
         const refused = start();
@@ -77,12 +60,15 @@ describe('a worker process with the wrong Fernet key beside one with the right k
     await herald.context.announceDirectoryChange();
 
     // A worker left running with the old key list: it opens one webhook, so it starts, but it is not ready.
-    const handedBack = { count: 0 };
-    let wrong: Awaited<ReturnType<typeof workerWithKeys>> | null = await workerWithKeys(herald, [KEY_OLD], handedBack);
+    let handedBack = 0;
+    let wrong: WorkerWithKeys | null = await workerWithKeys(herald, [KEY_OLD], {
+      metricsPort: 0,
+      onDeliveryHandedBack: () => (handedBack += 1),
+    });
     const alertIds: string[] = [];
     for (let i = 0; i < 5; i += 1) alertIds.push(await postAlert(herald, { printer_id: 1, title: `Rotation alert ${i}` }));
 
-    await eventually('the wrong worker to hand deliveries back', async () => (handedBack.count >= 5 ? true : undefined));
+    await eventually('the wrong worker to hand deliveries back', async () => (handedBack >= 5 ? true : undefined));
     await eventually('the old-key webhook to get every alert', async () =>
       receiver.requestsFor('/keys/old').length === 5 ? true : undefined,
     );
@@ -112,7 +98,7 @@ describe('a worker process with the wrong Fernet key beside one with the right k
     }
 
     // The right process starts beside it (ready); then the wrong one is stopped.
-    const right = await workerWithKeys(herald, [KEY_NEW, KEY_OLD], { count: 0 });
+    const right = await workerWithKeys(herald, [KEY_NEW, KEY_OLD], { metricsPort: 0 });
     try {
       expect((await fetch(`${right.worker.metricsAddress}/readyz`)).status).toBe(200);
       await wrong.stop();
