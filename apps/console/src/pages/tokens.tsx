@@ -26,6 +26,12 @@ interface IngestSource {
   revoked_at: string | null;
 }
 
+const TOKEN_ROLES = [
+  { value: 'ingestor', label: 'ingestor (posts alerts)' },
+  { value: 'org_admin', label: 'org_admin (manages one organization)' },
+  { value: 'admin', label: 'admin' },
+];
+
 const INGEST_KINDS = [
   { value: 'odin', label: 'O.D.I.N.' },
   { value: 'apprise', label: 'Apprise / Moonraker' },
@@ -57,48 +63,106 @@ function OrgSelect({
   );
 }
 
-function Tokens({ orgs }: { orgs: Organization[] }) {
-  const tokens = useLoad(() => get<{ data: Token[] }>('/v1/tokens'), []);
-  const [form, setForm] = useState({ name: '', role: 'ingestor', org: '' });
-  const [error, setError] = useState<unknown>(null);
+interface CreateValues {
+  name: string;
+  choice: string;
+  org: number | null;
+}
+
+/**
+ * The create form of a credential shown once (an API token, an ingest URL): a name, one choice
+ * (`choice.field` is its API field), an optional organization. The secret it gets back is shown above it.
+ */
+function CreateOnceForm(props: {
+  idPrefix: string;
+  title: string;
+  submit: string;
+  secretLabel: string;
+  nameLabel: string;
+  choice: { field: string; label: string; initial: string; options: { value: string; label: string }[] };
+  orgs: Organization[];
+  /** The organization select, with its "no organization" label; null: not shown. */
+  org: { none: string } | null;
+  /** After a create, start over (true) or keep the choice and organization for the next one. */
+  resetChoices: boolean;
+  create: (values: CreateValues) => Promise<string>;
+  onCreated: () => void;
+  error: unknown;
+  setError: (error: unknown) => void;
+}) {
+  const { idPrefix: id, choice, error, setError } = props;
+  const blank = { name: '', choice: choice.initial, org: '' };
+  const [form, setForm] = useState(blank);
   const [secret, setSecret] = useState<string | null>(null);
   return (
     <>
-      <h2>API tokens</h2>
-      {secret ? <SecretOnce label="New token" value={secret} /> : null}
+      {secret ? <SecretOnce label={props.secretLabel} value={secret} /> : null}
       <form
         class="panel inline"
-        aria-label="Create a token"
+        aria-label={props.title}
         onSubmit={(e) => {
           e.preventDefault();
           setError(null);
-          api<{ secret: string }>('POST', '/v1/tokens', {
-            name: form.name,
-            role: form.role,
-            org_id: form.org ? Number(form.org) : null,
-          }).then((answer) => {
-            setSecret(answer.secret);
-            setForm({ name: '', role: 'ingestor', org: '' });
-            tokens.reload();
+          props.create({ name: form.name, choice: form.choice, org: form.org ? Number(form.org) : null }).then((created) => {
+            setSecret(created);
+            setForm(props.resetChoices ? blank : { ...form, name: '' });
+            props.onCreated();
           }, setError);
         }}
       >
-        <Field label="Token name" id="token-name" error={fieldError(error, 'name')}>
-          <input id="token-name" required value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />
+        <Field label={props.nameLabel} id={`${id}-name`} error={fieldError(error, 'name')}>
+          <input id={`${id}-name`} required value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />
         </Field>
-        <Field label="Role" id="token-role" error={fieldError(error, 'role')}>
-          <select id="token-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.currentTarget.value })}>
-            <option value="ingestor">ingestor (posts alerts)</option>
-            <option value="org_admin">org_admin (manages one organization)</option>
-            <option value="admin">admin</option>
+        <Field label={choice.label} id={`${id}-${choice.field}`} error={fieldError(error, choice.field)}>
+          <select id={`${id}-${choice.field}`} value={form.choice} onChange={(e) => setForm({ ...form, choice: e.currentTarget.value })}>
+            {choice.options.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
           </select>
         </Field>
-        <Field label="Organization" id="token-org" error={fieldError(error, 'org_id')}>
-          <OrgSelect id="token-org" value={form.org} onChange={(org) => setForm({ ...form, org })} orgs={orgs} none="None" />
-        </Field>
-        <FormError error={error} fields={['name', 'role', 'org_id']} />
-        <button type="submit">Create token</button>
+        {props.org ? (
+          <Field label="Organization" id={`${id}-org`} error={fieldError(error, 'org_id')}>
+            <OrgSelect
+              id={`${id}-org`}
+              value={form.org}
+              onChange={(org) => setForm({ ...form, org })}
+              orgs={props.orgs}
+              none={props.org.none}
+            />
+          </Field>
+        ) : null}
+        <FormError error={error} fields={['name', choice.field, 'org_id']} />
+        <button type="submit">{props.submit}</button>
       </form>
+    </>
+  );
+}
+
+function Tokens({ orgs }: { orgs: Organization[] }) {
+  const tokens = useLoad(() => get<{ data: Token[] }>('/v1/tokens'), []);
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <>
+      <h2>API tokens</h2>
+      <CreateOnceForm
+        idPrefix="token"
+        title="Create a token"
+        submit="Create token"
+        secretLabel="New token"
+        nameLabel="Token name"
+        choice={{ field: 'role', label: 'Role', initial: 'ingestor', options: TOKEN_ROLES }}
+        orgs={orgs}
+        org={{ none: 'None' }}
+        resetChoices
+        create={({ name, choice, org }) =>
+          api<{ secret: string }>('POST', '/v1/tokens', { name, role: choice, org_id: org }).then((answer) => answer.secret)
+        }
+        onCreated={tokens.reload}
+        error={error}
+        setError={setError}
+      />
       <LoadError error={tokens.error} />
       <table>
         <thead>
@@ -145,9 +209,7 @@ function Tokens({ orgs }: { orgs: Organization[] }) {
 function IngestSources({ orgs }: { orgs: Organization[] }) {
   const { principal } = useSession();
   const sources = useLoad(() => get<{ data: IngestSource[] }>('/v1/ingest-sources'), []);
-  const [form, setForm] = useState({ name: '', kind: 'odin', org: '' });
   const [error, setError] = useState<unknown>(null);
-  const [created, setCreated] = useState<string | null>(null);
   if (sources.error instanceof ApiError && sources.error.status === 404)
     return (
       <>
@@ -161,50 +223,25 @@ function IngestSources({ orgs }: { orgs: Organization[] }) {
     <>
       <h2>Ingest URLs</h2>
       <p class="hint">A URL that carries its own key, for senders that cannot set a header (O.D.I.N., Apprise, Moonraker).</p>
-      {created ? <SecretOnce label="Ingest URL" value={created} /> : null}
-      <form
-        class="panel inline"
-        aria-label="Create an ingest URL"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setError(null);
-          api<{ url: string }>('POST', '/v1/ingest-sources', {
-            name: form.name,
-            kind: form.kind,
-            ...(form.org ? { org_id: Number(form.org) } : {}),
-          }).then((answer) => {
-            setCreated(answer.url);
-            setForm({ ...form, name: '' });
-            sources.reload();
-          }, setError);
-        }}
-      >
-        <Field label="Source name" id="source-name" error={fieldError(error, 'name')}>
-          <input id="source-name" required value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />
-        </Field>
-        <Field label="Sender" id="source-kind" error={fieldError(error, 'kind')}>
-          <select id="source-kind" value={form.kind} onChange={(e) => setForm({ ...form, kind: e.currentTarget.value })}>
-            {INGEST_KINDS.map((k) => (
-              <option key={k.value} value={k.value}>
-                {k.label}
-              </option>
-            ))}
-          </select>
-        </Field>
-        {principal.role === 'admin' ? (
-          <Field label="Organization" id="source-org" error={fieldError(error, 'org_id')}>
-            <OrgSelect
-              id="source-org"
-              value={form.org}
-              onChange={(org) => setForm({ ...form, org })}
-              orgs={orgs}
-              none="None (any printer)"
-            />
-          </Field>
-        ) : null}
-        <FormError error={error} fields={['name', 'kind', 'org_id']} />
-        <button type="submit">Create ingest URL</button>
-      </form>
+      <CreateOnceForm
+        idPrefix="source"
+        title="Create an ingest URL"
+        submit="Create ingest URL"
+        secretLabel="Ingest URL"
+        nameLabel="Source name"
+        choice={{ field: 'kind', label: 'Sender', initial: 'odin', options: INGEST_KINDS }}
+        orgs={orgs}
+        org={principal.role === 'admin' ? { none: 'None (any printer)' } : null}
+        resetChoices={false}
+        create={({ name, choice, org }) =>
+          api<{ url: string }>('POST', '/v1/ingest-sources', { name, kind: choice, ...(org === null ? {} : { org_id: org }) }).then(
+            (answer) => answer.url,
+          )
+        }
+        onCreated={sources.reload}
+        error={error}
+        setError={setError}
+      />
       <LoadError error={sources.error} />
       <table>
         <thead>
