@@ -1,6 +1,6 @@
 import { loadConfig } from '@herald/config';
 import { createHeraldContext, startApi } from '@herald/runtime';
-import { createOrg, createToken } from '../support/admin-fixtures';
+import { createOrg, createToken, eventually, postAlert } from '../support/admin-fixtures';
 import { startHarness, type Harness } from '../support/herald-harness';
 
 jest.setTimeout(60_000);
@@ -14,12 +14,19 @@ let clockOffsetMs = 0;
 let origin: string;
 let orgA: number;
 const EVIL = 'https://evil.example';
+const STREAM_RECHECK_MS = 1000;
+/** How long past the recheck interval a stream may take to end: one session lookup on a shared, busy machine. */
+const STREAM_END_SLACK_MS = 2000;
 
 beforeAll(async () => {
   herald = await startHarness({
     worker: false,
     now: () => Date.now() + clockOffsetMs,
-    env: { HERALD_SESSION_IDLE_MINUTES: '10', HERALD_SESSION_MAX_HOURS: '1' },
+    env: {
+      HERALD_SESSION_IDLE_MINUTES: '10',
+      HERALD_SESSION_MAX_HOURS: '1',
+      HERALD_SESSION_STREAM_RECHECK_SECONDS: String(STREAM_RECHECK_MS / 1000),
+    },
   });
   origin = herald.api.address;
   orgA = await createOrg(herald, 'Farm A');
@@ -291,6 +298,97 @@ describe('ending sessions', () => {
       expect((await send('GET', '/v1/alerts', { cookie: busy.cookie })).status).toBe(401);
     } finally {
       clockOffsetMs = 0;
+    }
+  });
+});
+
+interface EventStream {
+  /** Everything received so far. */
+  text(): string;
+  /** When the server ended the stream (null if the test closed it). */
+  ended: Promise<number | null>;
+  close(): void;
+}
+
+/** GET /v1/events as the console reads it, with a session cookie or a bearer token. */
+async function openEvents(auth: { cookie: string } | { bearer: string }): Promise<EventStream> {
+  const headers: Record<string, string> =
+    'cookie' in auth ? { cookie: `herald_session=${auth.cookie}` } : { authorization: `Bearer ${auth.bearer}` };
+  const abort = new AbortController();
+  const response = await fetch(`${origin}/v1/events`, { headers, signal: abort.signal });
+  expect(response.status).toBe(200);
+  if (!response.body) throw new Error('no stream body');
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  const ended = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return Date.now();
+        text += value;
+      }
+    } catch {
+      return null;
+    }
+  })();
+  await eventually('the stream to say it is connected', async () => (text.includes(': connected') ? true : undefined));
+  return { text: () => text, ended, close: () => abort.abort() };
+}
+
+/** Milliseconds from `since` until the server ended the stream, or 'still open' after the recheck interval and its slack. */
+async function msUntilEnded(stream: EventStream, since: number): Promise<number | 'still open'> {
+  const limit = new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), STREAM_RECHECK_MS + STREAM_END_SLACK_MS));
+  const ended = await Promise.race([stream.ended, limit]);
+  return ended === 'still open' || ended === null ? 'still open' : ended - since;
+}
+
+describe('an open event stream ends with its session', () => {
+  test('a live session keeps its stream through rechecks and gets events; after logout the stream ends within the recheck interval', async () => {
+    const { cookie, csrf } = await logIn(herald.adminToken);
+    const stream = await openEvents({ cookie });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2.5 * STREAM_RECHECK_MS));
+      const alertId = await postAlert(herald, { printer_id: 1 });
+      await eventually('the alert on the stream', async () => (stream.text().includes(alertId) ? true : undefined));
+
+      const loggedOut = Date.now();
+      expect((await send('DELETE', '/v1/session', { cookie, csrf, origin })).status).toBe(204);
+      expect(await msUntilEnded(stream, loggedOut)).toBeLessThan(STREAM_RECHECK_MS + STREAM_END_SLACK_MS);
+    } finally {
+      stream.close();
+    }
+  });
+
+  test('revoking the API token ends the streams of its sessions and its bearer clients', async () => {
+    const token = await createToken(herald, { name: 'streaming, soon revoked', role: 'org_admin', org_id: orgA });
+    const { cookie } = await logIn(token.secret);
+    const viaSession = await openEvents({ cookie });
+    const viaBearer = await openEvents({ bearer: token.secret });
+    try {
+      const revoked = Date.now();
+      expect((await herald.request('DELETE', `/v1/tokens/${token.id}`)).status).toBe(204);
+      const [sessionEnded, bearerEnded] = await Promise.all([msUntilEnded(viaSession, revoked), msUntilEnded(viaBearer, revoked)]);
+      expect(sessionEnded).toBeLessThan(STREAM_RECHECK_MS + STREAM_END_SLACK_MS);
+      expect(bearerEnded).toBeLessThan(STREAM_RECHECK_MS + STREAM_END_SLACK_MS);
+    } finally {
+      viaSession.close();
+      viaBearer.close();
+    }
+  });
+
+  test('a session that went idle with only its stream open gets no further event, and the stream ends', async () => {
+    const { cookie } = await logIn(herald.adminToken);
+    const stream = await openEvents({ cookie });
+    try {
+      clockOffsetMs += 11 * 60_000;
+      const expired = Date.now();
+      const alertId = await postAlert(herald, { printer_id: 1, title: 'after the session went idle' });
+      expect(await msUntilEnded(stream, expired)).toBeLessThan(STREAM_RECHECK_MS + STREAM_END_SLACK_MS);
+      expect(stream.text()).not.toContain(alertId);
+      expect(stream.text()).not.toContain('event: alert');
+    } finally {
+      clockOffsetMs = 0;
+      stream.close();
     }
   });
 });

@@ -27,8 +27,11 @@ export interface HeraldConfig {
   fernetKeys: string[];
   adminToken: string | undefined;
   metricsToken: string | undefined;
-  /** Browser sessions (console and dashboard): idle and absolute lifetime. */
-  session: { idleMinutes: number; maxHours: number };
+  /**
+   * Browser sessions (console and dashboard): idle and absolute lifetime, and how often an open event
+   * stream checks that its session (or bearer token) is still good.
+   */
+  session: { idleMinutes: number; maxHours: number; streamRecheckSeconds: number };
   /** Failed authentications allowed per client address (and per token prefix) in one window before 429. */
   authThrottle: { failures: number; windowSeconds: number };
   log: { level: LogLevel; pretty: boolean };
@@ -198,6 +201,7 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
     session: {
       idleMinutes: readInt(env, 'HERALD_SESSION_IDLE_MINUTES', 60, 1, 7 * 24 * 60),
       maxHours: readInt(env, 'HERALD_SESSION_MAX_HOURS', 12, 1, 24 * 30),
+      streamRecheckSeconds: readInt(env, 'HERALD_SESSION_STREAM_RECHECK_SECONDS', 30, 1, 3_600),
     },
     authThrottle: {
       failures: readInt(env, 'HERALD_AUTH_FAILURE_LIMIT', 20, 1, 1_000_000),

@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { Redis } from 'ioredis';
 import type { HeraldConfig } from '@herald/config';
 import { hashApiToken, safeEqual } from '@herald/crypto';
-import { findApiTokenByHash, noteApiTokenUse, type PrismaClient } from '@herald/db';
+import { findApiToken, findApiTokenByHash, noteApiTokenUse, type PrismaClient } from '@herald/db';
 import { forbidden, HttpError, unauthorized } from '../http-errors';
 import {
   CONFIG_ADMIN_ID,
@@ -94,6 +94,13 @@ export async function resolvePrincipal(
   secret: string,
 ): Promise<Principal | null> {
   return (await resolveToken(deps, secret))?.principal ?? null;
+}
+
+/** Whether the API token a principal came from is still good (HERALD_ADMIN_TOKEN is, while the process runs). */
+export async function tokenIsLive(prisma: PrismaClient, principal: Principal): Promise<boolean> {
+  if (principal.tokenId === CONFIG_ADMIN_ID) return true;
+  const token = await findApiToken(prisma, principal.tokenId);
+  return token !== null && token.revokedAt === null;
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;

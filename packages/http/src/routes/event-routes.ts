@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import { consoleEventsChannel, parseConsoleEvents, type ConsoleEvent } from '@herald/queue';
-import type { Principal } from '../plugins/auth';
+import { tokenIsLive, type Principal } from '../plugins/auth';
 import { principalOf } from '../plugins/route-schemas';
 import { guarded } from '../openapi/response-schemas';
+import { sessionLiveUntil } from '../sessions/browser-sessions';
 import type { ServerDeps } from '../server-deps';
 
 const HEARTBEAT_MS = 15_000;
@@ -26,13 +27,27 @@ export function formatServerSentEvents(events: ConsoleEvent[]): string {
 }
 
 /**
+ * When the credential a stream was opened with stops being good, in ms since the epoch: its session's
+ * end if not used again, Infinity for a bearer token that is not revoked; null once it is no longer good.
+ */
+async function credentialLiveUntil(request: FastifyRequest, principal: Principal, now: number): Promise<number | null> {
+  const auth = request.server.heraldAuth;
+  if (request.sessionId) return (await sessionLiveUntil(auth.sessions, request.sessionId, new Date(now)))?.getTime() ?? null;
+  return (await tokenIsLive(auth.sessions.prisma, principal)) ? Infinity : null;
+}
+
+/**
  * GET /v1/events: a server-sent events stream of alert arrivals and delivery outcomes for the
  * console. Workers and API processes publish them on one Redis channel; every API process
  * subscribes (one connection, opened with the first listener), so each listener sees every
- * process's events, filtered by what its principal may see.
+ * process's events, filtered by what its principal may see. A stream ends when its session or
+ * token does (logout, revocation, expiry): it checks every HERALD_SESSION_STREAM_RECHECK_SECONDS, and a
+ * batch arriving after the session's known end is not sent but starts a check at once.
  */
 export function eventRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const clients = new Set<EventClient>();
+  const now = deps.now ?? Date.now;
+  const recheckMs = deps.config.session.streamRecheckSeconds * 1000;
   let subscriber: Promise<Redis> | null = null;
 
   function subscribe(): Promise<Redis> {
@@ -83,32 +98,64 @@ export function eventRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async (request, reply) => {
       const principal = principalOf(request);
       await subscribe();
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      raw.write('retry: 3000\n: connected\n\n');
-      const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
-      const client: EventClient = {
-        principal,
-        send(events) {
-          const visible = events.filter((event) => canSeeEvent(principal, event));
-          if (visible.length > 0) raw.write(formatServerSentEvents(visible));
-        },
-        end() {
-          clearInterval(heartbeat);
-          raw.end();
-        },
-      };
-      clients.add(client);
-      request.raw.on('close', () => {
-        clearInterval(heartbeat);
-        clients.delete(client);
-      });
+      openStream(request, reply, principal);
     },
   );
+
+  function openStream(request: FastifyRequest, reply: FastifyReply, principal: Principal): void {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.write('retry: 3000\n: connected\n\n');
+    let liveUntil = request.session?.expiresAt.getTime() ?? Infinity;
+    let checking = false;
+    const recheck = () => {
+      if (checking) return;
+      checking = true;
+      credentialLiveUntil(request, principal, now()).then(
+        (until) => {
+          checking = false;
+          if (until === null) client.end();
+          else liveUntil = until;
+        },
+        (error: unknown) => {
+          // The database is unreachable: keep the stream; the next check decides.
+          checking = false;
+          request.log.debug({ err: error }, 'event stream: session check failed');
+        },
+      );
+    };
+    const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
+    const rechecks = setInterval(recheck, recheckMs);
+    const stopTimers = () => {
+      clearInterval(heartbeat);
+      clearInterval(rechecks);
+    };
+    const client: EventClient = {
+      principal,
+      send(events) {
+        if (now() >= liveUntil) {
+          recheck();
+          return;
+        }
+        const visible = events.filter((event) => canSeeEvent(principal, event));
+        if (visible.length > 0) raw.write(formatServerSentEvents(visible));
+      },
+      end() {
+        stopTimers();
+        clients.delete(client);
+        raw.end();
+      },
+    };
+    clients.add(client);
+    request.raw.on('close', () => {
+      stopTimers();
+      clients.delete(client);
+    });
+  }
 }

@@ -88,8 +88,8 @@ export async function openSession(
 
 export const CONFIG_ADMIN_ID = 'config-admin';
 
-/** The live session a cookie value names: not revoked, not expired or idle, and its token still valid. */
-export async function resumeSession(deps: SessionStoreDeps, sessionId: string, now: Date): Promise<BrowserSession | null> {
+/** The stored session a cookie value names if it is live: not revoked, not expired or idle, and its token still valid. */
+async function findLiveSession(deps: SessionStoreDeps, sessionId: string, now: Date): Promise<StoredSession | null> {
   const stored = await findSessionByHash(deps.prisma, hashOf(sessionId));
   if (!stored || stored.revokedAt !== null || stored.tokenRevokedAt !== null) return null;
   if (liveUntil(stored, deps.policy).getTime() <= now.getTime()) return null;
@@ -97,6 +97,13 @@ export async function resumeSession(deps: SessionStoreDeps, sessionId: string, n
     const current = deps.adminToken ? configTokenFingerprint(deps.adminToken) : null;
     if (current === null || stored.configTokenHash === null || !safeEqual(stored.configTokenHash, current)) return null;
   }
+  return stored;
+}
+
+/** The live session a cookie value names (this request counts as use: it keeps an idle session going). */
+export async function resumeSession(deps: SessionStoreDeps, sessionId: string, now: Date): Promise<BrowserSession | null> {
+  const stored = await findLiveSession(deps, sessionId, now);
+  if (!stored) return null;
   let lastSeenAt = stored.lastSeenAt;
   if (now.getTime() - lastSeenAt.getTime() >= Math.min(LAST_SEEN_RESOLUTION_MS, deps.policy.idleMs / 10)) {
     lastSeenAt = now;
@@ -108,6 +115,15 @@ export async function resumeSession(deps: SessionStoreDeps, sessionId: string, n
     csrfToken: csrfTokenOf(sessionId),
     expiresAt: liveUntil({ lastSeenAt, expiresAt: stored.expiresAt }, deps.policy),
   };
+}
+
+/**
+ * When the session a cookie value names ends if it is not used again, or null if it has ended. Not
+ * counted as use: an open event stream does not keep an idle session going.
+ */
+export async function sessionLiveUntil(deps: SessionStoreDeps, sessionId: string, now: Date): Promise<Date | null> {
+  const stored = await findLiveSession(deps, sessionId, now);
+  return stored ? liveUntil(stored, deps.policy) : null;
 }
 
 /** Ends the session a cookie value names (nothing happens for an unknown one). */
