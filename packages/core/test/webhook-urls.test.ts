@@ -22,6 +22,20 @@ describe('maskWebhookUrl', () => {
     expect(maskWebhookUrl(url)).toBe(masked);
   });
 
+  it.each([
+    ['an IPv4 loopback with a port', 'http://127.0.0.1:9/x', 'http://127.0.0.1:9/…/••••'],
+    ['localhost', 'http://localhost:8080/hook', 'http://localhost:8080/…/••••'],
+    ['an IPv6 loopback', 'http://[::1]:9/abc', 'http://[::1]:9/…/••••'],
+    ['a LAN name', 'http://printer-hub.lan/in', 'http://printer-hub.lan/…/••••'],
+    ['an 11-character path', 'http://127.0.0.1:9/abcdefghijk', 'http://127.0.0.1:9/…/••••'],
+  ])("shows a short URL's scheme and host but none of its path: %s", (_name, url, masked) => {
+    expect(maskWebhookUrl(url)).toBe(masked);
+  });
+
+  it('shows the last four characters from a 12-character path on', () => {
+    expect(maskWebhookUrl('http://127.0.0.1:9/abcdefghijkl')).toBe('http://127.0.0.1:9/…/••••ijkl');
+  });
+
   it('never shows the query string', () => {
     const masked = maskWebhookUrl('https://example.com/inbound/alerts-endpoint?token=s3cr3tvalue&sig=abcd');
     expect(masked).toBe('https://example.com/…/••••oint');

@@ -16,7 +16,8 @@ function maskHost(parsed: URL): string {
 
 /**
  * A webhook URL safe to show: scheme, the host's last two labels and the last four characters of
- * the path, e.g. `https://discord.com/…/••••wxyz` or `https://…pipedream.net/…/••••wxyz`. User
+ * the path, e.g. `https://discord.com/…/••••wxyz` or `https://…pipedream.net/…/••••wxyz`; a path
+ * shorter than 12 characters shows none of itself, e.g. `http://127.0.0.1:9/…/••••`. User
  * info, query and fragment never appear (they can hold credentials), nor does any more of the host
  * or path; an unparseable URL shows nothing at all.
  */

@@ -26,7 +26,8 @@ export const webhookSchema = z
     id,
     name: z.string(),
     url: z.string().meta({
-      description: "Masked: scheme, the host's last two labels and the last four characters, e.g. `https://discord.com/…/••••wxyz`.",
+      description:
+        "Masked: scheme, the host's last two labels (IP addresses whole) and the last four characters of a path of 12 or more, e.g. `https://discord.com/…/••••wxyz`, `http://127.0.0.1:9/…/••••`.",
     }),
     type: z.enum(WEBHOOK_TYPES),
     alert_types: z.array(z.enum(ALERT_TYPES as [string, ...string[]])).meta({ description: 'Empty: every type.' }),
