@@ -154,6 +154,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
       routablePartly: [{ status: 'dispatched', heldAudiences: ['organization'] }],
       // Routed twice, held once.
       queuedHolds: [{ scope: 'org', audience: 'organization', occurredAt: 0, digest: null }],
+      heldSeen: { operator: { system: 1, org: 3 }, org: { system: 0, org: 3 } },
       fannedOut: [true, true],
       fannedAgain: [true, true],
       queuedAfter: { status: 'dispatched', dispatchedAt: 60_000 },
