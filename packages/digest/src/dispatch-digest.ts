@@ -50,15 +50,15 @@ export async function dispatchDigest(
   // from it: the system digest goes to system webhooks (and to the webhooks of an organization without
   // quiet hours of its own), an organization's digest to that organization's webhooks only.
   const alertsByWebhook = new Map<string, { webhook: RoutingTarget; alerts: AlertView[] }>();
-  for (const [index, alert] of alerts.entries()) {
-    const audience = rows[index]?.audience ?? 'all';
+  rows.forEach((row, index) => {
+    const alert = alerts[index] as AlertView;
     for (const webhook of selectWebhooksForAlert(alert, table)) {
-      if (!holdReaches(audience, webhook.orgId)) continue;
+      if (!holdReaches(row.audience, webhook.orgId)) continue;
       const entry = alertsByWebhook.get(webhook.id) ?? { webhook, alerts: [] };
       entry.alerts.push(alert);
       alertsByWebhook.set(webhook.id, entry);
     }
-  }
+  });
   if (alerts.length === 0 && presentation.digestWhenEmpty) {
     const scopeWebhooks =
       digest.orgId === null
