@@ -170,7 +170,7 @@ describe('overnight window in Europe/Berlin across the end of summer time', () =
 });
 
 describe('organization windows and crashed digest processes', () => {
-  test("an organization's window decides for its alerts; the system window for the rest", async () => {
+  test("each window decides for its own webhooks: the organization's for the organization's, the system's for the system's", async () => {
     const org = (await herald.request('POST', '/v1/orgs', { name: 'Night shift farm', enterprise: true })).body;
     await herald.request('PUT', '/v1/printers/50', { name: 'N-1', org_id: org.id });
     const put = await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, {
@@ -182,12 +182,18 @@ describe('organization windows and crashed digest processes', () => {
     expect(put.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 200));
     clockMs = utc('2026-10-26T13:00:00Z');
-    // 23:30 Berlin: system quiet, but the org's own window (08–12 UTC) is what counts for its printer.
     const orgNight = await post('print_complete', 50, '2026-10-25T22:30:00Z');
     const orgMorning = await post('print_complete', 50, '2026-10-26T09:00:00Z');
     const otherNight = await post('print_complete', 1, '2026-10-25T22:30:00Z');
-    expect((await alertStatus(orgNight, 'delivered')).status).toBe('delivered');
-    expect((await alertStatus(orgMorning, 'suppressed')).status_reason).toMatch(/org/);
+    // 23:30 Berlin: the org's window (08–12 UTC) is open, but the system window holds the system webhooks
+    // (and the farm has none of its own): nothing is sent now.
+    const night = await alertStatus(orgNight, 'suppressed');
+    expect(night.status_reason).toMatch(/quiet hours \(system/);
+    expect(night.deliveries).toEqual([]);
+    // 09:00 UTC: the org's own window holds only its own webhooks; the system webhooks get it now.
+    const morning = await alertStatus(orgMorning, 'delivered');
+    expect(morning.status_reason).toMatch(/quiet hours \(org/);
+    expect(morning.deliveries.map((d: { webhook_name: string }) => d.webhook_name).sort()).toEqual(['discord', 'generic', 'slack']);
     expect((await alertStatus(otherNight, 'suppressed')).status_reason).toMatch(/system/);
   });
 
@@ -201,7 +207,7 @@ describe('organization windows and crashed digest processes', () => {
     clockMs = utc('2026-10-27T01:30:00Z');
     for (let i = 0; i < 60; i++)
       await post(i % 2 ? 'print_failed' : 'bed_cooled', 60, `2026-10-27T01:${String(i % 59).padStart(2, '0')}:00Z`, `crash ${i}`);
-    const heldCount = () => prisma.alert.count({ where: { quietScope: `org:${org.id}`, status: 'suppressed' } });
+    const heldCount = () => prisma.alertHold.count({ where: { scope: `org:${org.id}` } });
     const deadline = Date.now() + 10_000;
     while ((await heldCount()) < 60 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await heldCount()).toBe(60);
@@ -370,21 +376,24 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
     await sleep(200);
 
     clockMs = utc('2026-10-29T02:01:30Z');
-    // System webhooks (discord, slack, generic, and failures for the print_failed) plus the org's two.
-    const sent = await closingDigestSentOnce(org.scopeKey, { alertCount: 3, deliveryCount: 6 });
+    // The org's two webhooks only: the system window (22:00–07:00 Berlin too) holds the system webhooks for its own digest.
+    const sent = await closingDigestSentOnce(org.scopeKey, { alertCount: 3, deliveryCount: 2 });
 
     const label = '22:00\u201303:01 Europe/Berlin, quiet hours turned off';
     const byPath = () => ({
+      [org.path('generic')]: genericDigests(org.path('generic'), org.id),
+      [org.path('discord')]: labelled(org.path('discord'), label),
+    });
+    const systemPaths = () => ({
       '/qh/generic': genericDigests('/qh/generic', org.id),
       '/qh/failures': genericDigests('/qh/failures', org.id),
-      [org.path('generic')]: genericDigests(org.path('generic'), org.id),
       '/qh/discord': labelled('/qh/discord', label),
       '/qh/slack': labelled('/qh/slack', label),
-      [org.path('discord')]: labelled(org.path('discord'), label),
     });
     await receiver.waitFor(() => Object.values(byPath()).every((requests) => requests.length > 0));
     await sleep(300);
     for (const [path, requests] of Object.entries(byPath())) expect([path, requests.length]).toEqual([path, 1]);
+    for (const [path, requests] of Object.entries(systemPaths())) expect([path, requests.length]).toEqual([path, 0]);
 
     const generic = json(byPath()[org.path('generic')]![0]!);
     expect(generic).toMatchObject({
@@ -397,9 +406,7 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
       counts_by_type: { print_failed: 1, spool_low: 1, printer_error: 1 },
     });
     expect(generic.alerts.map((a: { id: string }) => a.id).sort()).toEqual([...held].sort());
-    expect(json(byPath()['/qh/failures']![0]!).alerts.map((a: { id: string }) => a.id)).toEqual([held[0]]);
     expect(json(byPath()[org.path('discord')]![0]!).embeds[0].title).toBe(`Quiet hours digest: 3 alerts (${label})`);
-    expect(json(byPath()['/qh/slack']![0]!).text).toContain(`Quiet hours digest: 3 alerts (${label})`);
     const rows = await prisma.alert.findMany({ where: { id: { in: held } } });
     expect(rows.map((a) => a.digestId)).toEqual([sent.digestId, sent.digestId, sent.digestId]);
     expect(rows.every((a) => a.status === 'suppressed')).toBe(true);
@@ -412,6 +419,7 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
     expect(sentFor(org.scopeKey, ...again, ...afterEnd)).toEqual([]);
     await sleep(300);
     for (const [path, requests] of Object.entries(byPath())) expect([path, requests.length]).toEqual([path, 1]);
+    for (const [path, requests] of Object.entries(systemPaths())) expect([path, requests.length]).toEqual([path, 0]);
     // Besides the closing digest only the empty window that ended the morning before the setting existed.
     const windows = await prisma.digest.findMany({ where: { scopeKey: org.scopeKey }, orderBy: { windowEnd: 'asc' } });
     expect(windows.map((d) => [d.windowStart.toISOString(), d.windowEnd.toISOString(), d.status, d.alertCount])).toEqual([
@@ -467,10 +475,11 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
 
   test("an organization's removed setting still sends what it held, labelled as removed", async () => {
     const prisma = herald.context.database.prisma;
-    const org = await farm('Removed farm', 80, { enabled: true, start: '22:00', end: '07:00', timezone: 'UTC' });
+    const org = await farm('Removed farm', 80, { enabled: true, start: '22:00', end: '07:00', timezone: 'UTC' }, ['generic', 'discord']);
     clockMs = utc('2026-10-31T01:00:00Z');
     const held = [await post('bed_cooled', 80, '2026-10-30T22:13:20Z'), await post('spool_low', 80, '2026-10-31T00:40:00Z')];
-    for (const id of held) await alertStatus(id, 'suppressed');
+    // System quiet hours are off: the system webhooks got them at once; the org's window holds its own.
+    for (const id of held) await alertStatus(id, 'delivered');
     await prisma.quietHoursSetting.delete({ where: { scope: org.scopeKey } });
 
     clockMs = utc('2026-10-31T01:02:00Z');
@@ -480,17 +489,19 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
       window_end: seconds('2026-10-31T01:02:00Z'),
       alert_count: 2,
     });
-    expect(labelled('/qh/discord', 'Quiet hours digest: 2 alerts (22:13\u201301:02 UTC, quiet hours removed)')).toHaveLength(1);
+    await receiver.waitFor(() => labelled(org.path('discord'), 'Quiet hours digest').length > 0);
+    expect(labelled(org.path('discord'), 'Quiet hours digest: 2 alerts (22:13\u201301:02 UTC, quiet hours removed)')).toHaveLength(1);
+    expect(labelled('/qh/discord', 'quiet hours removed')).toHaveLength(0);
 
     clockMs = utc('2026-10-31T08:00:00Z');
     expect(sentFor(org.scopeKey, await tick('a'))).toEqual([]);
   });
 
   test('hours changed mid-window so the window that held alerts never comes again: sent at once, not after the next window', async () => {
-    const org = await farm('Changed farm', 85, { enabled: true, start: '22:00', end: '07:00', timezone: 'UTC' });
+    const org = await farm('Changed farm', 85, { enabled: true, start: '22:00', end: '07:00', timezone: 'UTC' }, ['generic', 'discord']);
     clockMs = utc('2026-11-01T01:30:00Z');
     const held = [await post('print_failed', 85, '2026-10-31T23:00:00Z'), await post('print_failed', 85, '2026-11-01T01:00:00Z')];
-    for (const id of held) await alertStatus(id, 'suppressed');
+    for (const id of held) await alertStatus(id, 'delivered');
     clockMs = utc('2026-11-01T02:00:00Z');
     expect(
       (await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, { enabled: true, start: '12:00', end: '13:00', timezone: 'UTC' }))
@@ -505,7 +516,9 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
       window_end: seconds('2026-11-01T02:01:00Z'),
       alert_count: 2,
     });
-    expect(labelled('/qh/discord', 'Quiet hours digest: 2 alerts (23:00\u201302:01 UTC)')).toHaveLength(1);
+    await receiver.waitFor(() => labelled(org.path('discord'), 'Quiet hours digest').length > 0);
+    expect(labelled(org.path('discord'), 'Quiet hours digest: 2 alerts (23:00\u201302:01 UTC)')).toHaveLength(1);
+    expect(labelled('/qh/discord', 'Quiet hours digest: 2 alerts (23:00\u201302:01 UTC)')).toHaveLength(0);
 
     // The new 12:00–13:00 window ends with nothing held, so nothing is sent.
     clockMs = utc('2026-11-01T13:01:00Z');
@@ -519,7 +532,7 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
     const org = await farm('No digest farm', 90, { enabled: true, start: '22:00', end: '07:00', timezone: 'UTC' });
     clockMs = utc('2026-11-02T00:30:00Z');
     const id = await post('spool_low', 90, '2026-11-01T23:00:00Z');
-    await alertStatus(id, 'suppressed');
+    await alertStatus(id, 'delivered');
     expect(
       (
         await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, {
@@ -534,7 +547,8 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
     clockMs = utc('2026-11-02T00:31:00Z');
     expect(sentFor(org.scopeKey, ...(await Promise.all([tick('a'), tick('b')])))).toEqual([]);
     expect(await prisma.digest.count({ where: { scopeKey: org.scopeKey } })).toBe(0);
-    expect(await prisma.alert.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'suppressed', digestId: null });
+    expect(await prisma.alert.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'delivered', digestId: null });
+    expect(await prisma.alertHold.findMany({ where: { alertId: id } })).toMatchObject([{ scope: org.scopeKey, digestId: null }]);
   });
 
   test('deleting an organization does not send its digested alerts again', async () => {
@@ -542,10 +556,10 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
     const org = await farm('Gone farm', 95, { enabled: true, start: '01:00', end: '02:00', timezone: 'UTC' });
     clockMs = utc('2026-11-03T01:30:00Z');
     const first = await post('spool_low', 95, '2026-11-03T01:10:00Z');
-    await alertStatus(first, 'suppressed');
+    await alertStatus(first, 'delivered');
     clockMs = utc('2026-11-03T02:01:00Z');
     expect(sentFor(org.scopeKey, await tick('a'))).toEqual([expect.objectContaining({ alertCount: 1, closing: false })]);
-    await receiver.waitFor(() => genericDigests('/qh/generic', org.id).length > 0);
+    await receiver.waitFor(() => genericDigests(org.path('generic'), org.id).length > 0);
 
     // Deleting the organization cascades to its setting and digests; the alerts they sent lose their digest_id.
     // The worker may still be recording the digest's attempt: a write conflict with the cascade is retried.
@@ -558,10 +572,10 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
-    expect(await prisma.alert.findUniqueOrThrow({ where: { id: first } })).toMatchObject({ status: 'suppressed', digestId: null });
+    expect(await prisma.alert.findUniqueOrThrow({ where: { id: first } })).toMatchObject({ status: 'delivered', digestId: null });
     clockMs = utc('2026-11-03T02:05:00Z');
     expect(sentFor(org.scopeKey, ...(await Promise.all([tick('a'), tick('b')])))).toEqual([]);
     await sleep(300);
-    expect(genericDigests('/qh/generic', org.id)).toHaveLength(1);
+    expect(genericDigests(org.path('generic'), org.id)).toHaveLength(1);
   });
 });

@@ -59,18 +59,19 @@ describe('the migrated database', () => {
     expect(run.code).toBe(0);
   }, 60_000);
 
-  test('has the partial index on held alerts that schema.prisma cannot express, and the digest lookup uses it', async () => {
+  test('has the partial index on waiting holds that schema.prisma cannot express, and the digest lookup uses it', async () => {
     const [index] = await database.sql.query<{ indexdef: string }>(
-      `SELECT indexdef FROM pg_indexes WHERE tablename = 'alerts' AND indexname = 'alerts_held_idx'`,
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'alert_holds' AND indexname = 'alert_holds_waiting_idx'`,
     );
     expect(index?.indexdef).toBe(
-      `CREATE INDEX alerts_held_idx ON public.alerts USING btree (quiet_scope, occurred_at) WHERE ((status = 'suppressed'::"AlertStatus") AND (digest_id IS NULL))`,
+      `CREATE INDEX alert_holds_waiting_idx ON public.alert_holds USING btree (scope, occurred_at) WHERE (digest_id IS NULL)`,
     );
     const plan = await database.sql.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN SELECT quiet_scope, min(occurred_at) FROM alerts
-       WHERE status = 'suppressed' AND digest_id IS NULL AND quiet_scope IS NOT NULL AND occurred_at < now() GROUP BY quiet_scope`,
+      `EXPLAIN SELECT scope, min(occurred_at) FROM alert_holds WHERE digest_id IS NULL AND occurred_at < now() GROUP BY scope`,
     );
-    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/alerts_held_idx/);
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/alert_holds_waiting_idx/);
+    // The old index on alerts was replaced.
+    expect(await database.sql.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'alerts_held_idx'`)).toEqual([]);
   });
 
   test('stores and returns every model through Prisma Client', async () => {
@@ -118,6 +119,9 @@ describe('the migrated database', () => {
         quietScope: `org:${org.id}`,
         digestId: digest.id,
       },
+    });
+    await prisma.alertHold.create({
+      data: { alertId: alert.id, scope: `org:${org.id}`, audience: 'organization', occurredAt, digestId: digest.id },
     });
     const delivery = await prisma.delivery.create({
       data: { alertId: alert.id, webhookId: webhook.id, status: 'retrying', attemptCount: 1 },
@@ -171,6 +175,9 @@ describe('the migrated database', () => {
       bypassSeverities: ['critical'],
     });
     expect(stored.digests[0]).toMatchObject({ status: 'claimed', alertCount: 0 });
+    expect(await prisma.alertHold.findMany({ where: { alertId: alert.id } })).toMatchObject([
+      { scope: `org:${org.id}`, audience: 'organization', occurredAt, digestId: digest.id },
+    ]);
     expect(stored.tokens[0]).toMatchObject({ role: 'ingestor', revokedAt: null });
     expect(await prisma.systemSetting.findUnique({ where: { key: 'webhook_url' } })).toMatchObject({ value: { id: webhook.id } });
 
@@ -181,6 +188,8 @@ describe('the migrated database', () => {
     await prisma.organization.delete({ where: { id: org.id } });
     expect(await prisma.webhook.count()).toBe(0); // cascade
     expect(await prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).toMatchObject({ orgId: null }); // set null
+    // Its digests went with it: the hold stays, in no digest.
+    expect(await prisma.alertHold.findMany({ where: { alertId: alert.id } })).toMatchObject([{ digestId: null }]);
     // Deliveries outlive their webhook as history (webhook_id set null, the name kept).
     const kept = await prisma.delivery.findMany();
     expect(kept.length).toBeGreaterThan(0);

@@ -110,9 +110,13 @@ describe.each(BACKENDS)('on %s', (backend) => {
       queuedNotYet: 0,
       unsettled: [true],
       settled: { first: 'delivered', second: 'queued' },
-      heldScopes: [{ quietScope: 'system', earliestMs: 0 }],
-      digestAlerts: [true],
-      heldAfter: [],
+      heldScopes: [
+        { quietScope: 'org:5', earliestMs: 0 },
+        { quietScope: 'system', earliestMs: 0 },
+      ],
+      digestAlerts: [{ held: true, audience: 'system' }],
+      heldAfter: ['org:5'],
+      alertDigest: true,
     });
   });
 
@@ -127,11 +131,30 @@ describe.each(BACKENDS)('on %s', (backend) => {
         since: 1,
       },
       refused: { consistent: false, deliveries: 0 },
-      routed: { consistent: true, deliveries: [true] },
+      routed: { consistent: true, deliveries: ['partly', 'sent'] },
       newAlerts: {
         sent: { status: 'dispatched', reason: null, scope: null, dispatched: true, printerName: 'P40' },
-        held: { status: 'suppressed', reason: 'quiet_hours:system', scope: 'system', dispatched: false, printerName: 'P40' },
+        held: {
+          status: 'suppressed',
+          reason: 'quiet_hours:system; quiet_hours:org',
+          scope: 'system',
+          dispatched: false,
+          printerName: 'P40',
+        },
+        partly: { status: 'dispatched', reason: 'quiet_hours:org', scope: 'org', dispatched: true, printerName: 'P40' },
       },
+      newHolds: {
+        sent: [],
+        held: [
+          { scope: 'org', audience: 'organization', occurredAt: 0, digest: null },
+          { scope: 'system', audience: 'system', occurredAt: 0, digest: null },
+        ],
+        partly: [{ scope: 'org', audience: 'organization', occurredAt: 0, digest: null }],
+      },
+      routablePartly: [{ status: 'dispatched', heldAudiences: ['organization'] }],
+      // Routed twice, held once.
+      queuedHolds: [{ scope: 'org', audience: 'organization', occurredAt: 0, digest: null }],
+      heldSeen: { operator: { system: 1, org: 3 }, org: { system: 0, org: 3 } },
       fannedOut: [true, true],
       fannedAgain: [true, true],
       queuedAfter: { status: 'dispatched', dispatchedAt: 60_000 },

@@ -22,7 +22,7 @@ export async function loadQuietHourSettings(prisma: PrismaClient): Promise<Diges
   }));
 }
 
-/** "system" or "org:<id>" as an alert's quiet_scope stores it; null for anything else. */
+/** "system" or "org:<id>" as a quiet-hours hold stores its scope; null for anything else. */
 export function parseScopeKey(key: string): { scopeKey: DigestScopeKey; orgId: number | null } | null {
   if (key === 'system') return { scopeKey: 'system', orgId: null };
   const match = /^org:([1-9]\d{0,9})$/.exec(key);

@@ -1,4 +1,4 @@
-import { formatDigestPayload, selectWebhooksForAlert, toAlertView, type AlertView } from '@herald/core';
+import { formatDigestPayload, holdReaches, selectWebhooksForAlert, toAlertView, type AlertView } from '@herald/core';
 import {
   assignHeldAlertsToDigest,
   createDigestDeliveries,
@@ -46,19 +46,27 @@ export async function dispatchDigest(
 
   const table = await loadRoutingTable(deps.sql);
 
-  // Each webhook gets a digest of exactly the alerts it would have received.
+  // Each webhook gets a digest of exactly the alerts it would have received and the scope's hold kept
+  // from it: the system digest goes to system webhooks (and to the webhooks of an organization without
+  // quiet hours of its own), an organization's digest to that organization's webhooks only.
   const alertsByWebhook = new Map<string, { webhook: RoutingTarget; alerts: AlertView[] }>();
-  for (const alert of alerts) {
+  rows.forEach((row, index) => {
+    const alert = alerts[index] as AlertView;
     for (const webhook of selectWebhooksForAlert(alert, table)) {
+      if (!holdReaches(row.audience, webhook.orgId)) continue;
       const entry = alertsByWebhook.get(webhook.id) ?? { webhook, alerts: [] };
       entry.alerts.push(alert);
       alertsByWebhook.set(webhook.id, entry);
     }
-  }
+  });
   if (alerts.length === 0 && presentation.digestWhenEmpty) {
-    const orgWebhooks =
-      digest.orgId !== null && table.enterpriseOrgIds.has(digest.orgId) ? (table.webhooksByOrg.get(digest.orgId) ?? []) : [];
-    for (const webhook of [...table.systemWebhooks, ...orgWebhooks]) alertsByWebhook.set(webhook.id, { webhook, alerts: [] });
+    const scopeWebhooks =
+      digest.orgId === null
+        ? table.systemWebhooks
+        : table.enterpriseOrgIds.has(digest.orgId)
+          ? (table.webhooksByOrg.get(digest.orgId) ?? [])
+          : [];
+    for (const webhook of scopeWebhooks) alertsByWebhook.set(webhook.id, { webhook, alerts: [] });
   }
 
   const nowMs = deps.now();

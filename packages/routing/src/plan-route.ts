@@ -1,4 +1,12 @@
-import { decideDelivery, selectWebhooksForAlert, type AlertView, type RoutePlan } from '@herald/core';
+import {
+  decideQuietHolds,
+  holdReaches,
+  selectWebhooksForAlert,
+  type AlertView,
+  type HoldAudience,
+  type RouteHold,
+  type RoutePlan,
+} from '@herald/core';
 import { isWindowClaimed, type SqlSession } from '@herald/db';
 import type { DirectorySnapshot } from './webhook-directory';
 
@@ -6,28 +14,39 @@ import type { DirectorySnapshot } from './webhook-directory';
 export type DigestClaimCheck = (scopeKey: string, window: { startMs: number; endMs: number }) => Promise<boolean>;
 
 /**
- * Decides where an alert goes now, from one directory snapshot: held for the quiet-hours digest,
- * or sent to every matching webhook (possibly none). `decideQuietHours` is false for an alert
- * already dispatched once, which is only re-sent to its targets.
+ * Decides where an alert goes now, from one directory snapshot: each quiet-hours scope whose window
+ * holds it keeps it from that scope's webhooks for the scope's digest; every other matching webhook
+ * gets it now. Nothing sent now and some scope holding: `suppress`.
+ *
+ * `alreadyHeld` is null for an alert routed the first time. For an alert already dispatched once it
+ * lists the audiences its holds keep it from: it is only re-sent to its other targets.
  */
 export async function planRoute(
   alert: AlertView,
   snapshot: DirectorySnapshot,
   digestClaimed: DigestClaimCheck,
-  decideQuietHours = true,
+  alreadyHeld: readonly HoldAudience[] | null = null,
 ): Promise<RoutePlan> {
-  if (decideQuietHours) {
-    const decision = decideDelivery({
+  const holds: RouteHold[] = [];
+  if (alreadyHeld === null) {
+    const decided = decideQuietHolds({
       alert,
       systemQuietHours: snapshot.systemQuietHours,
       orgQuietHours: alert.orgId === null ? null : (snapshot.quietHoursByOrg.get(alert.orgId) ?? null),
     });
-    if (decision.action === 'suppress' && !(await digestClaimed(decision.scope, decision.window))) {
-      return { action: 'suppress', reason: decision.reason, scope: decision.scope };
+    for (const { scope, audience, window, reason } of decided) {
+      if (!(await digestClaimed(scope, window))) holds.push({ scope, audience, reason });
     }
   }
-  const webhookIds = selectWebhooksForAlert(alert, snapshot).map((webhook) => webhook.id);
-  return webhookIds.length === 0 && decideQuietHours ? { action: 'no_targets' } : { action: 'dispatch', webhookIds };
+  const heldAudiences = alreadyHeld ?? holds.map((hold) => hold.audience);
+  const webhookIds = selectWebhooksForAlert(alert, snapshot)
+    .filter((webhook) => !heldAudiences.some((audience) => holdReaches(audience, webhook.orgId)))
+    .map((webhook) => webhook.id);
+  const [first] = holds;
+  if (webhookIds.length === 0 && first) {
+    return { action: 'suppress', reason: holds.map((hold) => hold.reason).join('; '), scope: first.scope, holds };
+  }
+  return webhookIds.length === 0 && alreadyHeld === null ? { action: 'no_targets' } : { action: 'dispatch', webhookIds, holds };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AlertRecord } from '@herald/core';
+import type { AlertRecord, HoldAudience } from '@herald/core';
 import type { AlertStatus, PrismaClient, Severity } from '../generated/prisma/client';
 import type { SqlSession } from '../sql-executor';
 import { deliveriesVisibleTo } from './deliveries';
@@ -60,13 +60,14 @@ export async function findAlertIdsByDedupeKey(sql: SqlSession, source: string, k
   return new Map(existing.map((row) => [row.dedupeKey, row.id]));
 }
 
-/** A saved alert as the fan-out routes it. */
-export type RoutableAlert = AlertRecord & { status: AlertStatus; statusReason: string | null };
+/** A saved alert as the fan-out routes it, with whose webhooks its quiet-hours holds keep it from. */
+export type RoutableAlert = AlertRecord & { status: AlertStatus; statusReason: string | null; heldAudiences: HoldAudience[] };
 
 const LOAD_ROUTABLE_ALERTS_SQL = `
-  SELECT id, type, severity, title, message, printer_id AS "printerId", printer_name AS "printerName", org_id AS "orgId",
-         occurred_at AS "occurredAt", status, status_reason AS "statusReason"
-  FROM alerts WHERE id = ANY($1::uuid[])`;
+  SELECT a.id, a.type, a.severity, a.title, a.message, a.printer_id AS "printerId", a.printer_name AS "printerName",
+         a.org_id AS "orgId", a.occurred_at AS "occurredAt", a.status, a.status_reason AS "statusReason",
+         ARRAY(SELECT h.audience::text FROM alert_holds h WHERE h.alert_id = a.id) AS "heldAudiences"
+  FROM alerts a WHERE a.id = ANY($1::uuid[])`;
 
 export async function loadRoutableAlerts(sql: SqlSession, alertIds: readonly string[]): Promise<RoutableAlert[]> {
   return sql.query<RoutableAlert>(LOAD_ROUTABLE_ALERTS_SQL, [alertIds]);
@@ -112,34 +113,45 @@ export async function findUnsettledAlerts(sql: SqlSession, before: Date, limit: 
   );
 }
 
-/** Held alerts of a scope that occurred before `beforeMs` and are in no digest yet join this digest. */
+/**
+ * A scope's holds that wait for a digest, of alerts that occurred before `beforeMs`, join this digest
+ * (uses alert_holds_waiting_idx); their alerts show it as their latest digest.
+ */
 export async function assignHeldAlertsToDigest(
   prisma: PrismaClient,
   digest: { id: string; scopeKey: string },
   beforeMs: number,
 ): Promise<void> {
-  await prisma.alert.updateMany({
-    where: { quietScope: digest.scopeKey, status: 'suppressed', digestId: null, occurredAt: { lt: new Date(beforeMs) } },
-    data: { digestId: digest.id },
-  });
+  await prisma.$executeRaw`
+    WITH taken AS (
+      UPDATE alert_holds SET digest_id = ${digest.id}::uuid
+      WHERE scope = ${digest.scopeKey} AND digest_id IS NULL AND occurred_at < ${new Date(beforeMs)}
+      RETURNING alert_id
+    )
+    UPDATE alerts SET digest_id = ${digest.id}::uuid WHERE id IN (SELECT alert_id FROM taken)`;
 }
 
-/** A digest's alerts, oldest first. */
+/** A digest's alerts, oldest first, each with whose webhooks its hold kept it from (the digest goes to those). */
 export async function findDigestAlerts(prisma: PrismaClient, digestId: string) {
-  return prisma.alert.findMany({ where: { digestId }, orderBy: { occurredAt: 'asc' } });
+  const holds = await prisma.alertHold.findMany({
+    where: { digestId },
+    include: { alert: true },
+    orderBy: [{ occurredAt: 'asc' }, { alertId: 'asc' }],
+  });
+  return holds.map((hold) => ({ ...hold.alert, audience: hold.audience }));
 }
 
-/** Per quiet scope, the earliest held alert (suppressed, in no digest) that occurred before `beforeMs`. */
+/** Per quiet scope, the earliest hold waiting for a digest, of an alert that occurred before `beforeMs`. */
 export async function findHeldAlertScopes(
   prisma: PrismaClient,
   beforeMs: number,
 ): Promise<{ quietScope: string | null; earliestMs: number | undefined }[]> {
-  const groups = await prisma.alert.groupBy({
-    by: ['quietScope'],
-    where: { status: 'suppressed', digestId: null, quietScope: { not: null }, occurredAt: { lt: new Date(beforeMs) } },
+  const groups = await prisma.alertHold.groupBy({
+    by: ['scope'],
+    where: { digestId: null, occurredAt: { lt: new Date(beforeMs) } },
     _min: { occurredAt: true },
   });
-  return groups.map((group) => ({ quietScope: group.quietScope, earliestMs: group._min.occurredAt?.getTime() }));
+  return groups.map((group) => ({ quietScope: group.scope, earliestMs: group._min.occurredAt?.getTime() }));
 }
 
 /**

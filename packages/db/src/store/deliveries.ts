@@ -1,4 +1,4 @@
-import type { AlertRecord, RoutePlan } from '@herald/core';
+import type { AlertRecord, RouteHold, RoutePlan } from '@herald/core';
 import type { DeliveryKind, DeliveryStatus, Prisma, PrismaClient } from '../generated/prisma/client';
 import type { SqlSession } from '../sql-executor';
 import { alertInsertColumns, settleAlertStatuses, type NewAlertRow } from './alerts';
@@ -23,7 +23,7 @@ export interface RoutedAlertsWrite {
   newAlerts: readonly RoutedNewAlert[];
   /** Who posted the new alerts (their dedupe keys are this source's). */
   source: string | null;
-  /** Saved alerts still `queued`: the outcome of their route (dispatched, suppressed or no_targets). */
+  /** Saved alerts still `queued`: the outcome of their route (dispatched, suppressed or no_targets) and its holds. */
   queuedAlerts: readonly { id: string; plan: RoutePlan }[];
   /**
    * Saved alerts sent to their webhooks (queued or dispatched before): their deliveries are
@@ -47,14 +47,27 @@ function alertStatusOf(plan: RoutePlan): 'dispatched' | 'suppressed' | 'no_targe
   return plan.action === 'suppress' ? 'suppressed' : 'no_targets';
 }
 
+function holdsOf(plan: RoutePlan): RouteHold[] {
+  return plan.action === 'no_targets' ? [] : plan.holds;
+}
+
+/** Why the alert has its status: the quiet hours holding it (a dispatched alert's held from some of its webhooks). */
+function reasonOf(plan: RoutePlan): string | null {
+  if (plan.action === 'suppress') return plan.reason;
+  const holds = holdsOf(plan);
+  return holds.length === 0 ? null : holds.map((hold) => hold.reason).join('; ');
+}
+
 /**
- * "Route plan → alert status + delivery rows", in one statement for both routing paths: the API
- * saving new alerts already routed from its cache, and the fan-out routing saved ones.
+ * "Route plan → alert status + delivery rows + quiet-hours holds", in one statement for both routing
+ * paths: the API saving new alerts already routed from its cache, and the fan-out routing saved ones.
  * - New alerts are inserted with their final status, after an organization check: a printer whose
  *   organization is not the one routing assumed makes the statement write nothing (the caller
  *   refreshes its cache and takes the careful path). A dedupe key already taken inserts neither
  *   the alert nor its deliveries.
- * - Saved alerts still queued get their route's status (suppressed: reason and quiet scope too).
+ * - Saved alerts still queued get their route's status (held: reason and first quiet scope too).
+ * - Holds, one per (alert, scope), are inserted for the alerts inserted or routed here, so an alert
+ *   routed twice is held once.
  * - Deliveries are inserted for the alerts inserted here and for saved dispatched ones (a delivery
  *   that exists already is kept); the saved ones' pending deliveries are answered too, so each gets
  *   its job. That second SELECT reads the statement's snapshot, which does not hold the rows
@@ -78,16 +91,24 @@ const INSERT_ROUTED_ALERTS_SQL = `
            n.quiet_scope, CASE WHEN n.status = 'suppressed' THEN NULL ELSE $15::timestamptz END
     FROM n, checked WHERE checked.consistent
     ON CONFLICT DO NOTHING
-    RETURNING id
+    RETURNING id, occurred_at
   ),
   routed AS (
     UPDATE alerts AS a
     SET status = r.status::"AlertStatus",
-        status_reason = CASE WHEN r.status = 'suppressed' THEN r.status_reason ELSE a.status_reason END,
-        quiet_scope = CASE WHEN r.status = 'suppressed' THEN r.quiet_scope ELSE a.quiet_scope END,
+        status_reason = COALESCE(r.status_reason, a.status_reason),
+        quiet_scope = COALESCE(r.quiet_scope, a.quiet_scope),
         dispatched_at = CASE WHEN r.status = 'suppressed' THEN a.dispatched_at ELSE $15::timestamptz END
     FROM unnest($20::uuid[], $21::text[], $22::text[], $23::text[]) AS r(id, status, status_reason, quiet_scope)
     WHERE a.id = r.id AND a.status = 'queued'
+    RETURNING a.id, a.occurred_at
+  ),
+  held AS (
+    INSERT INTO alert_holds (alert_id, scope, audience, occurred_at)
+    SELECT h.alert_id, h.scope, h.audience::"HoldAudience", t.occurred_at
+    FROM unnest($25::uuid[], $26::text[], $27::text[]) AS h(alert_id, scope, audience)
+    JOIN (SELECT id, occurred_at FROM inserted UNION ALL SELECT id, occurred_at FROM routed) AS t ON t.id = h.alert_id
+    ON CONFLICT DO NOTHING
   ),
   created AS (
     INSERT INTO deliveries (id, kind, alert_id, webhook_id, status, updated_at)
@@ -109,8 +130,11 @@ export async function insertRoutedAlerts(sql: SqlSession, write: RoutedAlertsWri
   const { newAlerts, queuedAlerts, deliveries } = write;
   const newPlans = newAlerts.map((alert) => alert.plan);
   const queuedPlans = queuedAlerts.map((alert) => alert.plan);
-  const reasonOf = (plan: RoutePlan) => (plan.action === 'suppress' ? plan.reason : null);
-  const scopeOf = (plan: RoutePlan) => (plan.action === 'suppress' ? plan.scope : null);
+  const scopeOf = (plan: RoutePlan) => holdsOf(plan)[0]?.scope ?? null;
+  const holds = [
+    ...newAlerts.map((alert) => ({ alertId: alert.row.id, plan: alert.plan })),
+    ...queuedAlerts.map((alert) => ({ alertId: alert.id, plan: alert.plan })),
+  ].flatMap(({ alertId, plan }) => holdsOf(plan).map((hold) => ({ alertId, ...hold })));
   const [outcome] = await sql.query<{ consistent: boolean; deliveries: [string, string, string][] | null }>(INSERT_ROUTED_ALERTS_SQL, [
     ...alertInsertColumns(
       newAlerts.map((alert) => alert.row),
@@ -129,6 +153,9 @@ export async function insertRoutedAlerts(sql: SqlSession, write: RoutedAlertsWri
     queuedPlans.map(reasonOf),
     queuedPlans.map(scopeOf),
     write.savedDispatchIds,
+    holds.map((hold) => hold.alertId),
+    holds.map((hold) => hold.scope),
+    holds.map((hold) => hold.audience),
   ]);
   return {
     consistent: outcome?.consistent ?? false,

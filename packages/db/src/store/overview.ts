@@ -73,13 +73,17 @@ const WAITING_SQL = `
   LEFT JOIN alerts al ON al.id = d.alert_id
   WHERE d.status IN ('pending', 'retrying') AND ${DELIVERY_IN_SCOPE}`;
 
-/** Uses the partial index on held alerts (alerts_held_idx). */
+/**
+ * Holds waiting for their digest, per scope (the partial index alert_holds_waiting_idx). An
+ * organization sees its own scope's and the system holds keeping its alerts from its webhooks.
+ */
 const HELD_SQL = `
-  SELECT quiet_scope AS scope, count(*)::int AS held
-  FROM alerts
-  WHERE status = 'suppressed' AND digest_id IS NULL AND quiet_scope IS NOT NULL
-    AND ($1::text IS NULL OR quiet_scope = $1::text OR org_id = $2::int)
-  GROUP BY quiet_scope`;
+  SELECT h.scope, count(*)::int AS held
+  FROM alert_holds h
+  WHERE h.digest_id IS NULL
+    AND ($1::text IS NULL OR h.scope = $1::text
+         OR (h.audience = 'all' AND EXISTS (SELECT 1 FROM alerts a WHERE a.id = h.alert_id AND a.org_id = $2::int)))
+  GROUP BY h.scope`;
 
 /** The console's overview figures, read in four statements. */
 export async function readOverview(sql: SqlSession, scope: OverviewScope, nowMs: number): Promise<OverviewFigures> {

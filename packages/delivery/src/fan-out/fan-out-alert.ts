@@ -27,7 +27,7 @@ export async function fanOutAlerts(deps: FanOutDeps, alertIds: string[]): Promis
 }
 
 /**
- * Decides once per alert whether it is delivered now or held for the quiet-hours digest, then
+ * Decides once per alert which webhooks get it now and which quiet-hours scopes hold it for their digest, then
  * creates one delivery (record and job) per matching webhook, in a fixed number of round trips
  * whatever the number of alerts. Safe to run twice: deliveries are unique per (alert, webhook)
  * and their job ids are the delivery ids.
@@ -45,7 +45,8 @@ async function routeAlerts(deps: FanOutDeps, rows: readonly RoutableAlert[]): Pr
       outcomes.set(row.id, { outcome: 'suppressed', reason: row.statusReason ?? '' });
       continue;
     }
-    const plan = await planRoute(toAlertView(row), snapshot, digestClaimed, row.status === 'queued');
+    // An alert routed before (dispatched) is only re-sent to its targets its holds do not keep it from.
+    const plan = await planRoute(toAlertView(row), snapshot, digestClaimed, row.status === 'queued' ? null : row.heldAudiences);
     if (row.status === 'queued') queuedAlerts.push({ id: row.id, plan });
     if (plan.action === 'suppress') {
       outcomes.set(row.id, { outcome: 'suppressed', reason: plan.reason });
