@@ -103,6 +103,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     enabled: config.worker.rateLimits,
     now,
     maxInFlight: config.worker.endpointConcurrency,
+    maxHostInFlight: config.worker.hostConcurrency,
     // Longer than any request can last, so a lease only outlives its request when a worker died.
     leaseTtlMs: config.worker.connectTimeoutMs + config.worker.requestTimeoutMs + 5_000,
   });
