@@ -46,7 +46,12 @@ function mostInFlight(receiver: WebhookReceiver, prefix: string): number {
 
 async function postAlerts(count: number, tag: string): Promise<void> {
   for (let i = 0; i < count; i += 1) {
-    const response = await herald.request('POST', '/v1/alerts', { type: 'print_failed', title: `${tag} ${i}`, message: 'm', printer_id: 1 });
+    const response = await herald.request('POST', '/v1/alerts', {
+      type: 'print_failed',
+      title: `${tag} ${i}`,
+      message: 'm',
+      printer_id: 1,
+    });
     expect(response.status).toBe(202);
   }
 }

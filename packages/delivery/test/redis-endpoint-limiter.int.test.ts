@@ -22,6 +22,7 @@ function webhook(overrides: Partial<ResolvedWebhook> = {}): ResolvedWebhook {
     rateLimit: null,
     target: { requestUrl: '', address: {}, headers: {} },
     headers: {},
+    allowedPrivateTargets: null,
     ...overrides,
   };
 }
