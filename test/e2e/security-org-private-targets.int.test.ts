@@ -103,6 +103,9 @@ describe('per-organization private-target allow-list', () => {
     expect(deliveries[0].last_error).toContain('SSRF guard');
     expect(deliveries[0].last_error).toContain("the organization's allowed_private_targets");
     expect(receiver.requestsFor('/a-planted')).toHaveLength(0);
+    // The organization admin reads the refusal without the address.
+    const asTenant = await herald.request('GET', `/v1/alerts/${alertId}`, undefined, adminA);
+    expect(asTenant.body.deliveries[0].last_error).toBe('destination refused by the network policy');
   });
 
   it('an organization admin cannot change its list (403); it sees it read-only', async () => {
