@@ -2,7 +2,7 @@ import { runDigestTick } from '@herald/digest';
 import { createLogger } from '@herald/config';
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver';
-import { deliveriesOnceSettled, eventually, postAlert } from '../support/admin-fixtures';
+import { deliveriesOnceSettled, eventually, postAlert, LOOPBACK } from '../support/admin-fixtures';
 
 // Every new channel against a local receiver standing in for the service: the webhook is pasted
 // with the service's URL shape on 127.0.0.1, and the request must go there, exactly as the service
@@ -232,7 +232,7 @@ describe('new channels: every alert type arrives exactly as the service expects 
   test("the type is inferred from a pasted Telegram URL, also for the organization's Webhook URL setting", async () => {
     const pasted = receiver.url(`/inferred/bot${TG_TOKEN}/sendMessage?chat_id=42`);
     expect((await createWebhook({ name: 'inferred', url: pasted })).type).toBe('telegram');
-    const org = await herald.request('POST', '/v1/orgs', { name: 'Inferred farm', enterprise: true });
+    const org = await herald.request('POST', '/v1/orgs', { name: 'Inferred farm', enterprise: true, allowed_private_targets: LOOPBACK });
     const setting = await herald.request('PUT', `/v1/orgs/${org.body.id}/settings`, { webhook_url: pasted });
     expect(setting.status).toBe(200);
     expect(setting.body.webhook.type).toBe('telegram');

@@ -1,6 +1,6 @@
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { deliveriesOnceSettled } from '../support/admin-fixtures';
+import { deliveriesOnceSettled, LOOPBACK } from '../support/admin-fixtures';
 
 const TYPES: Record<string, 'info' | 'warning' | 'critical'> = {
   print_complete: 'info',
@@ -129,9 +129,11 @@ describe('alert pipeline', () => {
   });
 
   test('filters, the enabled toggle, organization scoping and the enterprise rule decide who receives what', async () => {
-    const orgA = (await herald.request('POST', '/v1/orgs', { name: 'Farm A', enterprise: true })).body;
-    const orgB = (await herald.request('POST', '/v1/orgs', { name: 'Farm B', enterprise: true })).body;
-    const orgC = (await herald.request('POST', '/v1/orgs', { name: 'Farm C (no licence)', enterprise: false })).body;
+    const orgA = (await herald.request('POST', '/v1/orgs', { name: 'Farm A', enterprise: true, allowed_private_targets: LOOPBACK })).body;
+    const orgB = (await herald.request('POST', '/v1/orgs', { name: 'Farm B', enterprise: true, allowed_private_targets: LOOPBACK })).body;
+    const orgC = (
+      await herald.request('POST', '/v1/orgs', { name: 'Farm C (no licence)', enterprise: false, allowed_private_targets: LOOPBACK })
+    ).body;
     expect((await herald.request('PUT', '/v1/printers/101', { name: 'A-1', org_id: orgA.id })).status).toBe(200);
     expect((await herald.request('PUT', '/v1/printers/201', { name: 'B-1', org_id: orgB.id })).status).toBe(200);
     expect((await herald.request('PUT', '/v1/printers/301', { name: 'C-1', org_id: orgC.id })).status).toBe(200);
@@ -176,7 +178,8 @@ describe('alert pipeline', () => {
   });
 
   test('an alert with no matching webhook is saved as no_targets', async () => {
-    const org = (await herald.request('POST', '/v1/orgs', { name: 'Quiet farm', enterprise: true })).body;
+    const org = (await herald.request('POST', '/v1/orgs', { name: 'Quiet farm', enterprise: true, allowed_private_targets: LOOPBACK }))
+      .body;
     await herald.request('PUT', '/v1/printers/401', { name: 'Q-1', org_id: org.id });
     for (const webhook of (await herald.request('GET', '/v1/webhooks')).body.data) {
       await herald.request('PATCH', `/v1/webhooks/${webhook.id}`, { enabled: false });

@@ -1,3 +1,4 @@
+import { LOOPBACK } from '../support/admin-fixtures';
 import { runDigestTick } from '@herald/digest';
 import { createLogger } from '@herald/config';
 import { startHarness, type Harness } from '../support/herald-harness';
@@ -171,7 +172,9 @@ describe('overnight window in Europe/Berlin across the end of summer time', () =
 
 describe('organization windows and crashed digest processes', () => {
   test("each window decides for its own webhooks: the organization's for the organization's, the system's for the system's", async () => {
-    const org = (await herald.request('POST', '/v1/orgs', { name: 'Night shift farm', enterprise: true })).body;
+    const org = (
+      await herald.request('POST', '/v1/orgs', { name: 'Night shift farm', enterprise: true, allowed_private_targets: LOOPBACK })
+    ).body;
     await herald.request('PUT', '/v1/printers/50', { name: 'N-1', org_id: org.id });
     const put = await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, {
       enabled: true,
@@ -199,7 +202,8 @@ describe('organization windows and crashed digest processes', () => {
 
   test('a digest claimed by a process that died is resumed, and still sent exactly once', async () => {
     const prisma = herald.context.database.prisma;
-    const org = (await herald.request('POST', '/v1/orgs', { name: 'Crash farm', enterprise: true })).body;
+    const org = (await herald.request('POST', '/v1/orgs', { name: 'Crash farm', enterprise: true, allowed_private_targets: LOOPBACK }))
+      .body;
     await herald.request('PUT', '/v1/printers/60', { name: 'C-1', org_id: org.id });
     await herald.request('POST', `/v1/orgs/${org.id}/webhooks`, { name: 'crash', url: receiver.url('/qh/crash'), type: 'generic' });
     await herald.request('PUT', `/v1/orgs/${org.id}/quiet-hours`, { enabled: true, start: '01:00', end: '02:00', timezone: 'UTC' });
@@ -255,8 +259,12 @@ describe('organization windows and crashed digest processes', () => {
 describe('a window that held nothing', () => {
   test('sends an "all quiet" digest where digest_when_empty is set, and nothing where it is not', async () => {
     const prisma = herald.context.database.prisma;
-    const quietFarm = (await herald.request('POST', '/v1/orgs', { name: 'All quiet farm', enterprise: true })).body;
-    const silentFarm = (await herald.request('POST', '/v1/orgs', { name: 'Silent farm', enterprise: true })).body;
+    const quietFarm = (
+      await herald.request('POST', '/v1/orgs', { name: 'All quiet farm', enterprise: true, allowed_private_targets: LOOPBACK })
+    ).body;
+    const silentFarm = (
+      await herald.request('POST', '/v1/orgs', { name: 'Silent farm', enterprise: true, allowed_private_targets: LOOPBACK })
+    ).body;
     for (const [org, path] of [
       [quietFarm, '/qh/all-quiet'],
       [silentFarm, '/qh/silent'],
@@ -332,7 +340,7 @@ describe('quiet hours switched off, removed or changed mid-window', () => {
   }
 
   async function farm(name: string, printerId: number, quietHours: Record<string, unknown>, webhookTypes: string[] = ['generic']) {
-    const org = (await herald.request('POST', '/v1/orgs', { name, enterprise: true })).body;
+    const org = (await herald.request('POST', '/v1/orgs', { name, enterprise: true, allowed_private_targets: LOOPBACK })).body;
     expect((await herald.request('PUT', `/v1/printers/${printerId}`, { name: `${name} printer`, org_id: org.id })).status).toBe(200);
     for (const type of webhookTypes) {
       const path = `/qh/${name.toLowerCase().replace(/\W+/g, '-')}-${type}`;

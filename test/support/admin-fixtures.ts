@@ -11,8 +11,20 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
 }
 
-export async function createOrg(herald: Harness, name: string, enterprise = true): Promise<number> {
-  const response = await herald.request('POST', '/v1/orgs', { name, enterprise });
+/**
+ * The test receivers' addresses. HERALD_ALLOWED_PRIVATE_TARGETS (the harness sets it) covers system
+ * webhooks only: an organization reaches them once an admin grants it, as createOrg does.
+ */
+export const LOOPBACK = ['127.0.0.0/8'];
+
+/** Creates an organization as the admin, granting it the loopback receivers unless `allowedPrivateTargets` says otherwise. */
+export async function createOrg(
+  herald: Harness,
+  name: string,
+  enterprise = true,
+  allowedPrivateTargets: string[] = LOOPBACK,
+): Promise<number> {
+  const response = await herald.request('POST', '/v1/orgs', { name, enterprise, allowed_private_targets: allowedPrivateTargets });
   if (response.status !== 201) throw new Error(`creating org ${name}: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.id as number;
 }

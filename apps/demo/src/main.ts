@@ -58,7 +58,11 @@ async function main(): Promise<number> {
   };
   try {
     out(`Herald API at ${node.api.address}; inspector listening on ${inspector.url('')}`);
-    const org = (await api('POST', '/v1/orgs', { name: 'Demo Print Farm', enterprise: true })) as { id: number };
+    const org = (await api('POST', '/v1/orgs', {
+      name: 'Demo Print Farm',
+      enterprise: true,
+      allowed_private_targets: ['127.0.0.0/8'],
+    })) as { id: number };
     await api('PUT', '/v1/printers/3', { name: 'X1C', org_id: org.id });
     await api('PUT', '/v1/printers/4', { name: 'MK4', org_id: org.id });
     await api('POST', '/v1/webhooks', { name: 'Ops Discord', url: inspector.url('discord'), type: 'discord' });

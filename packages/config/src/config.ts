@@ -49,6 +49,11 @@ export interface HeraldConfig {
     rateLimits: boolean;
     /** Requests in flight to one endpoint across all workers, so a slow endpoint cannot take every worker slot (with rateLimits). */
     endpointConcurrency: number;
+    /**
+     * Requests in flight to one host:port across all its endpoints and workers (0: no cap). An endpoint
+     * with nothing in flight may still send one, so hung endpoints cannot starve a healthy one beside them.
+     */
+    hostConcurrency: number;
     /** Separate worker processes serve /metrics here when set. */
     metricsPort: number | undefined;
     /** How long a job stays locked to a worker without renewal: a killed worker's jobs return after about this long. */
@@ -221,6 +226,7 @@ export function loadConfig(env: Env = process.env): HeraldConfig {
       healthWindowMs: readInt(env, 'HERALD_HEALTH_WINDOW_HOURS', 24, 0, 24 * 365) * 3_600_000,
       rateLimits: readBool(env, 'HERALD_RATE_LIMITS', true),
       endpointConcurrency: readInt(env, 'HERALD_ENDPOINT_CONCURRENCY', 10, 1, 1000),
+      hostConcurrency: readInt(env, 'HERALD_HOST_CONCURRENCY', 50, 0, 100_000),
       metricsPort:
         readOptional(env, 'HERALD_WORKER_METRICS_PORT') === undefined ? undefined : readInt(env, 'HERALD_WORKER_METRICS_PORT', 0, 0, 65535),
       jobLockMs: readInt(env, 'HERALD_JOB_LOCK_MS', 30_000, 1_000, 600_000),

@@ -22,7 +22,7 @@ import { createBatchLoader } from './batching/batch-loader';
 import { createDeliveryLoader } from './deliver/delivery-loader';
 import { createBatchedAttemptWriter } from './deliver/batched-attempt-writer';
 import { publishingOutcomes } from './deliver/outcome-events';
-import { deliverJob, jobCarrier, type DeliveryFinishedEvent } from './deliver/deliver-job';
+import { deliverJob, jobCarrier, type DeliverDeps, type DeliveryFinishedEvent } from './deliver/deliver-job';
 import { deliverFirstAttempts } from './deliver/first-attempts';
 import type { EndpointLimiter } from './deliver/endpoint-limiter';
 import { createRedisEndpointLimiter } from './deliver/redis-endpoint-limiter';
@@ -58,6 +58,8 @@ export interface DeliveryWorkerDeps {
   retention?: { intervalMs?: number; initialDelayMs?: number };
   /** Fan-out jobs processed at once; deliveries use config.worker.concurrency. */
   fanOutConcurrency?: number;
+  /** The SSRF guard per webhook (its organization's allow-list or the system's); see DeliverDeps. */
+  networkPolicyFor?: DeliverDeps['networkPolicyFor'];
 }
 
 export interface DeliveryWorker {
@@ -103,6 +105,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     enabled: config.worker.rateLimits,
     now,
     maxInFlight: config.worker.endpointConcurrency,
+    maxHostInFlight: config.worker.hostConcurrency,
     // Longer than any request can last, so a lease only outlives its request when a worker died.
     leaseTtlMs: config.worker.connectTimeoutMs + config.worker.requestTimeoutMs + 5_000,
   });
@@ -189,6 +192,7 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     failing: createFailingTracker(),
     watchdogMs: config.worker.connectTimeoutMs + config.worker.requestTimeoutMs + 5_000,
     onSealedWebhook: deps.onDeliveryHandedBack,
+    networkPolicyFor: deps.networkPolicyFor,
   };
   const deliveryWorker = new Worker<DeliveryJobData | FirstAttemptsJobData>(
     QUEUE_NAMES.deliveries,

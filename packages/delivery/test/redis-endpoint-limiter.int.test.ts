@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createRedisEndpointLimiter, endpointKey, rateModeFor, type EndpointLimiter } from '@herald/delivery';
+import { createRedisEndpointLimiter, destinationOf, endpointKey, rateModeFor, type EndpointLimiter } from '@herald/delivery';
 import type { ResolvedWebhook } from '@herald/routing';
 import { pacingIdentity } from '@herald/core';
 
@@ -22,17 +22,19 @@ function webhook(overrides: Partial<ResolvedWebhook> = {}): ResolvedWebhook {
     rateLimit: null,
     target: { requestUrl: '', address: {}, headers: {} },
     headers: {},
+    allowedPrivateTargets: null,
     ...overrides,
   };
 }
 
-function limiter(options: { maxInFlight?: number; enabled?: boolean } = {}): EndpointLimiter {
+function limiter(options: { maxInFlight?: number; maxHostInFlight?: number; enabled?: boolean } = {}): EndpointLimiter {
   return createRedisEndpointLimiter({
     redis,
     prefix,
     enabled: options.enabled ?? true,
     now: () => clock,
     maxInFlight: options.maxInFlight ?? 0,
+    maxHostInFlight: options.maxHostInFlight ?? 0,
     leaseTtlMs: 20_000,
     busyWaitMs: 700,
   });
@@ -161,4 +163,69 @@ test('one Discord webhook saved twice with URLs differing only in a query parame
     all.push((await l.reserve(w, { leaseId: `same-hook-${i}`, holdsSlot: false })).waitMs);
   }
   expect(all).toEqual([0, 0, 0, 0, 0, 2000]);
+});
+
+describe('in-flight caps by destination (issue #15)', () => {
+  const granted = async (l: EndpointLimiter, w: ResolvedWebhook, lease: string) =>
+    (await l.reserve(w, { leaseId: lease, holdsSlot: false })).waitMs === 0;
+
+  test('the endpoint is scheme, lower-case host, effective port and path; query, fragment and credentials do not count', () => {
+    const base = destinationOf('https://hooks.example.com/in/abc');
+    expect(destinationOf('https://HOOKS.example.com:443/in/abc?x=1#frag')).toEqual(base);
+    expect(destinationOf('https://user:pw@hooks.example.com./in/abc?y=2')).toEqual(base);
+    expect(base).toEqual({ endpoint: 'https://hooks.example.com:443/in/abc', hostPort: 'hooks.example.com:443' });
+    expect(destinationOf('https://hooks.example.com/in/abd').endpoint).not.toBe(base.endpoint);
+    expect(destinationOf('https://hooks.example.com:8443/in/abc').hostPort).toBe('hooks.example.com:8443');
+    expect(destinationOf('http://hooks.example.com/in/abc').endpoint).toBe('http://hooks.example.com:80/in/abc');
+    expect(destinationOf('http://[::1]:8080/x?q').endpoint).toBe('http://[::1]:8080/x');
+  });
+
+  test('twenty webhooks differing only in a query parameter share one endpoint cap', async () => {
+    const l = limiter({ maxInFlight: 10, maxHostInFlight: 50 });
+    const path = randomBytes(6).toString('hex');
+    const hooks = Array.from({ length: 20 }, (_, i) => webhook({ url: `https://slow.example.com/${path}?n=${i}` }));
+    const results: boolean[] = [];
+    for (const [i, w] of hooks.entries()) results.push(await granted(l, w, `q-${path}-${i}`));
+    expect(results.filter(Boolean)).toHaveLength(10);
+    // Another path on the same host is another endpoint.
+    expect(await granted(l, webhook({ url: `https://slow.example.com/${path}-other` }), `q-${path}-other`)).toBe(true);
+    await l.release(hooks[0]!, `q-${path}-0`);
+    expect(await granted(l, hooks[19]!, `q-${path}-19`)).toBe(true);
+  });
+
+  test('the host cap holds back busy endpoints but never an endpoint with nothing in flight; leases lapse', async () => {
+    const l = limiter({ maxInFlight: 3, maxHostInFlight: 4 });
+    const host = `h${randomBytes(4).toString('hex')}.example.com`;
+    const hung = [0, 1, 2].map((i) => webhook({ url: `https://${host}/hang-${i}` }));
+    const grants: boolean[] = [];
+    for (const [i, w] of hung.entries()) for (let j = 0; j < 3; j++) grants.push(await granted(l, w, `hang-${i}-${j}`));
+    // 3 + 1 reach the host cap of 4; then each other endpoint still gets its first request: 3 + 1 + 1.
+    expect(grants).toEqual([true, true, true, true, false, false, true, false, false]);
+    const healthy = webhook({ url: `https://${host}/healthy` });
+    expect(await granted(l, healthy, 'healthy-1')).toBe(true);
+    // Its second concurrent request waits for its own first one (looked at again soon), not for the hung ones.
+    clock += 120;
+    expect(await l.reserve(healthy, { leaseId: 'healthy-2', holdsSlot: false })).toEqual({ waitMs: 120, reason: 'busy' });
+    await l.release(healthy, 'healthy-1');
+    expect(await granted(l, healthy, 'healthy-2')).toBe(true);
+    await l.release(healthy, 'healthy-2');
+    // Same host, another port: another host cap.
+    expect(await granted(l, webhook({ url: `https://${host}:8443/hang-0` }), 'other-port')).toBe(true);
+    // The worker holding the hung requests dies: its leases lapse from both caps.
+    clock += 20_001;
+    const again: boolean[] = [];
+    for (let j = 0; j < 3; j++) again.push(await granted(l, hung[0]!, `after-${j}`));
+    expect(again).toEqual([true, true, true]);
+    expect(await granted(l, hung[1]!, 'after-b0')).toBe(true);
+    expect(await granted(l, hung[1]!, 'after-b1')).toBe(false);
+  });
+
+  test('in-flight keys are hashes: Redis holds neither the path nor the host', async () => {
+    const l = limiter({ maxInFlight: 2, maxHostInFlight: 2 });
+    const w = webhook({ url: 'https://secret-host.example.com/secret-path-xyz?token=t0p' });
+    await l.reserve(w, { leaseId: 'hash-1', holdsSlot: false });
+    const keys = (await redis.keys(`${prefix}*`)).join(' ');
+    expect(keys).toContain(':inflight-host:');
+    expect(keys).not.toMatch(/secret-host|secret-path|t0p/);
+  });
 });

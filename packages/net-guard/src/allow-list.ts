@@ -5,7 +5,12 @@ export interface AllowList {
   allowsHost(hostname: string): boolean;
   allowsAddress(address: IpAddress): boolean;
   readonly isEmpty: boolean;
+  /** How refusals name the list: `HERALD_ALLOWED_PRIVATE_TARGETS` (system) or an organization's `allowed_private_targets`. */
+  readonly name: string;
 }
+
+export const SYSTEM_ALLOW_LIST_NAME = 'HERALD_ALLOWED_PRIVATE_TARGETS';
+export const ORG_ALLOW_LIST_NAME = "the organization's allowed_private_targets";
 
 interface Network {
   readonly network: IpAddress;
@@ -49,7 +54,7 @@ function looksLikeAddress(entry: string): boolean {
 }
 
 /** @throws AllowListEntryError naming the first entry that is neither a CIDR, an address nor a host name */
-export function parseAllowList(entries: readonly string[]): AllowList {
+export function parseAllowList(entries: readonly string[], name = SYSTEM_ALLOW_LIST_NAME): AllowList {
   const networks: Network[] = [];
   const hosts = new Set<string>();
   for (const raw of entries) {
@@ -64,6 +69,7 @@ export function parseAllowList(entries: readonly string[]): AllowList {
     }
   }
   return {
+    name,
     isEmpty: networks.length === 0 && hosts.size === 0,
     allowsHost: (hostname) => hosts.has(normaliseHost(hostname)),
     allowsAddress(address) {

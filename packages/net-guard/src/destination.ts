@@ -46,7 +46,7 @@ export function checkTarget(target: TargetParts, allowedPrivateTargets: Destinat
   const literal = parseIpLiteral(target.hostname);
   const listed = literal === undefined ? allow.allowsHost(target.hostname) : allow.allowsAddress(literal);
   if (target.protocol === 'http:' && !listed) {
-    return reject('scheme', 'must use https (plain http only for targets in HERALD_ALLOWED_PRIVATE_TARGETS)');
+    return reject('scheme', `must use https (plain http only for targets in ${allow.name})`);
   }
   if (literal !== undefined) {
     const problem = addressProblem(literal, allow);
@@ -58,7 +58,7 @@ export function checkTarget(target: TargetParts, allowedPrivateTargets: Destinat
 function addressProblem(address: IpAddress, allow: AllowList): string | null {
   const blocked = blockedRangeOf(address);
   if (blocked === null || allow.allowsAddress(address)) return null;
-  return `the address is ${blocked.category} (${blocked.cidr}); only public addresses are allowed unless listed in HERALD_ALLOWED_PRIVATE_TARGETS`;
+  return `the address is ${blocked.category} (${blocked.cidr}); only public addresses are allowed unless listed in ${allow.name}`;
 }
 
 /**

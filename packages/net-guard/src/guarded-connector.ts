@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
-import { allowListOf } from './allow-list';
+import { allowListOf, parseAllowList, SYSTEM_ALLOW_LIST_NAME } from './allow-list';
 import { checkResolvedAddresses, checkTarget, type DestinationPolicy } from './destination';
 import { formatIp } from './ip-address';
 import { resolveWithin, systemResolver } from './resolver';
@@ -66,4 +67,48 @@ export function createGuardedConnector(options: GuardedConnectorOptions): buildC
  */
 export function createGuardedAgent(options: GuardedConnectorOptions): Agent {
   return new Agent({ connect: createGuardedConnector(options), connections: 8, keepAliveTimeout: 10_000 });
+}
+
+/** One network policy for the sender: its guarded connector, and an id naming the allow-list it applies. */
+export interface GuardPolicy {
+  /** Same allow-list, same id (a short hash; never the entries themselves). */
+  readonly id: string;
+  readonly connect: buildConnector.connector;
+}
+
+export interface GuardPolicies {
+  /** The guard for an allow-list (system HERALD_ALLOWED_PRIVATE_TARGETS or an organization's own). */
+  forList(entries: readonly string[], name?: string): GuardPolicy;
+}
+
+const MAX_CACHED_POLICIES = 1_000;
+
+/**
+ * Guarded connectors per allow-list, made once per distinct list and kept: every system or
+ * organization scope with the same list shares one. A list with an entry that no longer parses is
+ * applied as an empty list (fail closed): only public destinations.
+ */
+export function createGuardPolicies(options: Omit<GuardedConnectorOptions, 'allowedPrivateTargets'>): GuardPolicies {
+  const cache = new Map<string, GuardPolicy>();
+  return {
+    forList(entries, name = SYSTEM_ALLOW_LIST_NAME) {
+      const key = `${name}\n${entries.join('\n')}`;
+      let policy = cache.get(key);
+      if (policy === undefined) {
+        let list;
+        try {
+          list = parseAllowList(entries, name);
+        } catch {
+          list = parseAllowList([], name);
+        }
+        if (cache.size >= MAX_CACHED_POLICIES) cache.clear();
+        policy = {
+          id: createHash('sha256').update(key).digest('base64url').slice(0, 16),
+          connect: createGuardedConnector({ ...options, allowedPrivateTargets: list }),
+        };
+        cache.set(key, policy);
+      }
+      return policy;
+    },
+  };
 }

@@ -11,6 +11,8 @@ import {
   checkDestination,
   createGuardedAgent,
   createGuardedConnector,
+  createGuardPolicies,
+  ORG_ALLOW_LIST_NAME,
   SSRF_BLOCKED_CODE,
   type GuardedConnectorOptions,
   type HostResolver,
@@ -265,5 +267,36 @@ describe('guarded connector over TLS', () => {
     });
     const result = await post(`https://other.herald.test:${tlsServer.port}/tls`, agent);
     expect(result).toEqual({ error: expect.objectContaining({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }) });
+  });
+});
+
+describe('createGuardPolicies (one guard per allow-list: the system list and each organization list)', () => {
+  const policies = createGuardPolicies({});
+  const agentFor = (policy: { connect: ReturnType<typeof createGuardedConnector> }) => {
+    const agent = new Agent({ connect: policy.connect });
+    agents.push(agent);
+    return agent;
+  };
+
+  it('the same list gets the same guard and id; another list, or the same entries under another name, another', () => {
+    const a = policies.forList(['127.0.0.0/8']);
+    expect(policies.forList(['127.0.0.0/8'])).toBe(a);
+    expect(policies.forList(['127.0.0.1']).id).not.toBe(a.id);
+    expect(policies.forList(['127.0.0.0/8'], ORG_ALLOW_LIST_NAME).id).not.toBe(a.id);
+    expect(a.id).not.toContain('127');
+  });
+
+  it('each guard applies its own list, and its refusals name the list they apply', async () => {
+    const url = `http://127.0.0.1:${server.port}/scoped`;
+    expect(await post(url, agentFor(policies.forList(['127.0.0.1'], ORG_ALLOW_LIST_NAME)))).toEqual({ status: 204 });
+    const refused = await post(url.replace('http:', 'https:'), agentFor(policies.forList([], ORG_ALLOW_LIST_NAME)));
+    expect(refused).toEqual({ error: expect.objectContaining({ code: SSRF_BLOCKED_CODE }) });
+    expect('error' in refused && refused.error.message).toContain("unless listed in the organization's allowed_private_targets");
+  });
+
+  it('a list with an entry that does not parse is applied as an empty list (fail closed)', async () => {
+    const broken = policies.forList(['127.0.0.0/8', '10.0.0.0/33'], ORG_ALLOW_LIST_NAME);
+    const result = await post(`https://127.0.0.1:${server.port}/x`, agentFor(broken));
+    expect(result).toEqual({ error: expect.objectContaining({ code: SSRF_BLOCKED_CODE }) });
   });
 });

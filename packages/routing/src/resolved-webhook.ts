@@ -18,6 +18,11 @@ export interface ResolvedWebhook {
   target: ChannelTarget;
   /** The webhook's own extra request headers, decrypted (never logged). */
   headers: Record<string, string>;
+  /**
+   * The private targets it may reach: its organization's own allow-list (empty when the
+   * organization has none), or null for a system webhook (HERALD_ALLOWED_PRIVATE_TARGETS applies).
+   */
+  allowedPrivateTargets: readonly string[] | null;
 }
 
 export interface EndpointRateLimit {

@@ -90,7 +90,8 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
   }
 
   async function load(): Promise<DirectorySnapshot> {
-    const { webhooks, enterpriseOrgIds, quietHours, printers } = await loadRoutingSnapshot(deps.sql);
+    const { webhooks, enterpriseOrgIds, orgPrivateTargets, quietHours, printers } = await loadRoutingSnapshot(deps.sql);
+    const privateTargetsByOrg = new Map(orgPrivateTargets.map((org) => [org.id, org.allowedPrivateTargets]));
     const resolved: ResolvedWebhook[] = [];
     const undecryptable: RoutedWebhook[] = [];
     for (const row of webhooks) {
@@ -113,6 +114,7 @@ export function createWebhookDirectory(deps: WebhookDirectoryDeps): WebhookDirec
           signingSecrets: secrets.filter((s): s is string => !!s).map((s) => deps.codec.decrypt(s)),
           retryScheduleSeconds: row.retrySchedule,
           rateLimit: (row.rateLimit as EndpointRateLimit | null) ?? null,
+          allowedPrivateTargets: row.orgId === null ? null : (privateTargetsByOrg.get(row.orgId) ?? []),
         });
       } catch {
         undecryptable.push({ id: row.id, alertTypes: row.alertTypes, orgId: row.orgId });

@@ -1,6 +1,6 @@
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerDeps } from '@herald/delivery';
 import { metricsFor, startMetricsListener, type HeraldMetrics } from '@herald/metrics';
-import { createGuardedConnector } from '@herald/net-guard';
+import { createGuardPolicies, ORG_ALLOW_LIST_NAME } from '@herald/net-guard';
 import { refuseWrongFernetKeys, type HeraldContext } from './herald-context';
 
 export interface StartWorkerOptions extends Omit<Partial<DeliveryWorkerDeps>, 'config' | 'prisma' | 'sql' | 'codec' | 'logger'> {
@@ -21,6 +21,15 @@ export async function startWorker(context: HeraldContext, options: StartWorkerOp
   const { metrics: given, metricsPort, ...workerOptions } = options;
   const metrics = given ?? metricsFor(context);
   await refuseWrongFernetKeys(context);
+  const { config } = context;
+  // Every connection goes through the SSRF guard: resolve, check every address, connect to a checked
+  // one. System webhooks are judged by HERALD_ALLOWED_PRIVATE_TARGETS, an organization's by its own list.
+  const guards = createGuardPolicies({
+    connectTimeoutMs: config.worker.connectTimeoutMs,
+    lookupTimeoutMs: config.worker.connectTimeoutMs,
+  });
+  const systemGuard = guards.forList(config.allowedPrivateTargets);
+  const injected = workerOptions.senderOptions?.connect;
   const worker = await startDeliveryWorker({
     config: context.config,
     prisma: context.database.prisma,
@@ -28,17 +37,13 @@ export async function startWorker(context: HeraldContext, options: StartWorkerOp
     codec: context.codec,
     logger: context.logger,
     ...workerOptions,
-    senderOptions: {
-      ...workerOptions.senderOptions,
-      // Every connection goes through the SSRF guard: resolve, check every address, connect to a checked one.
-      connect:
-        workerOptions.senderOptions?.connect ??
-        createGuardedConnector({
-          allowedPrivateTargets: context.config.allowedPrivateTargets,
-          connectTimeoutMs: context.config.worker.connectTimeoutMs,
-          lookupTimeoutMs: context.config.worker.connectTimeoutMs,
-        }),
-    },
+    senderOptions: { ...workerOptions.senderOptions, connect: injected ?? systemGuard.connect },
+    // A caller that brings its own connector (tests) has it used for every webhook.
+    networkPolicyFor:
+      injected !== undefined
+        ? undefined
+        : (webhook) =>
+            webhook.allowedPrivateTargets === null ? systemGuard : guards.forList(webhook.allowedPrivateTargets, ORG_ALLOW_LIST_NAME),
     onDeliveryFinished(event) {
       metrics.deliveryFinished(event);
       workerOptions.onDeliveryFinished?.(event);

@@ -11,6 +11,20 @@ export interface SendRequest {
    * own, so sockets hung by one webhook never hold up another on the same host:port.
    */
   poolKey?: string;
+  /**
+   * The SSRF guard this request's connections go through (an organization's allow-list or the
+   * system's); default: the sender's `connect`. Pools are kept per policy too, so a connection
+   * opened under one allow-list never carries a request judged by another.
+   */
+  networkPolicy?: NetworkPolicy;
+}
+
+type Connector = ConstructorParameters<typeof Agent>[0] extends infer O ? (O extends { connect?: infer C } ? C : never) : never;
+
+/** A connect function and an id that changes whenever what it allows changes (see @herald/net-guard createGuardPolicies). */
+export interface NetworkPolicy {
+  readonly id: string;
+  readonly connect: Connector;
 }
 
 export interface SendResult {
@@ -41,7 +55,7 @@ export interface HttpSenderOptions {
   /** A destination's pool unused this long is closed (default 2 minutes). */
   idlePoolMs?: number;
   /** Replaces DNS resolution and connection (the SSRF guard connects to checked addresses only). */
-  connect?: ConstructorParameters<typeof Agent>[0] extends infer O ? (O extends { connect?: infer C } ? C : never) : never;
+  connect?: Connector;
 }
 
 function classifyError(error: unknown): { errorClass: string; message: string } {
@@ -97,9 +111,9 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Pr
  */
 export function createHttpSender(options: HttpSenderOptions): HttpSender {
   const idlePoolMs = options.idlePoolMs ?? 120_000;
-  const newDispatcher = () =>
+  const newDispatcher = (policy?: NetworkPolicy) =>
     new Agent({
-      connect: options.connect ?? { timeout: options.connectTimeoutMs },
+      connect: policy?.connect ?? options.connect ?? { timeout: options.connectTimeoutMs },
       connectTimeout: options.connectTimeoutMs,
       connections: options.connectionsPerOrigin ?? 64,
       keepAliveTimeout: 30_000,
@@ -108,11 +122,12 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
     });
   const shared = newDispatcher();
   const pools = new Map<string, { dispatcher: Agent; lastUsedMs: number; inFlight: number }>();
-  const dispatcherFor = (key: string | undefined) => {
-    if (key === undefined) return { dispatcher: shared, done: () => undefined };
+  const dispatcherFor = (poolKey: string | undefined, policy: NetworkPolicy | undefined) => {
+    if (poolKey === undefined && policy === undefined) return { dispatcher: shared, done: () => undefined };
+    const key = policy === undefined ? (poolKey ?? '') : `${poolKey ?? ''}\u0000${policy.id}`;
     let pool = pools.get(key);
     if (!pool) {
-      pool = { dispatcher: newDispatcher(), lastUsedMs: Date.now(), inFlight: 0 };
+      pool = { dispatcher: newDispatcher(policy), lastUsedMs: Date.now(), inFlight: 0 };
       pools.set(key, pool);
     }
     const entry = pool;
@@ -142,9 +157,9 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
   const all = () => [shared, ...[...pools.values()].map((pool) => pool.dispatcher)];
 
   return {
-    async send({ url, body, headers, poolKey }) {
+    async send({ url, body, headers, poolKey, networkPolicy }) {
       const started = performance.now();
-      const { dispatcher, done } = dispatcherFor(poolKey);
+      const { dispatcher, done } = dispatcherFor(poolKey, networkPolicy);
       try {
         const response = await request(url, {
           method: 'POST',

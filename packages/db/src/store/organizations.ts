@@ -23,12 +23,25 @@ export async function listOrganizations(prisma: PrismaClient, onlyId: number | n
   return prisma.organization.findMany({ where: onlyId === null ? {} : { id: onlyId }, orderBy: { id: 'asc' } });
 }
 
-export async function insertOrganization(prisma: PrismaClient, data: { name: string; enterprise: boolean }) {
+export async function insertOrganization(
+  prisma: PrismaClient,
+  data: { name: string; enterprise: boolean; allowedPrivateTargets?: string[] },
+) {
   return prisma.organization.create({ data });
 }
 
-export async function updateOrganization(prisma: PrismaClient, orgId: number, data: { name?: string; enterprise?: boolean }) {
+export async function updateOrganization(
+  prisma: PrismaClient,
+  orgId: number,
+  data: { name?: string; enterprise?: boolean; allowedPrivateTargets?: string[] },
+) {
   return prisma.organization.update({ where: { id: orgId }, data });
+}
+
+/** The organization's own private-target allow-list; empty when it has none or does not exist. */
+export async function findOrgPrivateTargets(prisma: PrismaClient, orgId: number): Promise<string[]> {
+  const org = await prisma.organization.findUnique({ where: { id: orgId }, select: { allowedPrivateTargets: true } });
+  return org?.allowedPrivateTargets ?? [];
 }
 
 /** Every printer (orgId undefined) or an organization's, by id. */

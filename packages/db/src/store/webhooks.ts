@@ -29,6 +29,8 @@ export type QuietHoursRow = QuietHoursSetting & { orgId: number | null };
 export interface RoutingSnapshotRows {
   webhooks: RoutingWebhookRow[];
   enterpriseOrgIds: number[];
+  /** Organizations with a private-target allow-list of their own; every other organization has none. */
+  orgPrivateTargets: { id: number; allowedPrivateTargets: string[] }[];
   quietHours: QuietHoursRow[];
   printers: { id: number; orgId: number | null; name: string }[];
 }
@@ -52,11 +54,22 @@ const QUIET_HOURS_SQL = `
 export async function loadRoutingSnapshot(sql: SqlSession): Promise<RoutingSnapshotRows> {
   const [webhooks, orgs, quietHours, printers] = await Promise.all([
     sql.query<RoutingWebhookRow>(ENABLED_WEBHOOKS_SQL),
-    sql.query<{ id: number }>('SELECT id FROM organizations WHERE enterprise'),
+    sql.query<{ id: number; enterprise: boolean; allowedPrivateTargets: string[] }>(
+      `SELECT id, enterprise, allowed_private_targets AS "allowedPrivateTargets" FROM organizations
+       WHERE enterprise OR cardinality(allowed_private_targets) > 0`,
+    ),
     sql.query<QuietHoursRow>(QUIET_HOURS_SQL),
     sql.query<{ id: number; orgId: number | null; name: string }>('SELECT id, org_id AS "orgId", name FROM printers'),
   ]);
-  return { webhooks, enterpriseOrgIds: orgs.map((org) => org.id), quietHours, printers };
+  return {
+    webhooks,
+    enterpriseOrgIds: orgs.filter((org) => org.enterprise).map((org) => org.id),
+    orgPrivateTargets: orgs
+      .filter((org) => org.allowedPrivateTargets.length > 0)
+      .map(({ id, allowedPrivateTargets }) => ({ id, allowedPrivateTargets })),
+    quietHours,
+    printers,
+  };
 }
 
 /** Webhooks whose secrets no configured key opens are disabled (saving a new URL mends them). */

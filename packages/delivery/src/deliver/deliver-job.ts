@@ -4,7 +4,7 @@ import { cancelDelivery, noteDeliveryWaiting, settleAlertStatuses, type LoadedDe
 import { deliveryIdOfJob, deliveryJob, type DeliveryJobData, type DeliveryJobKind, type HeraldQueues } from '@herald/queue';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { ResolvedWebhook, WebhookDirectory } from '@herald/routing';
-import { buildRequestHeaders, type HttpSender, type SendResult } from '@herald/sender';
+import { buildRequestHeaders, type HttpSender, type NetworkPolicy, type SendResult } from '@herald/sender';
 import type { EndpointHealth } from '../health/endpoint-health';
 import type { EndpointLimiter } from './endpoint-limiter';
 import { decideAttemptOutcome } from './attempt-outcome';
@@ -45,6 +45,11 @@ export interface DeliverDeps {
   slowEndpoints?: Map<string, number>;
   /** A delivery was handed back because this process's keys cannot open its webhook (for metrics). */
   onSealedWebhook?(): void;
+  /**
+   * The SSRF guard for the webhook's requests: its organization's allow-list, or the system's for a
+   * system webhook. Unset: the sender's own connector.
+   */
+  networkPolicyFor?(webhook: ResolvedWebhook): NetworkPolicy;
 }
 
 /** A webhook stays "slow" (its requests detach at once) this long after its last slow request. */
@@ -232,6 +237,7 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
       body,
       headers: buildRequestHeaders(webhook, deliveryId, body, startedAtMs),
       poolKey: webhook.id,
+      networkPolicy: deps.networkPolicyFor?.(webhook),
     })
     // The lease expires by itself if this fails (or the worker dies).
     .finally(() => deps.limiter.release(webhook, deliveryId).catch(() => undefined));

@@ -19,8 +19,16 @@ export function defaultRateLimitOf(webhook: Pick<ResolvedWebhook, 'type' | 'url'
  * never lets more than `limit` fall inside any `interval`; `bucket` is GCRA (a token bucket
  * kept as one timestamp) for limits with a burst larger than the sustained rate.
  *
- * KEYS: rate key, endpoint pause, host pause, in-flight leases.
- * ARGV: now, mode, interval, limit, burst, lease id, lease ttl, max in flight, holds slot, busy wait.
+ * In-flight caps: at most `max in flight` leases per endpoint (scheme, host, port and path: query
+ * variants of one URL share it) and at most `max host in flight` per host:port across its
+ * endpoints, except that an endpoint with nothing in flight may always send one request, so
+ * endpoints hung on a host cannot starve a healthy one beside them. In flight to one host:port is
+ * thus at most the host cap plus the number of its endpoints (the per-organization webhook cap
+ * bounds those). Leases are sorted-set members scored by their expiry: a dead worker's lapse.
+ *
+ * KEYS: rate key, endpoint pause, host pause, endpoint in-flight leases, host in-flight leases.
+ * ARGV: now, mode, interval, limit, burst, lease id, lease ttl, max in flight, holds slot, busy wait,
+ *       max host in flight.
  */
 const RESERVE_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -42,17 +50,23 @@ if pause_until > now then
   return {math.ceil(pause_until - now), 'paused'}
 end
 
+local max_host = tonumber(ARGV[11])
 if max_in_flight > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
-  if not redis.call('ZSCORE', KEYS[4], lease) and redis.call('ZCARD', KEYS[4]) >= max_in_flight then
-    -- Look again after about as long as the oldest request has been running: soon for a fast
-    -- endpoint, up to the busy wait for a slow one.
-    local oldest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
-    local age = now - (tonumber(oldest[2]) - lease_ttl)
-    local wait = tonumber(ARGV[10])
-    if age < wait then wait = age end
-    if wait < 50 then wait = 50 end
-    return {math.ceil(wait), 'busy'}
+  if max_host > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now) end
+  if not redis.call('ZSCORE', KEYS[4], lease) then
+    local mine = redis.call('ZCARD', KEYS[4])
+    -- The host cap never holds back an endpoint's first request.
+    if mine >= max_in_flight or (max_host > 0 and mine > 0 and redis.call('ZCARD', KEYS[5]) >= max_host) then
+      -- Look again after about as long as the endpoint's oldest request has been running: soon
+      -- for a fast endpoint, up to the busy wait for a slow one.
+      local oldest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
+      local age = now - (tonumber(oldest[2]) - lease_ttl)
+      local wait = tonumber(ARGV[10])
+      if age < wait then wait = age end
+      if wait < 50 then wait = 50 end
+      return {math.ceil(wait), 'busy'}
+    end
   end
 end
 
@@ -85,8 +99,19 @@ end
 if max_in_flight > 0 then
   redis.call('ZADD', KEYS[4], now + lease_ttl, lease)
   redis.call('PEXPIRE', KEYS[4], lease_ttl + 1000)
+  if max_host > 0 then
+    redis.call('ZADD', KEYS[5], now + lease_ttl, lease)
+    redis.call('PEXPIRE', KEYS[5], lease_ttl + 1000)
+  end
 end
 return {0, 'ok'}
+`;
+
+/** KEYS: endpoint in-flight leases, host in-flight leases. ARGV: lease id. */
+const RELEASE_SCRIPT = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
 `;
 
 const PAUSE_SCRIPT = `
@@ -104,8 +129,13 @@ export interface RedisEndpointLimiterOptions {
   /** Off for benchmarks: every reservation answers "now" and nothing is capped. */
   enabled: boolean;
   now: () => number;
-  /** Requests in flight to one endpoint across all workers; 0 for no cap. */
+  /** Requests in flight to one endpoint (see `endpointOf`) across all workers; 0 for no cap. */
   maxInFlight: number;
+  /**
+   * Requests in flight to one host:port across all its endpoints and workers; 0 for no cap (only
+   * with `maxInFlight`). An endpoint with nothing in flight may always send one beyond it.
+   */
+  maxHostInFlight?: number;
   /** How long an in-flight lease lasts if its worker dies without releasing it (longer than any request). */
   leaseTtlMs: number;
   /**
@@ -128,6 +158,24 @@ function hostKey(url: string): string {
   }
 }
 
+/**
+ * Where a request really goes, for the in-flight caps: `endpoint` is scheme, lower-case host,
+ * effective port and path (query, fragment and credentials ignored, so URLs differing only there
+ * share one cap); `hostPort` is scheme-independent host:port.
+ */
+export function destinationOf(url: string): { endpoint: string; hostPort: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { endpoint: 'invalid', hostPort: 'invalid' };
+  }
+  const port = parsed.port !== '' ? parsed.port : parsed.protocol === 'https:' ? '443' : parsed.protocol === 'http:' ? '80' : '';
+  const host = parsed.hostname.toLowerCase().replace(/\.$/, '');
+  const hostPort = `${host}:${port}`;
+  return { endpoint: `${parsed.protocol}//${hostPort}${parsed.pathname}`, hostPort };
+}
+
 type RateMode = { mode: 'none' } | { mode: 'window' | 'bucket'; intervalMs: number; limit: number; burst: number };
 
 /** A burst larger than the sustained limit needs a token bucket; otherwise the exact sliding window. */
@@ -143,11 +191,13 @@ export function rateModeFor(limit: EndpointRateLimit | null): RateMode {
 interface LimiterCommands {
   heraldReserveSlot(...args: (string | number)[]): Promise<[number, string]>;
   heraldPauseEndpoint(...args: (string | number)[]): Promise<number>;
+  heraldReleaseLease(...args: (string | number)[]): Promise<number>;
 }
 
 function withLimiterCommands(redis: Redis): Redis & LimiterCommands {
   const commands = redis as Redis & Partial<LimiterCommands>;
-  if (!commands.heraldReserveSlot) redis.defineCommand('heraldReserveSlot', { numberOfKeys: 4, lua: RESERVE_SCRIPT });
+  if (!commands.heraldReserveSlot) redis.defineCommand('heraldReserveSlot', { numberOfKeys: 5, lua: RESERVE_SCRIPT });
+  if (!commands.heraldReleaseLease) redis.defineCommand('heraldReleaseLease', { numberOfKeys: 2, lua: RELEASE_SCRIPT });
   if (!commands.heraldPauseEndpoint) redis.defineCommand('heraldPauseEndpoint', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
   return redis as Redis & LimiterCommands;
 }
@@ -156,15 +206,18 @@ export function createRedisEndpointLimiter(options: RedisEndpointLimiterOptions)
   const { prefix, now } = options;
   const redis = withLimiterCommands(options.redis);
   const busyWaitMs = options.busyWaitMs ?? 1_000;
+  const maxHostInFlight = options.maxHostInFlight ?? 0;
   const keys = (webhook: ResolvedWebhook, mode: string) => {
-    const endpoint = endpointKey(webhook.url);
-    // Pacing follows the service's identity of the webhook, not the exact URL string.
+    // The caps follow where requests go (the channel's request URL), not the exact URL string saved.
+    const destination = destinationOf(webhook.target.requestUrl || webhook.url);
+    // Pacing follows the service's identity of the webhook.
     const paced = endpointKey(pacingIdentity(webhook.type, webhook.url));
     return {
       rate: `${prefix}:rl:${mode}:${paced}`,
       endpointPause: `${prefix}:pause:${paced}`,
       hostPause: `${prefix}:pause-host:${endpointKey(hostKey(webhook.url))}`,
-      inFlight: `${prefix}:inflight:${endpoint}`,
+      inFlight: `${prefix}:inflight:${endpointKey(destination.endpoint)}`,
+      hostInFlight: `${prefix}:inflight-host:${endpointKey(destination.hostPort)}`,
     };
   };
   return {
@@ -177,6 +230,7 @@ export function createRedisEndpointLimiter(options: RedisEndpointLimiterOptions)
         k.endpointPause,
         k.hostPause,
         k.inFlight,
+        k.hostInFlight,
         now(),
         rate.mode,
         rate.mode === 'none' ? 0 : rate.intervalMs,
@@ -187,13 +241,15 @@ export function createRedisEndpointLimiter(options: RedisEndpointLimiterOptions)
         options.maxInFlight,
         holdsSlot ? '1' : '0',
         busyWaitMs,
+        maxHostInFlight,
       );
       const waitMs = Math.max(0, Math.ceil(Number(wait)));
       return waitMs === 0 ? { waitMs: 0 } : { waitMs, reason: reason as WaitReason };
     },
     async release(webhook, leaseId) {
       if (!options.enabled || options.maxInFlight <= 0) return;
-      await redis.zrem(keys(webhook, 'none').inFlight, leaseId);
+      const k = keys(webhook, 'none');
+      await redis.heraldReleaseLease(k.inFlight, k.hostInFlight, leaseId);
     },
     async pause(webhook, delayMs, global) {
       const k = keys(webhook, 'none');

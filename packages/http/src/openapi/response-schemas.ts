@@ -118,8 +118,19 @@ export const alertSchema = z
   .meta({ id: 'Alert' });
 
 export const organizationSchema = z
-  .object({ id: z.number().int(), name: z.string(), enterprise: z.boolean(), created_at: time })
-  .meta({ id: 'Organization', example: { id: 1, name: 'Main farm', enterprise: true, created_at: '2026-12-01T08:00:00.000Z' } });
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    enterprise: z.boolean(),
+    allowed_private_targets: z
+      .array(z.string())
+      .meta({ description: "Private targets this organization's webhooks may reach; only an admin changes it." }),
+    created_at: time,
+  })
+  .meta({
+    id: 'Organization',
+    example: { id: 1, name: 'Main farm', enterprise: true, allowed_private_targets: [], created_at: '2026-12-01T08:00:00.000Z' },
+  });
 
 export const printerResponseSchema = z
   .object({ id: z.number().int(), name: z.string(), org_id: z.number().int().nullable() })

@@ -15,19 +15,36 @@ import {
 } from '@herald/db';
 import { audienceOf, canSeeOrg } from '../plugins/auth';
 import { principalOf, typed } from '../plugins/route-schemas';
-import { forbidden, notFound } from '../http-errors';
+import { badRequest, forbidden, notFound } from '../http-errors';
+import { allowListProblems } from '../validation/private-targets';
 import { int4IdSchema } from '../validation/int4-ids';
 import { int4IdParams } from '../validation/request-schemas';
 import { guarded, listOf, organizationSchema, printerResponseSchema, webhookSchema } from '../openapi/response-schemas';
 import type { ServerDeps } from '../server-deps';
 import { createWebhook, presentWebhook, typeForNewUrl, updateWebhook } from './webhook-service';
 
+const allowedPrivateTargetsSchema = z
+  .array(z.string().trim().min(1).max(253))
+  .max(100)
+  .meta({
+    description:
+      "Private targets this organization's webhooks may reach (same syntax as HERALD_ALLOWED_PRIVATE_TARGETS: CIDRs, addresses, exact host names). Empty: public destinations only. Set by an admin only.",
+    example: ['192.168.20.0/24', 'printers.farm.lan'],
+  });
 export const createOrgSchema = z
-  .strictObject({ name: z.string().trim().min(1).max(200), enterprise: z.boolean().default(false) })
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    enterprise: z.boolean().default(false),
+    allowed_private_targets: allowedPrivateTargetsSchema.optional(),
+  })
   .meta({ example: { name: 'Main farm', enterprise: true } });
 export const updateOrgSchema = z
-  .strictObject({ name: z.string().trim().min(1).max(200).optional(), enterprise: z.boolean().optional() })
-  .meta({ example: { enterprise: true } });
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    enterprise: z.boolean().optional(),
+    allowed_private_targets: allowedPrivateTargetsSchema.optional(),
+  })
+  .meta({ example: { enterprise: true, allowed_private_targets: ['192.168.20.0/24'] } });
 export const orgSettingsSchema = z
   .strictObject({
     webhook_url: z.string().min(1).max(2048).nullable(),
@@ -42,7 +59,22 @@ export const printerSchema = z
   .meta({ example: { name: 'Prusa MK4 #3', org_id: 1 } });
 
 export function presentOrg(org: Organization) {
-  return { id: org.id, name: org.name, enterprise: org.enterprise, created_at: org.createdAt.toISOString() };
+  return {
+    id: org.id,
+    name: org.name,
+    enterprise: org.enterprise,
+    allowed_private_targets: org.allowedPrivateTargets,
+    created_at: org.createdAt.toISOString(),
+  };
+}
+
+/** The body's fields as the organizations table has them; 400 naming each allow-list entry that does not parse. */
+function orgColumns(body: { name?: string; enterprise?: boolean; allowed_private_targets?: string[] }) {
+  const { allowed_private_targets: targets, ...rest } = body;
+  if (targets === undefined) return rest;
+  const problems = allowListProblems('allowed_private_targets', targets);
+  if (problems.length > 0) throw badRequest(problems);
+  return { ...rest, allowedPrivateTargets: [...new Set(targets)] };
 }
 
 const orgSettingsAnswer = z.object({
@@ -91,7 +123,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request, reply) => {
-      const org = await insertOrganization(deps.prisma, request.body);
+      const org = await insertOrganization(deps.prisma, { enterprise: false, ...orgColumns(request.body), name: request.body.name });
       await deps.announceDirectoryChange();
       return reply.code(201).send(presentOrg(org));
     },
@@ -125,8 +157,9 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
       schema: {
         operationId: 'updateOrg',
         ...orgTag,
-        summary: 'Rename an organization or change its licence',
-        description: '**Who:** admin.',
+        summary: 'Rename an organization, change its licence or its private-target allow-list',
+        description:
+          "`allowed_private_targets` replaces the organization's allow-list: the private targets its webhooks may reach (save, test send and every delivery). Org admins see it but cannot change it (403).\n\n**Who:** admin.",
         params: int4IdParams,
         body: updateOrgSchema,
         response: { 200: organizationSchema, ...guarded(400, 404) },
@@ -136,7 +169,7 @@ export function orgRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const id = request.params.id;
       const existing = await findOrganization(deps.prisma, id);
       if (!existing) throw notFound('organization');
-      const org = await updateOrganization(deps.prisma, id, request.body);
+      const org = await updateOrganization(deps.prisma, id, orgColumns(request.body));
       await deps.announceDirectoryChange();
       return presentOrg(org);
     },

@@ -137,7 +137,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
           operationId: `create${name}Webhook`,
           tags,
           summary: `Create a ${scopeText}`,
-          description: `The URL is checked (https, unless the host is in HERALD_ALLOWED_PRIVATE_TARGETS), encrypted before it is stored and only ever returned masked. \`type\` is inferred from the URL when omitted. A generic webhook gets a signing secret, returned once.${requireEnterprise ? ' Needs the Enterprise licence on the organization (403 otherwise).' : ''}\n\n${who}`,
+          description: `The URL is checked (https, unless the host is an allowed private target: HERALD_ALLOWED_PRIVATE_TARGETS for system webhooks, the organization's allowed_private_targets for an organization's), encrypted before it is stored and only ever returned masked. \`type\` is inferred from the URL when omitted. A generic webhook gets a signing secret, returned once.${requireEnterprise ? ' Needs the Enterprise licence on the organization (403 otherwise).' : ''}\n\n${who}`,
           params,
           body: createWebhookSchema.meta({
             example: {

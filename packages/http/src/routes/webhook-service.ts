@@ -11,6 +11,7 @@ import { insertOrgWebhookWithinCap, insertWebhook, updateWebhookRow, type Webhoo
 import type { ServerDeps } from '../server-deps';
 import type { CreateWebhookInput, UpdateWebhookInput } from '../validation/webhook-input';
 import { validateDestination, type RefusalAudience } from '../validation/destination-url';
+import { privateTargetsOf } from '../validation/private-targets';
 import { badRequest, conflict } from '../http-errors';
 
 export function presentWebhook(webhook: Webhook) {
@@ -68,7 +69,7 @@ export async function createWebhook(
   input: CreateWebhookInput,
   options: WebhookSaveOptions & { isOrgSetting?: boolean } = {},
 ) {
-  const url = await validateDestination(input.url, deps.config.allowedPrivateTargets, {
+  const url = await validateDestination(input.url, await privateTargetsOf(deps, orgId), {
     field: options.urlField,
     audience: options.audience,
   });
@@ -124,7 +125,10 @@ export async function updateWebhook(deps: ServerDeps, existing: Webhook, input: 
   const url =
     input.url === undefined
       ? undefined
-      : await validateDestination(input.url, deps.config.allowedPrivateTargets, { field: options.urlField, audience: options.audience });
+      : await validateDestination(input.url, await privateTargetsOf(deps, existing.orgId), {
+          field: options.urlField,
+          audience: options.audience,
+        });
   if (input.url !== undefined || (input.type !== undefined && input.type !== existing.type)) {
     const urlToCheck = input.url ?? savedUrl(deps, existing);
     // An undecryptable saved URL is mended by saving a URL, checked then.

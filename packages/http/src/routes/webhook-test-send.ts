@@ -1,6 +1,6 @@
 import { addressChannelBody, buildTestAlert, formatAlertPayload, resolveChannelTarget } from '@herald/core';
-import { createGuardedConnector } from '@herald/net-guard';
-import type { Webhook } from '@herald/db';
+import { createGuardPolicies, ORG_ALLOW_LIST_NAME, type GuardPolicies } from '@herald/net-guard';
+import { findOrgPrivateTargets, type Webhook } from '@herald/db';
 import { buildRequestHeaders, createHttpSender, type HttpSender } from '@herald/sender';
 import { HttpError } from '../http-errors';
 import type { RefusalAudience } from '../validation/destination-url';
@@ -15,22 +15,25 @@ function responseExcerpt(bodyText: string): string {
   return [...text].filter((char) => char === '\t' || char === '\n' || (char >= ' ' && char !== '\u007f')).join('');
 }
 
+/** The API's sender for test sends, and the SSRF guards it sends through (one per allow-list). */
+export interface TestSender extends HttpSender {
+  readonly guards: GuardPolicies;
+}
+
 /**
  * The API's sender for test sends: the worker's sender and SSRF guard (checked addresses only, no
  * redirects), with a small pool of its own.
  */
-export function createTestSender(deps: Pick<ServerDeps, 'config'>): HttpSender {
+export function createTestSender(deps: Pick<ServerDeps, 'config'>): TestSender {
   const { allowedPrivateTargets, worker } = deps.config;
-  return createHttpSender({
+  const guards = createGuardPolicies({ connectTimeoutMs: worker.connectTimeoutMs, lookupTimeoutMs: worker.connectTimeoutMs });
+  const sender = createHttpSender({
     connectTimeoutMs: worker.connectTimeoutMs,
     requestTimeoutMs: worker.requestTimeoutMs,
     connectionsPerOrigin: 8,
-    connect: createGuardedConnector({
-      allowedPrivateTargets,
-      connectTimeoutMs: worker.connectTimeoutMs,
-      lookupTimeoutMs: worker.connectTimeoutMs,
-    }),
+    connect: guards.forList(allowedPrivateTargets).connect,
   });
+  return { ...sender, guards };
 }
 
 /**
@@ -39,8 +42,8 @@ export function createTestSender(deps: Pick<ServerDeps, 'config'>): HttpSender {
  * generic webhooks) and sender.
  */
 export async function sendTestAlert(
-  deps: Pick<ServerDeps, 'cipher' | 'now'>,
-  sender: HttpSender,
+  deps: Pick<ServerDeps, 'cipher' | 'now' | 'prisma'>,
+  sender: TestSender,
   webhook: Webhook,
   audience: RefusalAudience = 'operator',
 ) {
@@ -54,7 +57,12 @@ export async function sendTestAlert(
     target,
   };
   const headers = buildRequestHeaders(requestTarget, `test_${nowMs}`, body, nowMs);
-  const result = await sender.send({ url: target.requestUrl, body, headers });
+  // An organization's webhook is judged by its organization's allow-list (read now), a system webhook by the system's.
+  const networkPolicy =
+    webhook.orgId === null
+      ? undefined
+      : sender.guards.forList(await findOrgPrivateTargets(deps.prisma, webhook.orgId), ORG_ALLOW_LIST_NAME);
+  const result = await sender.send({ url: target.requestUrl, body, headers, networkPolicy });
   if (result.statusCode === undefined) {
     // A tenant learns neither the address nor how a connection failed (no port-scan oracle).
     const tenant = audience === 'tenant';

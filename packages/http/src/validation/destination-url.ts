@@ -1,13 +1,20 @@
-import { allowListOf, checkDestination, checkDestinationSyntax, parseIpLiteral, type HostResolver } from '@herald/net-guard';
+import {
+  allowListOf,
+  checkDestination,
+  checkDestinationSyntax,
+  parseIpLiteral,
+  type AllowList,
+  type HostResolver,
+} from '@herald/net-guard';
 import { badRequest } from '../http-errors';
 
 /**
- * Save-time check of a webhook URL without DNS: https (plain http only for targets listed in
- * HERALD_ALLOWED_PRIVATE_TARGETS), no credentials, no port below 1024 but 80/443, and IP literals
+ * Save-time check of a webhook URL without DNS: https (plain http only for targets in the webhook's
+ * allow-list: HERALD_ALLOWED_PRIVATE_TARGETS for system webhooks, the organization's own otherwise), no credentials, no port below 1024 but 80/443, and IP literals
  * in any notation judged by address. Rejections are 422 naming the reason, under the body's
  * `field` that held the URL.
  */
-export function validateDestinationUrl(raw: string, allowedPrivateTargets: string[], field = 'url'): URL {
+export function validateDestinationUrl(raw: string, allowedPrivateTargets: readonly string[] | AllowList, field = 'url'): URL {
   const verdict = checkDestinationSyntax(raw, allowedPrivateTargets);
   if (!verdict.ok) throw badRequest([{ field, message: verdict.reason }], 422);
   return verdict.url;
@@ -32,7 +39,7 @@ export type RefusalAudience = 'operator' | 'tenant';
  */
 export async function validateDestination(
   raw: string,
-  allowedPrivateTargets: string[],
+  allowedPrivateTargets: readonly string[] | AllowList,
   options: { field?: string; resolve?: HostResolver; audience?: RefusalAudience } = {},
 ): Promise<URL> {
   const field = options.field ?? 'url';
