@@ -97,7 +97,8 @@ beforeAll(async () => {
     muted: { printerId: 130, quietHours: { enabled: true, start: '00:00', end: '23:59', timezone: 'UTC', digest: false } },
   };
   for (const [name, { printerId, quietHours }] of Object.entries(farmSettings)) {
-    const org = (await herald.request('POST', '/v1/orgs', { name: `${name} farm`, enterprise: true, allowed_private_targets: LOOPBACK })).body;
+    const org = (await herald.request('POST', '/v1/orgs', { name: `${name} farm`, enterprise: true, allowed_private_targets: LOOPBACK }))
+      .body;
     expect((await herald.request('PUT', `/v1/printers/${printerId}`, { name: `${name} printer`, org_id: org.id })).status).toBe(200);
     const path = `/qs/${name}-generic`;
     expect(
