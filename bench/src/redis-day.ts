@@ -1,0 +1,3 @@
+export async function runRedisDay(_args: string[]): Promise<void> {
+  throw new Error('todo');
+}
