@@ -98,7 +98,21 @@ export async function runWideFanOut(args: string[]): Promise<void> {
       }),
     );
 
-    const worker = start('worker', 'apps/worker/dist/main.js', env);
+    // The worker's own /metrics tells heap from the rest of its RSS (sockets, buffers, code).
+    const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
+    const worker = start('worker', 'apps/worker/dist/main.js', { ...env, HERALD_WORKER_METRICS_PORT: String(metricsPort) });
+    const heapPeak = { usedMiB: 0, totalMiB: 0, externalMiB: 0 };
+    const sampleHeap = async () => {
+      const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+        (r) => r.text(),
+        () => '',
+      );
+      const read = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? 0) / 2 ** 20;
+      heapPeak.usedMiB = Math.max(heapPeak.usedMiB, read('nodejs_heap_size_used_bytes'));
+      heapPeak.totalMiB = Math.max(heapPeak.totalMiB, read('nodejs_heap_size_total_bytes'));
+      heapPeak.externalMiB = Math.max(heapPeak.externalMiB, read('nodejs_external_memory_bytes'));
+      return read('nodejs_heap_size_used_bytes');
+    };
     procs.push(worker);
     await waitFor(() => worker.child.pid !== undefined, 5_000, 'worker pid');
     await sleep(3_000); // the worker connects and loads its webhook cache before the first alert
@@ -129,9 +143,12 @@ export async function runWideFanOut(args: string[]): Promise<void> {
     await waitFor(
       async () => {
         const { received } = await receiverStats();
+        const heapUsed = await sampleHeap();
         if (Date.now() - lastLog > 10_000) {
           lastLog = Date.now();
-          log(`  ${received} / ${expected} delivered, worker RSS ${Math.round(currentRssMiB(workerPid))} MiB`);
+          log(
+            `  ${received} / ${expected} delivered, worker RSS ${Math.round(currentRssMiB(workerPid))} MiB, heap used ${Math.round(heapUsed)} MiB`,
+          );
         }
         return received >= expected;
       },
@@ -166,6 +183,10 @@ export async function runWideFanOut(args: string[]): Promise<void> {
         idleMiB: Math.round(workerIdleRssMiB),
         peakMiB: Math.round(workerPeakRssMiB),
         peakMB: Math.round((workerPeakRssMiB * 2 ** 20) / 1e6),
+        // Sampled from the worker's /metrics every half second (peaks between samples are missed).
+        heapUsedPeakMiB: Math.round(heapPeak.usedMiB),
+        heapTotalPeakMiB: Math.round(heapPeak.totalMiB),
+        externalPeakMiB: Math.round(heapPeak.externalMiB),
       },
       apiRss: { beforeMiB: Math.round(apiRssBeforeMiB), peakMiB: Math.round(apiPeakRssMiB) },
       ingest: {
@@ -188,7 +209,7 @@ export async function runWideFanOut(args: string[]): Promise<void> {
       ['time', `${results.seconds} s from the first post to the last receipt (${results.deliveriesPerSecond} deliveries/s)`],
       [
         'worker peak RSS',
-        `${results.workerRss.peakMiB} MiB = ${results.workerRss.peakMB} MB (idle ${results.workerRss.idleMiB} MiB; bar ≤ 250 MB)`,
+        `${results.workerRss.peakMiB} MiB = ${results.workerRss.peakMB} MB (idle ${results.workerRss.idleMiB} MiB; bar ≤ 250 MB); heap used ≤ ${results.workerRss.heapUsedPeakMiB} MiB of ≤ ${results.workerRss.heapTotalPeakMiB} MiB, external ≤ ${results.workerRss.externalPeakMiB} MiB`,
       ],
       ['worker CPU', `${results.workerCpuMicrosPerDelivery} µs per delivery`],
       ['API answer per alert', `p50 ${results.ingest.answerMsPerAlert.p50} ms, p99 ${results.ingest.answerMsPerAlert.p99} ms`],
