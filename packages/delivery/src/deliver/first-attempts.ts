@@ -11,10 +11,10 @@ const FIRST_ATTEMPTS_AT_ONCE = 100;
 
 /**
  * First attempts in flight in the whole process, per job slot: fifty 3-webhook alerts never wait
- * for each other, while fifty 2,000-webhook alerts attempt 200 deliveries at once, not 5,000 (their
+ * for each other, while fifty 2,000-webhook alerts attempt 150 deliveries at once, not 5,000 (their
  * requests, bodies and sockets are what the worker's memory follows).
  */
-export const FIRST_ATTEMPTS_PER_SLOT = 4;
+export const FIRST_ATTEMPTS_PER_SLOT = 3;
 
 /** A counting semaphore shared by a process's first-attempts jobs (FIFO, so wide jobs take turns). */
 export interface AttemptLanes {
