@@ -2,7 +2,7 @@
 # One image for every Herald process: api (default), worker, digest and the one-shot migrate step.
 #   docker build -t herald .
 #   docker run herald                                              # API
-#   docker run herald node --max-semi-space-size=8 apps/worker/dist/main.js
+#   docker run herald node --max-semi-space-size=8 --heap-growing-percent=30 apps/worker/dist/main.js
 #   docker run herald node apps/digest/dist/main.js
 #   docker run herald node apps/api/dist/migrate.js                # migrations, before rolling the others
 # test/e2e/container.int.test.ts assembles the runtime stage's files the same way (build, production dependencies

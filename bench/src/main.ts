@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,12 +9,14 @@ import { Agent, request } from 'undici';
 import { generateFernetKey } from '@herald/crypto';
 import { cpuMicros, cpuMicrosByName, peakRssMiB, waitForQuietMachine } from './proc-stats';
 import { latencyHistogramSvg, percentile } from './percentiles';
+import { runRedisDay } from './redis-day';
+import { runWideFanOut } from './wide-fan-out';
+import { log, ROOT, sleep, start as startProc, stop, waitFor, type Proc } from './harness';
 
 /**
  * `npm run bench`: Herald's end-to-end throughput, latency and cost per delivery, measured
  * side by side with this machine's raw limit for the same path (BullMQ + undici, no database).
  */
-const ROOT = path.resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
   const index = args.indexOf(`--${name}`);
@@ -36,48 +38,10 @@ const ENDPOINTS = ['discord', 'slack', 'generic'] as const;
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
 const PROFILE_DIR = args.includes('--profile') ? path.join(OUTPUT_DIR, 'profiles') : null;
 
-/** Herald's apps run as production does: the esbuild bundles under apps/<app>/dist, plain node. */
 function start(name: string, script: string, env: Record<string, string>): Proc {
-  const profile = PROFILE_DIR && /^(api|worker)/.test(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  // As `npm run start:worker` runs it: a small young generation keeps the worker's memory down.
-  const nodeFlags = /^worker/.test(name) ? ['--max-semi-space-size=8'] : [];
-  const child = spawn(process.execPath, [...nodeFlags, ...profile, ...loader, path.join(ROOT, script)], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-  return { name, child, output: () => output };
-}
-
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-async function stop(proc: Proc): Promise<void> {
-  if (proc.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => proc.child.once('exit', resolve));
-  proc.child.kill('SIGTERM');
-  await Promise.race([exited, sleep(30_000)]);
-  if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+  return startProc(name, script, env, PROFILE_DIR);
 }
 
 /** CPU used so far (µs) by each part of the pipeline, for the steady phase's per-process shares. */
@@ -439,7 +403,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+// Named scenarios beside the standard run: `--webhooks N` (one alert to N webhooks), `--redis-day` (Redis sizing).
+const scenario = args.includes('--webhooks') ? runWideFanOut(args) : args.includes('--redis-day') ? runRedisDay(args) : main();
+scenario.then(
   () => process.exit(0),
   (error: unknown) => {
     log(`bench failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -18,9 +18,11 @@ function titleOf(body: string): string | null {
 }
 
 const server = http.createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/stats') {
+  if (req.method === 'GET' && (req.url === '/stats' || req.url === '/stats/brief')) {
+    // Brief: without the latency list (100,000 numbers in the wide fan-out scenario).
+    const brief = req.url === '/stats/brief';
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ received: arrivals.size, duplicates, firstAtMs, lastAtMs, latencies }));
+    res.end(JSON.stringify({ received: arrivals.size, duplicates, firstAtMs, lastAtMs, ...(brief ? {} : { latencies }) }));
     return;
   }
   if (req.method === 'POST' && req.url === '/reset') {

@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import pino, { type DestinationStream } from 'pino';
 import { loadConfig, REDACTED_PATHS, type HeraldConfig } from '@herald/config';
 import { generateFernetKey } from '@herald/crypto';
-import { createHeraldContext, startApi, startWorker, type HeraldContext, type RunningApi } from '@herald/runtime';
+import { createHeraldContext, startApi, startWorker, type HeraldContext, type RunningApi, type StartWorkerOptions } from '@herald/runtime';
 import type { DeliveryWorker } from '@herald/delivery';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export interface HarnessOptions {
   env?: Record<string, string>;
   worker?: boolean;
+  /** Passed to the worker (e.g. a small first-attempts page size). */
+  workerOptions?: Omit<StartWorkerOptions, 'now'>;
   now?: () => number;
   /** Where log lines go (with the env's LOG_LEVEL), so a test can read every line Herald writes. */
   logDestination?: DestinationStream;
@@ -53,7 +55,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     : undefined;
   const context = await createHeraldContext(config, 'api', logger);
   const api = await startApi(context, { now: options.now });
-  const worker = options.worker === false ? null : await startWorker(context, { now: options.now });
+  const worker = options.worker === false ? null : await startWorker(context, { ...options.workerOptions, now: options.now });
   return {
     config,
     context,

@@ -30,7 +30,7 @@ export interface HeraldProcess {
 export function spawnApp(app: 'api' | 'worker' | 'digest', env: Record<string, string>): HeraldProcess {
   // `node --import tsx`, not the `tsx` wrapper: a signal must reach the worker itself, not a parent shim.
   // The worker with the young-generation limit `npm run start:worker` gives it.
-  const nodeFlags = app === 'worker' ? ['--max-semi-space-size=8'] : [];
+  const nodeFlags = app === 'worker' ? ['--max-semi-space-size=8', '--heap-growing-percent=30'] : [];
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(ROOT, 'apps', app, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },

@@ -157,6 +157,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
       heldSeen: { operator: { system: 1, org: 3 }, org: { system: 0, org: 3 } },
       fannedOut: [true, true],
       fannedAgain: [true, true],
+      paged: { everyDelivery: [true, true], inWebhookOrder: true, afterLast: 0 },
       queuedAfter: { status: 'dispatched', dispatchedAt: 60_000 },
       loaded: { kind: 'alert', status: 'pending', attempts: 0, alertTitle: expect.stringMatching(/^alert /) },
       afterAttempts: { status: 'delivered', attemptCount: 2, lastStatusCode: 204, latencyMs: 60_000, streak: 0 },

@@ -23,7 +23,7 @@ import { createDeliveryLoader } from './deliver/delivery-loader';
 import { createBatchedAttemptWriter } from './deliver/batched-attempt-writer';
 import { publishingOutcomes } from './deliver/outcome-events';
 import { deliverJob, jobCarrier, type DeliverDeps, type DeliveryFinishedEvent } from './deliver/deliver-job';
-import { deliverFirstAttempts } from './deliver/first-attempts';
+import { createAttemptLanes, deliverFirstAttempts, FIRST_ATTEMPTS_PER_SLOT } from './deliver/first-attempts';
 import type { EndpointLimiter } from './deliver/endpoint-limiter';
 import { createRedisEndpointLimiter } from './deliver/redis-endpoint-limiter';
 import { sweepOnce } from './sweeper/sweeper';
@@ -60,6 +60,8 @@ export interface DeliveryWorkerDeps {
   fanOutConcurrency?: number;
   /** The SSRF guard per webhook (its organization's allow-list or the system's); see DeliverDeps. */
   networkPolicyFor?: DeliverDeps['networkPolicyFor'];
+  /** Deliveries a wide alert's first-attempts job reads at a time (tests force several pages). */
+  firstAttemptsPageSize?: number;
 }
 
 export interface DeliveryWorker {
@@ -193,6 +195,8 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
     watchdogMs: config.worker.connectTimeoutMs + config.worker.requestTimeoutMs + 5_000,
     onSealedWebhook: deps.onDeliveryHandedBack,
     networkPolicyFor: deps.networkPolicyFor,
+    firstAttemptLanes: createAttemptLanes(config.worker.concurrency * FIRST_ATTEMPTS_PER_SLOT),
+    firstAttemptsPageSize: deps.firstAttemptsPageSize,
   };
   const deliveryWorker = new Worker<DeliveryJobData | FirstAttemptsJobData>(
     QUEUE_NAMES.deliveries,

@@ -49,11 +49,19 @@ export function deliveryJob(delivery: { id: string; webhookId: string; kind: Del
  * limit, a busy endpoint) goes on in a delivery job of its own (`deliveryJob`).
  */
 export interface FirstAttemptsJobData {
-  /** [delivery id, webhook id] pairs. */
-  deliveries: [string, string][];
+  /** [delivery id, webhook id] pairs, for an alert with up to FIRST_ATTEMPTS_INLINE_MAX deliveries. */
+  deliveries?: [string, string][];
+  /** A wider alert: its job reads the deliveries from the database a page at a time. */
+  alertId?: string;
 }
 
 export const FIRST_ATTEMPTS_JOB = 'first-attempts';
+
+/**
+ * Wider alerts' first-attempts jobs carry the alert id only: a 2,000-webhook alert's pairs would
+ * take about 150 KB of Redis per job and as much of a worker's heap while it runs.
+ */
+export const FIRST_ATTEMPTS_INLINE_MAX = 100;
 
 /** BullMQ refuses ':' in custom job ids. */
 export function firstAttemptsJobId(alertId: string): string {
@@ -61,9 +69,13 @@ export function firstAttemptsJobId(alertId: string): string {
 }
 
 export function firstAttemptsJob(alertId: string, deliveries: { id: string; webhookId: string }[]) {
+  const data: FirstAttemptsJobData =
+    deliveries.length > FIRST_ATTEMPTS_INLINE_MAX
+      ? { alertId }
+      : { deliveries: deliveries.map((delivery): [string, string] => [delivery.id, delivery.webhookId]) };
   return {
     name: FIRST_ATTEMPTS_JOB,
-    data: { deliveries: deliveries.map((delivery): [string, string] => [delivery.id, delivery.webhookId]) } satisfies FirstAttemptsJobData,
+    data,
     // Before retries and waiting deliveries: a new alert's first attempts never queue behind a slow endpoint's.
     opts: { jobId: firstAttemptsJobId(alertId), priority: 1 },
   };

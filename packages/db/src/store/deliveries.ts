@@ -215,6 +215,26 @@ export async function loadDeliveries(sql: SqlSession, ids: readonly string[]): P
   return rows.map(toLoadedDelivery);
 }
 
+/**
+ * One page of an alert's deliveries to webhooks, in webhook id order after `afterWebhookId`
+ * (keyset on the (alert_id, webhook_id) unique index): a wide alert's first-attempts job reads
+ * its deliveries this way instead of carrying them all. Returns [delivery id, webhook id] pairs.
+ */
+export async function pageAlertDeliveries(
+  sql: SqlSession,
+  alertId: string,
+  afterWebhookId: string | null,
+  limit: number,
+): Promise<[string, string][]> {
+  const rows = await sql.query<{ id: string; webhookId: string }>(
+    `SELECT id, webhook_id AS "webhookId" FROM deliveries
+     WHERE alert_id = $1 AND webhook_id > COALESCE($2::uuid, '00000000-0000-0000-0000-000000000000'::uuid)
+     ORDER BY webhook_id LIMIT $3`,
+    [alertId, afterWebhookId, limit],
+  );
+  return rows.map((row): [string, string] => [row.id, row.webhookId]);
+}
+
 /** Cancels one delivery and settles its alert. */
 export async function cancelDelivery(sql: SqlSession, deliveryId: string, alertId: string | null, reason: string): Promise<void> {
   await sql.query(

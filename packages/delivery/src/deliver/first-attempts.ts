@@ -1,4 +1,5 @@
 import { deliveryJob, type FirstAttemptsJobData, type HeraldQueues } from '@herald/queue';
+import { pageAlertDeliveries, type SqlSession } from '@herald/db';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { deliverJob, parkedJobCarrier, type DeliverDeps, type DeliveryCarrier, type DeliveryJobState } from './deliver-job';
 
@@ -8,15 +9,51 @@ import { deliverJob, parkedJobCarrier, type DeliverDeps, type DeliveryCarrier, t
  */
 const FIRST_ATTEMPTS_AT_ONCE = 100;
 
+/**
+ * First attempts in flight in the whole process, per job slot: fifty 3-webhook alerts never wait
+ * for each other, while fifty 2,000-webhook alerts attempt 150 deliveries at once, not 5,000 (their
+ * requests, bodies and sockets are what the worker's memory follows).
+ */
+export const FIRST_ATTEMPTS_PER_SLOT = 3;
+
+/** A counting semaphore shared by a process's first-attempts jobs (FIFO, so wide jobs take turns). */
+export interface AttemptLanes {
+  run<R>(task: () => Promise<R>): Promise<R>;
+}
+
+export function createAttemptLanes(capacity: number): AttemptLanes {
+  let free = capacity;
+  const waiting: (() => void)[] = [];
+  return {
+    async run(task) {
+      if (free > 0) free -= 1;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      try {
+        return await task();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else free += 1;
+      }
+    },
+  };
+}
+
 /** `Promise.allSettled` over `items`, with at most `limit` of them running at a time; results in order. */
-async function settleWithin<T, R>(limit: number, items: readonly T[], run: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+async function settleWithin<T, R>(
+  limit: number,
+  items: readonly T[],
+  run: (item: T) => Promise<R>,
+  lanes?: AttemptLanes,
+): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array(items.length);
   let next = 0;
   const lane = async () => {
     while (next < items.length) {
       const index = next++;
       try {
-        results[index] = { status: 'fulfilled', value: await run(items[index] as T) };
+        const item = items[index] as T;
+        results[index] = { status: 'fulfilled', value: await (lanes ? lanes.run(() => run(item)) : run(item)) };
       } catch (reason) {
         results[index] = { status: 'rejected', reason };
       }
@@ -67,25 +104,57 @@ function handOffCarrier(
   };
 }
 
+/** A wide alert's deliveries are read this many at a time (see FIRST_ATTEMPTS_INLINE_MAX in @herald/queue). */
+export const FIRST_ATTEMPTS_PAGE_SIZE = 200;
+
+/** The job's deliveries: carried in its data, or read from the database a page at a time (keyset on webhook id). */
+async function* deliveryPages(sql: SqlSession, data: FirstAttemptsJobData, pageSize: number): AsyncGenerator<readonly [string, string][]> {
+  if (data.deliveries) {
+    yield data.deliveries;
+    return;
+  }
+  if (data.alertId === undefined) return;
+  let after: string | null = null;
+  for (;;) {
+    const page = await pageAlertDeliveries(sql, data.alertId, after, pageSize);
+    if (page.length > 0) yield page;
+    if (page.length < pageSize) return;
+    after = (page[page.length - 1] as [string, string])[1];
+  }
+}
+
 /**
  * Sends the first attempt of each of an alert's deliveries, concurrently. A delivery whose attempt
  * threw (the database unreachable, say) goes on in its own job, which BullMQ retries; if even that
  * cannot be added, the whole job fails and its re-run skips what was done. When a delivery ended
  * failed or dead, the job ends failed for good, naming it, so operators see it in the dashboard
- * as they see a delivery job that failed.
+ * as they see a delivery job that failed. A wide alert's deliveries are read and sent a page at a
+ * time, so the job holds one page, never the alert's whole fan-out.
  */
-export async function deliverFirstAttempts(deps: DeliverDeps & { queues: HeraldQueues }, job: Job<FirstAttemptsJobData>): Promise<string> {
+export async function deliverFirstAttempts(
+  deps: DeliverDeps & { queues: HeraldQueues; firstAttemptLanes?: AttemptLanes; firstAttemptsPageSize?: number },
+  job: Job<FirstAttemptsJobData>,
+): Promise<string> {
   const rerun = job.attemptsStarted > 1;
   const ended: string[] = [];
-  const settled = await settleWithin(FIRST_ATTEMPTS_AT_ONCE, job.data.deliveries, ([deliveryId, webhookId]) =>
-    deliverJob(deps, handOffCarrier(deps.queues, { deliveryId, webhookId, rerun }, ended)),
-  );
-  const threw = job.data.deliveries.filter((_, index) => settled[index]?.status === 'rejected');
-  if (threw.length > 0) {
-    await deps.queues.deliveries.addBulk(
-      threw.map(([id, webhookId]) => deliveryJob({ id, webhookId, kind: 'alert' }, RETRY_ALONE_AFTER_MS)),
+  let total = 0;
+  let handedOn = 0;
+  for await (const page of deliveryPages(deps.sql, job.data, deps.firstAttemptsPageSize ?? FIRST_ATTEMPTS_PAGE_SIZE)) {
+    total += page.length;
+    const settled = await settleWithin(
+      FIRST_ATTEMPTS_AT_ONCE,
+      page,
+      ([deliveryId, webhookId]) => deliverJob(deps, handOffCarrier(deps.queues, { deliveryId, webhookId, rerun }, ended)),
+      deps.firstAttemptLanes,
     );
+    const threw = page.filter((_, index) => settled[index]?.status === 'rejected');
+    if (threw.length > 0) {
+      handedOn += threw.length;
+      await deps.queues.deliveries.addBulk(
+        threw.map(([id, webhookId]) => deliveryJob({ id, webhookId, kind: 'alert' }, RETRY_ALONE_AFTER_MS)),
+      );
+    }
   }
-  if (ended.length > 0) throw new UnrecoverableError(`${ended.length} of ${job.data.deliveries.length} ended: ${ended.join('; ')}`);
-  return `${job.data.deliveries.length - threw.length} attempted, ${threw.length} handed on`;
+  if (ended.length > 0) throw new UnrecoverableError(`${ended.length} of ${total} ended: ${ended.join('; ')}`);
+  return `${total - handedOn} attempted, ${handedOn} handed on`;
 }

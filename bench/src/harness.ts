@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+/** Process helpers shared by the bench's scenarios (`main.ts`, `wide-fan-out.ts`, `redis-day.ts`). */
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export const log = (line: string) => process.stderr.write(`${line}\n`);
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** Herald's apps run as production does: the esbuild bundles under apps/<app>/dist, plain node. */
+export function start(name: string, script: string, env: Record<string, string>, profileDir: string | null = null): Proc {
+  const profile = profileDir && /^(api|worker)/.test(name) ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  // As `npm run start:worker` runs it: a small young generation, and an old generation that grows by 30 %
+  // (not up to 4 ×) over what survived the last full collection, keep the worker's memory down.
+  // BENCH_WORKER_FLAGS adds flags to try (e.g. V8 heap settings) without editing the bench.
+  const extra = (process.env.BENCH_WORKER_FLAGS ?? '').split(' ').filter(Boolean);
+  const nodeFlags = /^worker/.test(name) ? ['--max-semi-space-size=8', '--heap-growing-percent=30', ...extra] : [];
+  const child = spawn(process.execPath, [...nodeFlags, ...profile, ...loader, path.join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  return { name, child, output: () => output };
+}
+
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+export async function stop(proc: Proc): Promise<void> {
+  if (proc.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => proc.child.once('exit', resolve));
+  proc.child.kill('SIGTERM');
+  await Promise.race([exited, sleep(30_000)]);
+  if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+}
+
+/** Builds the api and worker bundles the bench runs. */
+export async function buildBundles(): Promise<void> {
+  log('building the api and worker bundles');
+  for (const app of ['api', 'worker']) {
+    const build = spawn(process.execPath, [path.join(ROOT, 'scripts', 'build-app.js'), app], { stdio: 'inherit' });
+    if ((await new Promise((resolve) => build.once('exit', resolve))) !== 0) throw new Error(`building ${app} failed`);
+  }
+}
+
+/** Migrates a fresh database with Herald's migrator. */
+export async function migrate(databaseUrl: string): Promise<void> {
+  const proc = start('migrate', 'packages/db/src/cli/migrate.ts', { DATABASE_URL: databaseUrl });
+  await new Promise((resolve) => proc.child.once('exit', resolve));
+  if (proc.child.exitCode !== 0) throw new Error(`migration failed: ${proc.output()}`);
+}
+
+/** Starts the bench receiver; resolves with it and its port. */
+export async function startReceiver(env: Record<string, string> = {}): Promise<{ proc: Proc; port: number }> {
+  const proc = start('receiver', 'bench/src/receiver.ts', env);
+  await waitFor(() => /listening on (\d+)/.test(proc.output()), 20_000, 'receiver');
+  return { proc, port: Number(/listening on (\d+)/.exec(proc.output())?.[1]) };
+}
+
+/** Starts the API bundle on a random port and waits for /healthz. */
+export async function startApi(env: Record<string, string>, profileDir: string | null = null): Promise<{ proc: Proc; base: string }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const proc = start('api', 'apps/api/dist/main.js', { ...env, PORT: String(port) }, profileDir);
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () =>
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    30_000,
+    'api',
+  );
+  return { proc, base };
+}
