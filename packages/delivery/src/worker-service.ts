@@ -97,8 +97,6 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   const sender = createHttpSender({
     connectTimeoutMs: config.worker.connectTimeoutMs,
     requestTimeoutMs: config.worker.requestTimeoutMs,
-    // One pool per webhook, as large as the endpoint in-flight cap: requests never queue for a socket.
-    connectionsPerOrigin: config.worker.rateLimits ? config.worker.endpointConcurrency : 64,
     ...deps.senderOptions,
   });
   const limiter: EndpointLimiter = createRedisEndpointLimiter({

@@ -7,14 +7,9 @@ export interface SendRequest {
   body: string;
   headers: Record<string, string>;
   /**
-   * Which connection pool carries the request (the webhook id): each destination has pools of its
-   * own, so sockets hung by one webhook never hold up another on the same host:port.
-   */
-  poolKey?: string;
-  /**
    * The SSRF guard this request's connections go through (an organization's allow-list or the
-   * system's); default: the sender's `connect`. Pools are kept per policy too, so a connection
-   * opened under one allow-list never carries a request judged by another.
+   * system's); default: the sender's `connect`. Pools are kept per policy, so a connection opened
+   * under one allow-list never carries a request judged by another.
    */
   networkPolicy?: NetworkPolicy;
 }
@@ -50,9 +45,7 @@ export interface HttpSender {
 export interface HttpSenderOptions {
   connectTimeoutMs: number;
   requestTimeoutMs: number;
-  /** Connections per destination pool (per webhook, see `SendRequest.poolKey`); match the endpoint in-flight cap. */
-  connectionsPerOrigin?: number;
-  /** A destination's pool unused this long is closed (default 2 minutes). */
+  /** A policy's pool unused this long is closed (default 2 minutes). */
   idlePoolMs?: number;
   /** Replaces DNS resolution and connection (the SSRF guard connects to checked addresses only). */
   connect?: Connector;
@@ -104,10 +97,12 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Pr
 }
 
 /**
- * POSTs with pooled undici dispatchers, one per destination (webhook); never follows redirects,
- * never throws for HTTP outcomes. The pool of a destination holds as many connections as the
- * endpoint in-flight cap lets requests run at once, so a request does not wait for a connection
- * behind hung ones, and its timeout covers the request, not a queue in front of it.
+ * POSTs with pooled undici dispatchers, one per network policy; never follows redirects, never
+ * throws for HTTP outcomes. A pool opens as many connections to an origin as requests run at once
+ * (no per-origin connection cap: the endpoint limiter caps requests in flight per endpoint and per
+ * host:port), so a request never waits for a socket behind hung ones, its timeout covers the
+ * request itself, and the sockets a worker holds follow its concurrency, not how many webhooks
+ * share a host (2,000 webhooks on one receiver reuse the same few keep-alive connections).
  */
 export function createHttpSender(options: HttpSenderOptions): HttpSender {
   const idlePoolMs = options.idlePoolMs ?? 120_000;
@@ -115,20 +110,18 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
     new Agent({
       connect: policy?.connect ?? options.connect ?? { timeout: options.connectTimeoutMs },
       connectTimeout: options.connectTimeoutMs,
-      connections: options.connectionsPerOrigin ?? 64,
       keepAliveTimeout: 30_000,
       headersTimeout: options.requestTimeoutMs,
       bodyTimeout: options.requestTimeoutMs,
     });
   const shared = newDispatcher();
   const pools = new Map<string, { dispatcher: Agent; lastUsedMs: number; inFlight: number }>();
-  const dispatcherFor = (poolKey: string | undefined, policy: NetworkPolicy | undefined) => {
-    if (poolKey === undefined && policy === undefined) return { dispatcher: shared, done: () => undefined };
-    const key = policy === undefined ? (poolKey ?? '') : `${poolKey ?? ''}\u0000${policy.id}`;
-    let pool = pools.get(key);
+  const dispatcherFor = (policy: NetworkPolicy | undefined) => {
+    if (policy === undefined) return { dispatcher: shared, done: () => undefined };
+    let pool = pools.get(policy.id);
     if (!pool) {
       pool = { dispatcher: newDispatcher(policy), lastUsedMs: Date.now(), inFlight: 0 };
-      pools.set(key, pool);
+      pools.set(policy.id, pool);
     }
     const entry = pool;
     entry.inFlight += 1;
@@ -140,7 +133,7 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
       },
     };
   };
-  // Destinations no longer sent to give their sockets back.
+  // Policies no longer used (an allow-list changed) give their sockets back.
   const reaper = setInterval(
     () => {
       const idleBefore = Date.now() - idlePoolMs;
@@ -157,9 +150,9 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
   const all = () => [shared, ...[...pools.values()].map((pool) => pool.dispatcher)];
 
   return {
-    async send({ url, body, headers, poolKey, networkPolicy }) {
+    async send({ url, body, headers, networkPolicy }) {
       const started = performance.now();
-      const { dispatcher, done } = dispatcherFor(poolKey, networkPolicy);
+      const { dispatcher, done } = dispatcherFor(networkPolicy);
       try {
         const response = await request(url, {
           method: 'POST',

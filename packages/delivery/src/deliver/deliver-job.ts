@@ -236,7 +236,6 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
       url: webhook.target.requestUrl,
       body,
       headers: buildRequestHeaders(webhook, deliveryId, body, startedAtMs),
-      poolKey: webhook.id,
       networkPolicy: deps.networkPolicyFor?.(webhook),
     })
     // The lease expires by itself if this fails (or the worker dies).

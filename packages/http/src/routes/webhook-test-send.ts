@@ -30,7 +30,6 @@ export function createTestSender(deps: Pick<ServerDeps, 'config'>): TestSender {
   const sender = createHttpSender({
     connectTimeoutMs: worker.connectTimeoutMs,
     requestTimeoutMs: worker.requestTimeoutMs,
-    connectionsPerOrigin: 8,
     connect: guards.forList(allowedPrivateTargets).connect,
   });
   return { ...sender, guards };
