@@ -1,4 +1,6 @@
 import type { PrismaClient } from './generated/prisma/client';
+import type { SqlSession } from './sql-executor';
+import { webhookUrlTokensPage } from './store/webhooks';
 
 /** What key rotation needs from the Fernet codec (MultiFernet: primary key first). */
 export interface RotationCodec {
@@ -82,33 +84,71 @@ function isCurrent(row: StoredRow, codec: RotationCodec): boolean {
   return row.encryptionKeyId === codec.primaryKeyId && tokensOf(row).every((token) => codec.isEncryptedWithPrimary(token));
 }
 
+type UrlTokensPage = (
+  afterId: string | null,
+  limit: number,
+  exceptDisabledAs: string | null,
+) => Promise<{ id: string; urlEncrypted: string }[]>;
+
+async function assertSomeDecrypts(
+  readPage: UrlTokensPage,
+  codec: Pick<RotationCodec, 'keyIdOf'>,
+  options: { batchSize?: number; consequence?: string; ignoreMarkedUndecryptable?: boolean },
+): Promise<void> {
+  const batchSize = options.batchSize ?? 500;
+  // Rows already marked undecryptable (an operator's or keys:rotate's verdict) say nothing about these keys.
+  const exceptDisabledAs = options.ignoreMarkedUndecryptable ? UNDECRYPTABLE : null;
+  let cursor: string | null = null;
+  let seen = 0;
+  for (;;) {
+    const rows = await readPage(cursor, batchSize, exceptDisabledAs);
+    if (rows.some((row) => codec.keyIdOf(row.urlEncrypted) !== undefined)) return;
+    seen += rows.length;
+    if (rows.length < batchSize) break;
+    cursor = rows.at(-1)?.id ?? null;
+  }
+  if (seen > 0) throw new NoDecryptableWebhooksError(seen, options.consequence);
+}
+
 /**
  * Throws NoDecryptableWebhooksError when webhooks are stored and not a single one decrypts: almost
- * certainly the wrong key list. keys:rotate then touches nothing, and a Herald process refuses to start.
+ * certainly the wrong key list. keys:rotate then touches nothing.
  */
 export async function assertSomeWebhookDecrypts(
   prisma: PrismaClient,
   codec: Pick<RotationCodec, 'keyIdOf'>,
   options: { batchSize?: number; consequence?: string; ignoreMarkedUndecryptable?: boolean } = {},
 ): Promise<void> {
-  const batchSize = options.batchSize ?? 500;
-  // Rows already marked undecryptable (an operator's or keys:rotate's verdict) say nothing about these keys.
-  const marked = options.ignoreMarkedUndecryptable ? { OR: [{ disabledReason: null }, { disabledReason: { not: UNDECRYPTABLE } }] } : {};
-  let cursor: string | undefined;
-  let seen = 0;
-  for (;;) {
-    const rows = await prisma.webhook.findMany({
-      select: { id: true, urlEncrypted: true },
-      where: cursor === undefined ? marked : { ...marked, id: { gt: cursor } },
-      orderBy: { id: 'asc' },
-      take: batchSize,
-    });
-    if (rows.some((row) => codec.keyIdOf(row.urlEncrypted) !== undefined)) return;
-    seen += rows.length;
-    if (rows.length < batchSize) break;
-    cursor = rows.at(-1)?.id;
-  }
-  if (seen > 0) throw new NoDecryptableWebhooksError(seen, options.consequence);
+  await assertSomeDecrypts(
+    (afterId, take, exceptDisabledAs) =>
+      prisma.webhook.findMany({
+        select: { id: true, urlEncrypted: true },
+        where: {
+          ...(exceptDisabledAs === null ? {} : { OR: [{ disabledReason: null }, { disabledReason: { not: exceptDisabledAs } }] }),
+          ...(afterId === null ? {} : { id: { gt: afterId } }),
+        },
+        orderBy: { id: 'asc' },
+        take,
+      }),
+    codec,
+    options,
+  );
+}
+
+/**
+ * The same check on plain SQL, as a Herald process runs it when it starts (it then refuses to start):
+ * the worker would otherwise load the ORM's query compiler (about 45 MiB) for this one read.
+ */
+export async function assertSomeStoredWebhookDecrypts(
+  sql: SqlSession,
+  codec: Pick<RotationCodec, 'keyIdOf'>,
+  options: { batchSize?: number; consequence?: string; ignoreMarkedUndecryptable?: boolean } = {},
+): Promise<void> {
+  await assertSomeDecrypts(
+    (afterId, limit, exceptDisabledAs) => webhookUrlTokensPage(sql, afterId, limit, exceptDisabledAs),
+    codec,
+    options,
+  );
 }
 
 async function rotateRow(prisma: PrismaClient, codec: RotationCodec, row: StoredRow, now: Date): Promise<RowResult> {

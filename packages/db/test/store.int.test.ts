@@ -59,7 +59,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
     });
   });
 
-  test('webhooks.ts: the routing snapshot, failure streaks, disabling once, notice receivers', async () => {
+  test('webhooks.ts: the routing snapshot, failure streaks, disabling once, notice receivers, URL tokens for the keys check', async () => {
     expect(await module('webhooks')).toEqual({
       api: { orgWebhooks: ['org', 'setting renamed'], setting: 'setting renamed', found: 'setting renamed', deleted: null },
       snapshotWebhooks: [
@@ -89,6 +89,8 @@ describe.each(BACKENDS)('on %s', (backend) => {
       disabledAgain: null,
       receivers: ['generic'],
       undecryptableLeft: false,
+      urlTokens: { names: ['off', 'org', 'system', 'system 2'], inIdOrder: true },
+      urlTokensExceptUndecryptable: { names: ['off', 'system', 'system 2'], inIdOrder: true },
     });
   });
 

@@ -72,6 +72,25 @@ export async function loadRoutingSnapshot(sql: SqlSession): Promise<RoutingSnaps
   };
 }
 
+/**
+ * Webhooks' encrypted URLs, by id, one page after `afterId`: what the wrong-keys check at start
+ * reads. Plain SQL, so a worker that routes and delivers never loads the ORM's query compiler.
+ * With `exceptDisabledAs`, rows disabled for that reason are left out.
+ */
+export async function webhookUrlTokensPage(
+  sql: SqlSession,
+  afterId: string | null,
+  limit: number,
+  exceptDisabledAs: string | null,
+): Promise<{ id: string; urlEncrypted: string }[]> {
+  return sql.query(
+    `SELECT id, url_encrypted AS "urlEncrypted" FROM webhooks
+     WHERE ($1::uuid IS NULL OR id > $1::uuid) AND ($3::text IS NULL OR disabled_reason IS NULL OR disabled_reason <> $3::text)
+     ORDER BY id LIMIT $2`,
+    [afterId, limit, exceptDisabledAs],
+  );
+}
+
 /** Webhooks whose secrets no configured key opens are disabled (saving a new URL mends them). */
 export async function disableUndecryptableWebhooks(sql: SqlSession, webhookIds: readonly string[], nowMs: number): Promise<void> {
   await sql.query(

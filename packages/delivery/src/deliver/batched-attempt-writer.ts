@@ -1,11 +1,17 @@
 import { createGroupCommit } from '@herald/core';
 import type { Logger } from '@herald/config';
 import { isDatabaseUnavailable, settleAlertStatuses, writeAttempts, type AttemptRow, type SqlSession } from '@herald/db';
+import type { AttemptOutcome } from './attempt-outcome';
 import type { RecordAttemptInput } from './delivery-recorder';
+
+/** The delivery's status after an attempt with this outcome. */
+export function attemptStatus(outcome: AttemptOutcome): AttemptRow['status'] {
+  return outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'retrying' : outcome.kind;
+}
 
 export function toAttemptRow(input: RecordAttemptInput): AttemptRow {
   const { outcome, result } = input;
-  const status = outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'retrying' : outcome.kind;
+  const status = attemptStatus(outcome);
   const error = outcome.kind === 'delivered' ? null : outcome.reason;
   return {
     deliveryId: input.deliveryId,

@@ -246,7 +246,7 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
     // A webhook slow lately does not get the budget: each of its requests would hold a slot that long.
     const slowSince = deps.slowEndpoints?.get(webhook.id);
     const budgetMs = slowSince !== undefined && deps.now() - slowSince < SLOW_MEMORY_MS ? 0 : deps.detachAfterMs;
-    const early = await Promise.race([sending, sleep(budgetMs).then(() => null)]);
+    const early = await settledWithin(sending, budgetMs);
     if (early === null) {
       deps.slowEndpoints?.set(webhook.id, deps.now());
       const { later, leave } = await carrier.detach(deps.watchdogMs ?? 60_000);
@@ -275,8 +275,24 @@ export async function deliverJob(deps: DeliverDeps, carrier: DeliveryCarrier): P
   return recordAttempt(deps, carrier, attempt, await sending);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/**
+ * What `promise` settles to if it does within `ms`, else null. The timer ends with the request: a
+ * sleep raced against it would stay pending (holding the result) for the whole budget of every delivery.
+ */
+function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(null), ms).unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Records the outcome of a request and moves the delivery on (delivered, retried later, or ended). */

@@ -1,10 +1,10 @@
 import type { ConsoleEventPublisher, DeliveryOutcomeEvent } from '@herald/queue';
-import { toAttemptRow } from './batched-attempt-writer';
+import { attemptStatus } from './batched-attempt-writer';
 import type { RecordAttemptInput } from './delivery-recorder';
 
 /** The console's view of a recorded attempt: what it did to the delivery, never the URL or the response. */
 export function deliveryOutcomeEvent(input: RecordAttemptInput): DeliveryOutcomeEvent {
-  const row = toAttemptRow(input);
+  const { outcome, result } = input;
   return {
     kind: 'delivery',
     org_id: input.orgId ?? null,
@@ -12,9 +12,10 @@ export function deliveryOutcomeEvent(input: RecordAttemptInput): DeliveryOutcome
     alert_id: input.alertId,
     webhook_id: input.webhookId ?? null,
     attempt: input.attemptNumber,
-    status: row.status,
-    status_code: row.statusCode,
-    duration_ms: row.durationMs,
+    // What the attempt row records (toAttemptRow), without building the whole row a second time.
+    status: attemptStatus(outcome),
+    status_code: result.statusCode ?? null,
+    duration_ms: result.durationMs,
     at: new Date(input.nowMs).toISOString(),
   };
 }

@@ -182,18 +182,22 @@ async function sweepDeliveryPage(
   // A delivery not yet attempted may still wait in its alert's first-attempts job instead of one of its own.
   const firstAttemptsJobOf = (d: StaleOpenDelivery) =>
     d.kind === 'alert' && d.alertId !== null && d.attemptCount === 0 ? firstAttemptsJobId(d.alertId) : null;
-  const states = await jobStates(deps.queues.deliveries, [
-    ...openDeliveries.map((d) => deliveryJobId(d.id)),
-    ...openDeliveries.flatMap((d) => firstAttemptsJobOf(d) ?? []),
-  ]);
-  const held = (d: StaleOpenDelivery) => {
+  // First the alerts' first-attempts jobs (one per alert, not per delivery): a backlog's deliveries
+  // wait in them, and then their own jobs need no look.
+  const firstStates = await jobStates(
+    deps.queues.deliveries,
+    openDeliveries.flatMap((d) => firstAttemptsJobOf(d) ?? []),
+  );
+  const heldByFirstJob = (d: StaleOpenDelivery) => {
     const firstJob = firstAttemptsJobOf(d);
-    return (
-      UNFINISHED_STATES.has(states.get(deliveryJobId(d.id)) ?? '') ||
-      (firstJob !== null && UNFINISHED_STATES.has(states.get(firstJob) ?? ''))
-    );
+    return firstJob !== null && UNFINISHED_STATES.has(firstStates.get(firstJob) ?? '');
   };
-  const lostDeliveries = openDeliveries.filter((d) => !held(d));
+  const rest = openDeliveries.filter((d) => !heldByFirstJob(d));
+  const states = await jobStates(
+    deps.queues.deliveries,
+    rest.map((d) => deliveryJobId(d.id)),
+  );
+  const lostDeliveries = rest.filter((d) => !UNFINISHED_STATES.has(states.get(deliveryJobId(d.id)) ?? ''));
   const jobEnded = (d: StaleOpenDelivery) => FINISHED_STATES.has(states.get(deliveryJobId(d.id)) ?? '');
   const ended = lostDeliveries.filter(jobEnded);
   const missing = lostDeliveries.filter((d) => !jobEnded(d));
