@@ -22,9 +22,12 @@ export class AllowListEntryError extends Error {
   /** The problem without the variable name, for callers that add it themselves (loadConfig's ConfigError). */
   readonly problem: string;
 
-  constructor(readonly entry: string) {
-    const problem = `'${entry}' is neither a CIDR, an IP address nor a host name`;
-    super(`HERALD_ALLOWED_PRIVATE_TARGETS: ${problem}`);
+  constructor(
+    readonly entry: string,
+    listName = 'HERALD_ALLOWED_PRIVATE_TARGETS',
+    problem = `'${entry}' is neither a CIDR, an IP address nor a host name`,
+  ) {
+    super(`${listName}: ${problem}`);
     this.name = 'AllowListEntryError';
     this.problem = problem;
   }
@@ -60,11 +63,22 @@ export function parseAllowList(entries: readonly string[], name = SYSTEM_ALLOW_L
   for (const raw of entries) {
     const entry = raw.trim();
     if (entry === '') continue;
+    // An organization controls the DNS of its own names: a listed name could be pointed at loopback,
+    // link-local or Herald's own services after it was granted. Its list takes addresses and CIDRs only.
+    const orgList = name === ORG_ALLOW_LIST_NAME;
+    if (orgList && !looksLikeAddress(entry)) {
+      throw new AllowListEntryError(entry, name, `'${entry}' is not a CIDR or an IP address (host names are not accepted here)`);
+    }
     if (looksLikeAddress(entry)) {
-      networks.push(parseNetwork(entry));
+      try {
+        networks.push(parseNetwork(entry));
+      } catch (error) {
+        if (orgList) throw new AllowListEntryError(entry, name, `'${entry}' is not a CIDR or an IP address`);
+        throw error;
+      }
     } else {
       const host = normaliseHost(entry);
-      if (!HOST_NAME.test(host)) throw new AllowListEntryError(entry);
+      if (!HOST_NAME.test(host)) throw new AllowListEntryError(entry, name);
       hosts.add(host);
     }
   }

@@ -1,5 +1,12 @@
 import dns from 'node:dns';
-import { AllowListEntryError, checkDestination, checkDestinationSyntax, parseAllowList, type HostResolver } from '../src';
+import {
+  AllowListEntryError,
+  checkDestination,
+  checkDestinationSyntax,
+  ORG_ALLOW_LIST_NAME,
+  parseAllowList,
+  type HostResolver,
+} from '../src';
 
 const PUBLIC = '93.184.215.14';
 const none: string[] = [];
@@ -216,5 +223,14 @@ describe('HERALD_ALLOWED_PRIVATE_TARGETS', () => {
     expect(() => parseAllowList(['hooks.lan', 'bad host!'])).toThrow(expect.objectContaining({ entry: 'bad host!' }));
     expect(() => parseAllowList(['bad host!'])).toThrow(AllowListEntryError);
     expect(parseAllowList([' 10.0.0.0/8 ', '', 'hooks.lan']).isEmpty).toBe(false);
+  });
+
+  it("an organization's list takes addresses and CIDRs only: a granted name could be re-pointed at loopback by its DNS", async () => {
+    expect(() => parseAllowList(['hooks.acme-farm.example'], ORG_ALLOW_LIST_NAME)).toThrow('host names are not accepted');
+    expect(() => parseAllowList(['10.0.0.0/33'], ORG_ALLOW_LIST_NAME)).toThrow("'10.0.0.0/33' is not a CIDR or an IP address");
+    const orgList = parseAllowList(['192.168.20.0/24'], ORG_ALLOW_LIST_NAME);
+    const rebound: HostResolver = async () => [{ address: '127.0.0.1', family: 4 }];
+    const verdict = await checkDestination('https://hooks.acme-farm.example:6379/x', { allowedPrivateTargets: orgList, resolve: rebound });
+    expect(verdict.ok ? 'ok' : verdict.code).toBe('blocked-address');
   });
 });

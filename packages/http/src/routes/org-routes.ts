@@ -29,7 +29,7 @@ const allowedPrivateTargetsSchema = z
   .meta({
     description:
       "Private targets this organization's webhooks may reach (same syntax as HERALD_ALLOWED_PRIVATE_TARGETS: CIDRs, addresses, exact host names). Empty: public destinations only. Set by an admin only.",
-    example: ['192.168.20.0/24', 'printers.farm.lan'],
+    example: ['192.168.20.0/24', '10.1.2.3'],
   });
 export const createOrgSchema = z
   .strictObject({

@@ -1,5 +1,5 @@
 import { findOrgPrivateTargets } from '@herald/db';
-import { allowListOf, ORG_ALLOW_LIST_NAME, parseAllowList, type AllowList } from '@herald/net-guard';
+import { AllowListEntryError, allowListOf, ORG_ALLOW_LIST_NAME, parseAllowList, type AllowList } from '@herald/net-guard';
 import type { ServerDeps } from '../server-deps';
 
 /**
@@ -23,9 +23,10 @@ export function allowListProblems(field: string, entries: readonly string[]): { 
   const problems: { field: string; message: string }[] = [];
   entries.forEach((entry, index) => {
     try {
-      parseAllowList([entry]);
-    } catch {
-      problems.push({ field: `${field}.${index}`, message: `'${entry}' is neither a CIDR, an IP address nor a host name` });
+      parseAllowList([entry], ORG_ALLOW_LIST_NAME);
+    } catch (error) {
+      const message = error instanceof AllowListEntryError ? error.problem : `'${entry}' is not a CIDR or an IP address`;
+      problems.push({ field: `${field}.${index}`, message });
     }
   });
   return problems;
