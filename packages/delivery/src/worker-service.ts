@@ -97,6 +97,8 @@ export async function startDeliveryWorker(deps: DeliveryWorkerDeps): Promise<Del
   const sender = createHttpSender({
     connectTimeoutMs: config.worker.connectTimeoutMs,
     requestTimeoutMs: config.worker.requestTimeoutMs,
+    // With rate limits off no in-flight cap stands in front of the sender: bound sockets per origin.
+    connectionsPerOrigin: config.worker.rateLimits ? undefined : 64,
     ...deps.senderOptions,
   });
   const limiter: EndpointLimiter = createRedisEndpointLimiter({

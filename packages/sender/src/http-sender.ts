@@ -45,6 +45,11 @@ export interface HttpSender {
 export interface HttpSenderOptions {
   connectTimeoutMs: number;
   requestTimeoutMs: number;
+  /**
+   * Connections per origin, for a sender no in-flight limiter stands in front of (the API's test
+   * send, a worker with rate limits off); default: as many as requests run at once.
+   */
+  connectionsPerOrigin?: number;
   /** A policy's pool unused this long is closed (default 2 minutes). */
   idlePoolMs?: number;
   /** Replaces DNS resolution and connection (the SSRF guard connects to checked addresses only). */
@@ -110,6 +115,7 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
     new Agent({
       connect: policy?.connect ?? options.connect ?? { timeout: options.connectTimeoutMs },
       connectTimeout: options.connectTimeoutMs,
+      connections: options.connectionsPerOrigin ?? null,
       keepAliveTimeout: 30_000,
       headersTimeout: options.requestTimeoutMs,
       bodyTimeout: options.requestTimeoutMs,

@@ -30,6 +30,8 @@ export function createTestSender(deps: Pick<ServerDeps, 'config'>): TestSender {
   const sender = createHttpSender({
     connectTimeoutMs: worker.connectTimeoutMs,
     requestTimeoutMs: worker.requestTimeoutMs,
+    // No in-flight limiter in front of test sends: parallel tests to one host share 8 sockets.
+    connectionsPerOrigin: 8,
     connect: guards.forList(allowedPrivateTargets).connect,
   });
   return { ...sender, guards };
