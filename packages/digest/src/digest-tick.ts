@@ -1,6 +1,13 @@
 import { endedWindows, type QuietHoursSetting } from '@herald/core';
 import type { Logger } from '@herald/config';
-import { claimDigestWindow, reclaimStaleDigests, type ClaimedDigest, type PrismaClient, type SqlSession } from '@herald/db';
+import {
+  adoptLegacyHolds,
+  claimDigestWindow,
+  reclaimStaleDigests,
+  type ClaimedDigest,
+  type PrismaClient,
+  type SqlSession,
+} from '@herald/db';
 import type { HeraldQueues } from '@herald/queue';
 import { claimClosingDigests } from './digest-closing';
 import { presentDigest } from './digest-label';
@@ -32,6 +39,7 @@ export interface DigestTickResult {
  */
 export async function runDigestTick(deps: DigestTickDeps): Promise<DigestTickResult> {
   const nowMs = deps.now();
+  await adoptLegacyHolds(deps.sql);
   const settings = await loadQuietHourSettings(deps.prisma);
   const settingByScope = new Map<string, QuietHoursSetting>(settings.map((scope) => [scope.scopeKey, scope.setting]));
   const work: ClaimedDigest[] = [];

@@ -34,5 +34,5 @@ SELECT "id", "quiet_scope", 'all', "occurred_at", "digest_id", "received_at"
 FROM "alerts"
 WHERE "quiet_scope" IS NOT NULL AND ("status" = 'suppressed' OR "digest_id" IS NOT NULL);
 
--- Replaced by alert_holds_waiting_idx.
-DROP INDEX IF EXISTS "alerts_held_idx";
+-- alerts_held_idx stays: during a rolling upgrade an API or worker of the earlier release still holds alerts
+-- the old way (status suppressed, quiet_scope set, no hold row); the digest tick adopts those through it.

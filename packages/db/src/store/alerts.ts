@@ -114,6 +114,24 @@ export async function findUnsettledAlerts(sql: SqlSession, before: Date, limit: 
 }
 
 /**
+ * Alerts held the way the earlier release held them (status suppressed, quiet_scope set, no hold row:
+ * written by an API or worker not yet upgraded during a rolling upgrade) get the hold that release
+ * meant, from every webhook by that one window, so their digest takes them (uses alerts_held_idx).
+ */
+export async function adoptLegacyHolds(sql: SqlSession): Promise<number> {
+  const adopted = await sql.query<{ alert_id: string }>(
+    `INSERT INTO alert_holds (alert_id, scope, audience, occurred_at, created_at)
+     SELECT a.id, a.quiet_scope, 'all', a.occurred_at, a.received_at
+     FROM alerts a
+     WHERE a.status = 'suppressed' AND a.digest_id IS NULL AND a.quiet_scope IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM alert_holds h WHERE h.alert_id = a.id)
+     ON CONFLICT DO NOTHING
+     RETURNING alert_id`,
+  );
+  return adopted.length;
+}
+
+/**
  * A scope's holds that wait for a digest, of alerts that occurred before `beforeMs`, join this digest
  * (uses alert_holds_waiting_idx); their alerts show it as their latest digest.
  */
