@@ -101,12 +101,16 @@ export async function settleAlertStatuses(sql: SqlSession, alertIds: readonly st
   await sql.query(SETTLE_ALERTS_SQL, [alertIds]);
 }
 
-/** Dispatched alerts received before `before` with deliveries, none of them open: their status was never settled. */
+/**
+ * Dispatched alerts received before `before` with deliveries, none of them open: their status was never settled.
+ * The status test is on text so each probe reads the alert's own deliveries (alert index), never a
+ * BitmapAnd with the status index that reads every open delivery once per alert during a backlog.
+ */
 export async function findUnsettledAlerts(sql: SqlSession, before: Date, limit: number): Promise<{ id: string }[]> {
   return sql.query<{ id: string }>(
     `SELECT a.id FROM alerts a
      WHERE a.status = 'dispatched' AND a.received_at < $1
-       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status IN ('pending', 'retrying'))
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.status::text IN ('pending', 'retrying'))
        AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id)
      LIMIT $2`,
     [before, limit],

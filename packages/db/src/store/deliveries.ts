@@ -122,6 +122,7 @@ const INSERT_ROUTED_ALERTS_SQL = `
          (SELECT json_agg(json_build_array(o.id, o.webhook_id, o.alert_id)) FROM (
             SELECT id, webhook_id, alert_id FROM created
             UNION ALL
+            -- status as text: the alert index, not a BitmapAnd reading every pending delivery's status entry
             SELECT id, webhook_id, alert_id FROM deliveries WHERE alert_id = ANY($24::uuid[]) AND status::text = 'pending'
           ) AS o) AS deliveries
   FROM checked`;
