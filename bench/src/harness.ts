@@ -4,6 +4,21 @@ import path from 'node:path';
 /** Process helpers shared by the bench's scenarios (`main.ts`, `wide-fan-out.ts`, `redis-day.ts`). */
 export const ROOT = path.resolve(__dirname, '..', '..');
 
+/** The bench's command-line options (`--name value`): a number, or a string. */
+export function benchOptions(args: readonly string[]) {
+  const valueOf = (name: string) => {
+    const index = args.indexOf(`--${name}`);
+    return index >= 0 ? args[index + 1] : undefined;
+  };
+  return {
+    option: (name: string, fallback: number) => {
+      const value = valueOf(name);
+      return value === undefined ? fallback : Number(value);
+    },
+    stringOption: (name: string, fallback: string) => valueOf(name) ?? fallback,
+  };
+}
+
 export const log = (line: string) => process.stderr.write(`${line}\n`);
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

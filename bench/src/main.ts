@@ -11,21 +11,14 @@ import { cpuMicros, cpuMicrosByName, peakRssMiB, waitForQuietMachine } from './p
 import { latencyHistogramSvg, percentile } from './percentiles';
 import { runRedisDay } from './redis-day';
 import { runWideFanOut } from './wide-fan-out';
-import { log, ROOT, sleep, start as startProc, stop, waitFor, type Proc } from './harness';
+import { benchOptions, log, ROOT, sleep, start as startProc, stop, waitFor, type Proc } from './harness';
 
 /**
  * `npm run bench`: Herald's end-to-end throughput, latency and cost per delivery, measured
  * side by side with this machine's raw limit for the same path (BullMQ + undici, no database).
  */
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const stringOption = (name: string, fallback: string) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? (args[index + 1] as string) : fallback;
-};
+const { option, stringOption } = benchOptions(args);
 const WORKERS = option('workers', 1);
 const ALERTS = option('alerts', 20_000);
 const STEADY_RATE = option('steady-rate', 200);

@@ -17,7 +17,7 @@ import {
   type DeliveryJobData,
   type FirstAttemptsJobData,
 } from '@herald/queue';
-import { log, ROOT, sleep, waitFor } from './harness';
+import { benchOptions, log, ROOT, sleep, waitFor } from './harness';
 
 /**
  * `npm run bench -- --redis-day`: what Redis holds for a busy farm's day, measured on a throw-away
@@ -30,10 +30,7 @@ import { log, ROOT, sleep, waitFor } from './harness';
  * hour carries 3 × the average hour.
  */
 export async function runRedisDay(args: string[]): Promise<void> {
-  const option = (name: string, fallback: number) => {
-    const index = args.indexOf(`--${name}`);
-    return index >= 0 ? Number(args[index + 1]) : fallback;
-  };
+  const { option } = benchOptions(args);
   const PRINTERS = option('printers', 100);
   const ALERTS_PER_PRINTER = option('alerts-per-printer', 50);
   const WEBHOOKS = option('webhooks-per-alert', 3);

@@ -8,7 +8,7 @@ import { Agent, request } from 'undici';
 import { generateFernetKey } from '@herald/crypto';
 import { cpuMicros, peakRssMiB } from './proc-stats';
 import { percentile } from './percentiles';
-import { buildBundles, log, migrate, ROOT, sleep, start, startApi, startReceiver, stop, waitFor, type Proc } from './harness';
+import { benchOptions, buildBundles, log, migrate, ROOT, sleep, start, startApi, startReceiver, stop, waitFor, type Proc } from './harness';
 
 /**
  * `npm run bench -- --webhooks 2000`: one farm's worst day. N generic webhooks on one local
@@ -19,14 +19,7 @@ import { buildBundles, log, migrate, ROOT, sleep, start, startApi, startReceiver
  * (`--rate-limits off` to match the standard run).
  */
 export async function runWideFanOut(args: string[]): Promise<void> {
-  const option = (name: string, fallback: number) => {
-    const index = args.indexOf(`--${name}`);
-    return index >= 0 ? Number(args[index + 1]) : fallback;
-  };
-  const stringOption = (name: string, fallback: string) => {
-    const index = args.indexOf(`--${name}`);
-    return index >= 0 ? (args[index + 1] as string) : fallback;
-  };
+  const { option, stringOption } = benchOptions(args);
   const WEBHOOKS = option('webhooks', 2_000);
   const ALERTS = option('wide-alerts', 50);
   const CONCURRENCY = option('concurrency', 50);
