@@ -1,5 +1,4 @@
-import { runDigestTick } from '@herald/digest';
-import { createLogger } from '@herald/config';
+import { digestTickAt } from '../support/digest-tick';
 import { LOOPBACK } from '../support/admin-fixtures';
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -23,22 +22,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let herald: Harness;
 let receiver: WebhookReceiver;
 let clockMs = utc('2026-11-10T12:30:00Z');
-const logger = createLogger({ log: { level: 'silent', pretty: false } }, 'quiet-scopes-test');
 
 const SYSTEM_PATHS = ['/qs/system-generic', '/qs/system-discord'];
 const farms: Record<'day' | 'night' | 'muted', { id: number; printerId: number; path: string; scopeKey: string }> = {} as never;
 
 function tick(processId: string) {
-  return runDigestTick({
-    prisma: herald.context.database.prisma,
-    sql: herald.context.database.sql,
-    queues: herald.context.queues,
-    logger,
-    now: () => clockMs,
-    catchUpMs: 24 * 3_600_000,
-    claimStaleAfterMs: 120_000,
-    processId,
-  });
+  return digestTickAt(herald, clockMs, processId);
 }
 
 async function post(printerId: number, occurredIso: string, title: string, severity = 'warning') {

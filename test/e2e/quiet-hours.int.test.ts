@@ -1,6 +1,5 @@
 import { LOOPBACK } from '../support/admin-fixtures';
-import { runDigestTick } from '@herald/digest';
-import { createLogger } from '@herald/config';
+import { digestTickAt } from '../support/digest-tick';
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
@@ -13,19 +12,9 @@ const seconds = (iso: string) => utc(iso) / 1000;
 let herald: Harness;
 let receiver: WebhookReceiver;
 let clockMs = utc('2026-10-24T12:00:00Z');
-const logger = createLogger({ log: { level: 'silent', pretty: false } }, 'digest-test');
 
 function tick(processId: string, staleAfterMs = 120_000) {
-  return runDigestTick({
-    prisma: herald.context.database.prisma,
-    sql: herald.context.database.sql,
-    queues: herald.context.queues,
-    logger,
-    now: () => clockMs,
-    catchUpMs: 24 * 3_600_000,
-    claimStaleAfterMs: staleAfterMs,
-    processId,
-  });
+  return digestTickAt(herald, clockMs, processId, staleAfterMs);
 }
 
 async function alertStatus(id: string, want?: string) {
