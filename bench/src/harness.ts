@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import type { Agent } from 'undici';
 
 /** Process helpers shared by the bench's scenarios (`main.ts`, `wide-fan-out.ts`, `redis-day.ts`). */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -102,4 +105,24 @@ export async function startApi(env: Record<string, string>, profileDir: string |
     'api',
   );
   return { proc, base };
+}
+
+/** Ends a bench run: its processes, its HTTP client, its Redis keys and (unless `--keep-database`) its database. */
+export async function cleanUpRun(run: {
+  procs: Proc[];
+  dispatcher: Agent;
+  redis: Redis;
+  prefix: string;
+  admin: pg.Client;
+  database: string;
+  keepDatabase: boolean;
+}): Promise<void> {
+  await Promise.all(run.procs.map(stop));
+  await run.dispatcher.close();
+  const keys = await run.redis.keys(`${run.prefix}*`);
+  for (let i = 0; i < keys.length; i += 1000) await run.redis.del(...keys.slice(i, i + 1000));
+  run.redis.disconnect();
+  if (run.keepDatabase) log(`kept database ${run.database}`);
+  else await run.admin.query(`DROP DATABASE IF EXISTS ${run.database} WITH (FORCE)`).catch(() => undefined);
+  await run.admin.end();
 }

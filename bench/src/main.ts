@@ -11,7 +11,7 @@ import { cpuMicros, cpuMicrosByName, peakRssMiB, waitForQuietMachine } from './p
 import { latencyHistogramSvg, percentile } from './percentiles';
 import { runRedisDay } from './redis-day';
 import { runWideFanOut } from './wide-fan-out';
-import { benchOptions, log, ROOT, sleep, start as startProc, stop, waitFor, type Proc } from './harness';
+import { benchOptions, cleanUpRun, log, ROOT, sleep, start as startProc, stop, waitFor, type Proc } from './harness';
 
 /**
  * `npm run bench`: Herald's end-to-end throughput, latency and cost per delivery, measured
@@ -385,14 +385,7 @@ async function main(): Promise<void> {
     for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(24)} ${value}\n`);
     process.stdout.write(`\nJSON: ${path.join(OUTPUT_DIR, 'latest.json')}\n`);
   } finally {
-    await Promise.all(procs.map(stop));
-    await dispatcher.close();
-    const keys = await redis.keys(`${prefix}*`);
-    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-    redis.disconnect();
-    if (args.includes('--keep-database')) log(`kept database ${database}`);
-    else await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
+    await cleanUpRun({ procs, dispatcher, redis, prefix, admin, database, keepDatabase: args.includes('--keep-database') });
   }
 }
 

@@ -8,7 +8,21 @@ import { Agent, request } from 'undici';
 import { generateFernetKey } from '@herald/crypto';
 import { cpuMicros, peakRssMiB } from './proc-stats';
 import { percentile } from './percentiles';
-import { benchOptions, buildBundles, log, migrate, ROOT, sleep, start, startApi, startReceiver, stop, waitFor, type Proc } from './harness';
+import {
+  benchOptions,
+  cleanUpRun,
+  buildBundles,
+  log,
+  migrate,
+  ROOT,
+  sleep,
+  start,
+  startApi,
+  startReceiver,
+  stop,
+  waitFor,
+  type Proc,
+} from './harness';
 
 /**
  * `npm run bench -- --webhooks 2000`: one farm's worst day. N generic webhooks on one local
@@ -218,14 +232,7 @@ export async function runWideFanOut(args: string[]): Promise<void> {
     for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(22)} ${value}\n`);
     process.stdout.write(`\nJSON: ${path.join(OUTPUT_DIR, 'wide-fan-out.json')}\n`);
   } finally {
-    await Promise.all(procs.map(stop));
-    await dispatcher.close();
-    const keys = await redis.keys(`${prefix}*`);
-    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-    redis.disconnect();
-    if (args.includes('--keep-database')) log(`kept database ${database}`);
-    else await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
+    await cleanUpRun({ procs, dispatcher, redis, prefix, admin, database, keepDatabase: args.includes('--keep-database') });
   }
 }
 
