@@ -4,3 +4,4 @@ export { classifyChannelResponse, type ChannelVerdict } from './channel-response
 export { defaultRateLimit, type RateLimit } from './channel-pacing';
 export { isDiscordGlobalRateLimit, parseRetryAfter, type ResponseHeaders } from './rate-limit';
 export * from './pacing-identity';
+export * from './request-destination';

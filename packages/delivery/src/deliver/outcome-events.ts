@@ -1,4 +1,5 @@
-import type { ConsoleEventPublisher, DeliveryOutcomeEvent } from '@herald/queue';
+import type { DeliveryOutcomeEvent } from '@herald/core';
+import type { ConsoleEventPublisher } from '@herald/queue';
 import { attemptStatus } from './batched-attempt-writer';
 import type { RecordAttemptInput } from './delivery-recorder';
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { defaultRateLimit } from '@herald/core';
+import { defaultRateLimit, destinationOf, pacingIdentity } from '@herald/core';
 import type { Redis } from 'ioredis';
-import { pacingIdentity } from '@herald/core';
 import type { EndpointRateLimit, ResolvedWebhook } from '@herald/routing';
 import type { EndpointLimiter, Reservation, WaitReason } from './endpoint-limiter';
 
@@ -156,24 +155,6 @@ function hostKey(url: string): string {
   } catch {
     return 'invalid';
   }
-}
-
-/**
- * Where a request really goes, for the in-flight caps: `endpoint` is scheme, lower-case host,
- * effective port and path (query, fragment and credentials ignored, so URLs differing only there
- * share one cap); `hostPort` is scheme-independent host:port.
- */
-export function destinationOf(url: string): { endpoint: string; hostPort: string } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return { endpoint: 'invalid', hostPort: 'invalid' };
-  }
-  const port = parsed.port !== '' ? parsed.port : parsed.protocol === 'https:' ? '443' : parsed.protocol === 'http:' ? '80' : '';
-  const host = parsed.hostname.toLowerCase().replace(/\.$/, '');
-  const hostPort = `${host}:${port}`;
-  return { endpoint: `${parsed.protocol}//${hostPort}${parsed.pathname}`, hostPort };
 }
 
 type RateMode = { mode: 'none' } | { mode: 'window' | 'bucket'; intervalMs: number; limit: number; burst: number };
