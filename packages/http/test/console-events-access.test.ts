@@ -1,4 +1,4 @@
-import type { ConsoleEvent } from '@herald/queue';
+import type { ConsoleEvent } from '@herald/core';
 import { canSeeEvent, formatServerSentEvents } from '../src/routes/event-routes';
 
 const event = (orgId: number | null): ConsoleEvent => ({

@@ -1,31 +1,5 @@
-import type { AlertSummary } from '@herald/core';
+import type { ConsoleEvent } from '@herald/core';
 import type { Redis } from 'ioredis';
-
-/** A new alert as the console's live feed shows it. */
-export interface AlertArrivedEvent {
-  kind: 'alert';
-  /** The alert's organization (null: no organization); who may see the event. */
-  org_id: number | null;
-  alert: AlertSummary;
-}
-
-/** One recorded delivery attempt. */
-export interface DeliveryOutcomeEvent {
-  kind: 'delivery';
-  /** The alert's organization, or the webhook's for digests and notices; who may see the event. */
-  org_id: number | null;
-  delivery_id: string;
-  alert_id: string | null;
-  webhook_id: string | null;
-  attempt: number;
-  /** delivered | retrying | failed | dead */
-  status: string;
-  status_code: number | null;
-  duration_ms: number;
-  at: string;
-}
-
-export type ConsoleEvent = AlertArrivedEvent | DeliveryOutcomeEvent;
 
 /** Redis pub/sub channel of console events: workers publish delivery outcomes, API processes alert arrivals. */
 export function consoleEventsChannel(prefix: string): string {

@@ -1,4 +1,5 @@
-import { consoleEventsChannel, createConsoleEventPublisher, parseConsoleEvents, type ConsoleEvent } from '../src/console-events';
+import type { ConsoleEvent } from '@herald/core';
+import { consoleEventsChannel, createConsoleEventPublisher, parseConsoleEvents } from '../src/console-events';
 
 const delivery = (n: number): ConsoleEvent => ({
   kind: 'delivery',

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Redis } from 'ioredis';
-import { consoleEventsChannel, parseConsoleEvents, type ConsoleEvent } from '@herald/queue';
+import type { ConsoleEvent } from '@herald/core';
+import { consoleEventsChannel, parseConsoleEvents } from '@herald/queue';
 import { tokenIsLive, type Principal } from '../plugins/auth';
 import { principalOf } from '../plugins/route-schemas';
 import { guarded } from '../openapi/response-schemas';
