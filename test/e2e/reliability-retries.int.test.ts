@@ -266,8 +266,12 @@ test('410 from Discord: the webhook is disabled as "gone", its waiting deliverie
   expect(pick(first.attempts)).toEqual([{ status_code: 410, outcome: 'failed', error_class: 'http_410' }]);
   expect(first.last_error).toMatch(/webhook deleted/);
 
-  const shown = await herald.request('GET', `/v1/webhooks/${webhook.id}`);
-  expect(shown.body.disabled_reason).toBe('gone');
+  // The worker disables the webhook just after it records the failed delivery.
+  const shown = await eventually('the webhook to be disabled', async () => {
+    const response = await herald.request('GET', `/v1/webhooks/${webhook.id}`);
+    return response.body.disabled_at === null ? undefined : response.body;
+  });
+  expect(shown.disabled_reason).toBe('gone');
   const second = await settled(secondId, 'cancelled');
   expect(second.status).toBe('cancelled');
   expect(second.attempts).toEqual([]);
