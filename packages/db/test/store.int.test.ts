@@ -112,6 +112,14 @@ describe.each(BACKENDS)('on %s', (backend) => {
       queuedNotYet: 0,
       unsettled: [true],
       settled: { first: 'delivered', second: 'queued' },
+      allCancelled: {
+        cancelledOnly: { status: 'no_targets', reason: 'every delivery cancelled' },
+        partlyHeld: { status: 'suppressed', reason: 'quiet hours (org 5, 22:00–07:00 UTC)' },
+      },
+      retried: {
+        cancelledOnly: { status: 'dispatched', reason: null },
+        partlyHeld: { status: 'dispatched', reason: 'quiet hours (org 5, 22:00–07:00 UTC)' },
+      },
       heldScopes: [
         { quietScope: 'org:5', earliestMs: 0 },
         { quietScope: 'system', earliestMs: 0 },

@@ -74,23 +74,27 @@ export async function loadRoutableAlerts(sql: SqlSession, alertIds: readonly str
 }
 
 /**
- * Once no delivery of an alert is open, its status becomes delivered, partially_failed or failed;
- * no_targets if every delivery was cancelled (each webhook disabled or deleted before it was sent),
- * until one of them is retried. An alert with no delivery at all is left as it is.
+ * Once no delivery of an alert is open, its status becomes delivered, partially_failed or failed.
+ * If every delivery was cancelled (each webhook disabled or deleted before it was sent), until one
+ * of them is retried: suppressed when quiet hours hold it for other webhooks (it still goes in their
+ * digest; the reason names the quiet hours), no_targets otherwise. An alert with no delivery at all
+ * is left as it is.
  * One statement for many alerts; concurrent writers agree because it reads the deliveries as they are.
  */
 export const SETTLE_ALERTS_SQL = `
   UPDATE alerts AS a
-  SET status = (CASE WHEN s.total = 0 THEN 'no_targets' WHEN s.delivered = s.total THEN 'delivered'
+  SET status = (CASE WHEN s.total = 0 AND s.held THEN 'suppressed' WHEN s.total = 0 THEN 'no_targets'
+                     WHEN s.delivered = s.total THEN 'delivered'
                      WHEN s.delivered = 0 THEN 'failed' ELSE 'partially_failed' END)::"AlertStatus",
-      status_reason = CASE WHEN s.total = 0 THEN 'every delivery cancelled'
+      status_reason = CASE WHEN s.total = 0 AND s.held THEN a.status_reason
+                           WHEN s.total = 0 THEN 'every delivery cancelled'
                            WHEN a.status = 'no_targets' THEN NULL ELSE a.status_reason END
   FROM (
-    SELECT alert_id,
+    SELECT alert_id, EXISTS (SELECT 1 FROM alert_holds h WHERE h.alert_id = d.alert_id) AS held,
            count(*) FILTER (WHERE status <> 'cancelled') AS total,
            count(*) FILTER (WHERE status = 'delivered') AS delivered,
            count(*) FILTER (WHERE status IN ('pending', 'retrying')) AS open
-    FROM deliveries WHERE alert_id = ANY($1::uuid[]) GROUP BY alert_id
+    FROM deliveries d WHERE alert_id = ANY($1::uuid[]) GROUP BY alert_id
   ) AS s
   WHERE a.id = s.alert_id AND s.open = 0
     AND a.status IN ('dispatched', 'queued', 'delivered', 'partially_failed', 'failed', 'no_targets')`;
@@ -245,6 +249,11 @@ export async function reopenAlerts(prisma: PrismaClient, alertIds: readonly stri
   });
   // Every delivery had been cancelled ('every delivery cancelled'); one is being sent after all.
   await prisma.alert.updateMany({ where: { id: { in: ids }, status: 'no_targets' }, data: { status: 'dispatched', statusReason: null } });
+  // The same for an alert quiet hours hold from other webhooks: its reason (those quiet hours) stays.
+  await prisma.alert.updateMany({
+    where: { id: { in: ids }, status: 'suppressed', deliveries: { some: {} } },
+    data: { status: 'dispatched' },
+  });
 }
 /**
  * What an operator watches for stuck work, from the database (the record, whatever Redis says):
