@@ -32,7 +32,8 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver();
   receiver.on('/discord', () => ({ status: 204 }));
   receiver.on('/flaky', () => (flakyFailing ? { status: 503, body: '{"message":"down for maintenance"}' } : { status: 200, body: 'ok' }));
-  herald = await startHarness();
+  // Live streams recheck their session every second, so a revoked token ends the console's stream quickly.
+  herald = await startHarness({ env: { HERALD_SESSION_STREAM_RECHECK_SECONDS: '1' } });
   orgA = await createOrg(herald, 'Farm A');
   orgB = await createOrg(herald, 'Farm B');
   for (const [id, org] of [
@@ -80,6 +81,8 @@ async function open(hash: string, heading: string) {
 }
 
 async function signInWithKeyboard(token: string) {
+  // Whoever signed in before (an earlier test) is forgotten: the sign-in page comes up.
+  await browser.clearCookies();
   await page.goto(`${herald.api.address}/`);
   await page.locator('#token').focus();
   await page.keyboard.type(token);
@@ -298,6 +301,31 @@ test('the event stream gives an org admin its own events only', async () => {
   expect(text).toContain('Farm B event');
   expect(text).not.toContain('Farm A');
   expect((await fetch(`${herald.api.address}/v1/events`)).status).toBe(401);
+});
+
+test('a session revoked elsewhere returns the console to the sign-in page, which says why, and the stream stops knocking', async () => {
+  const token = await createToken(herald, { name: 'night shift', role: 'admin' });
+  await signInWithKeyboard(token.secret);
+  await open('#/alerts', 'Alerts & deliveries');
+  await page.getByText('Live', { exact: true }).waitFor();
+  const streamRequests: number[] = [];
+  const countStreams = (request: { url(): string }) => {
+    if (request.url().endsWith('/v1/events')) streamRequests.push(Date.now());
+  };
+  page.on('request', countStreams);
+  try {
+    expect((await herald.request('DELETE', `/v1/tokens/${token.id}`)).status).toBe(204);
+    await page.getByRole('status').filter({ hasText: 'Your session has ended' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('nav').count()).toBe(0);
+    await page.locator('#token').waitFor();
+    await expectAccessible('sign-in after the session ended');
+    // One reconnect found the session gone; nothing after it.
+    const settledAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(streamRequests.filter((at) => at > settledAt)).toEqual([]);
+  } finally {
+    page.off('request', countStreams);
+  }
 });
 
 test('the browser never requested another origin and the CSP refused nothing', () => {

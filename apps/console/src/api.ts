@@ -1,6 +1,6 @@
 /** The console talks to Herald's public JSON API only, as the signed-in principal. */
 
-import type { AlertSummary } from '@herald/core';
+import type { AlertSummary, ConsoleEvent } from '@herald/core';
 
 export interface Principal {
   role: 'admin' | 'org_admin' | 'ingestor';
@@ -52,6 +52,21 @@ async function errorOf(response: Response): Promise<ApiError> {
   );
 }
 
+let sessionEndedHandler: (() => void) | null = null;
+
+/** Called once when Herald stops accepting this tab's session (logout elsewhere, token revoked, expiry). */
+export function onSessionEnded(handler: () => void): void {
+  sessionEndedHandler = handler;
+}
+
+/** A 401 on a call made with credentials: forget them and tell the app, which shows the sign-in page. */
+function sessionEnded(): void {
+  if (!csrfToken && !bearerToken) return;
+  csrfToken = null;
+  bearerToken = null;
+  sessionEndedHandler?.();
+}
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
@@ -59,6 +74,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });
+  if (response.status === 401) sessionEnded();
   if (!response.ok) throw await errorOf(response);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
@@ -126,24 +142,10 @@ export async function signOut(): Promise<void> {
   csrfToken = null;
 }
 
-export type ConsoleEvent =
-  | { kind: 'alert'; org_id: number | null; alert: AlertRow }
-  | {
-      kind: 'delivery';
-      org_id: number | null;
-      delivery_id: string;
-      alert_id: string | null;
-      webhook_id: string | null;
-      attempt: number;
-      status: string;
-      status_code: number | null;
-      duration_ms: number;
-      at: string;
-    };
-
 /**
  * Follows GET /v1/events (server-sent events) with fetch, so it carries the same credentials as
- * every other call (a bearer header cannot go on an EventSource). Reconnects after a drop.
+ * every other call (a bearer header cannot go on an EventSource). Reconnects after a drop, and stops
+ * once Herald answers 401 (the session ended).
  */
 export function followEvents(onEvent: (event: ConsoleEvent) => void, onState: (live: boolean) => void): () => void {
   const abort = new AbortController();
@@ -152,6 +154,12 @@ export function followEvents(onEvent: (event: ConsoleEvent) => void, onState: (l
     while (!stopped) {
       try {
         const response = await fetch('/v1/events', { headers: headers('GET', false), credentials: 'same-origin', signal: abort.signal });
+        if (response.status === 401) {
+          // The stream ended because the session did: stop here rather than knock every few seconds.
+          onState(false);
+          sessionEnded();
+          return;
+        }
         if (!response.ok || !response.body) throw new Error(`events: ${response.status}`);
         onState(true);
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

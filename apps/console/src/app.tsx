@@ -1,6 +1,7 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { followEvents, resumeSession, signIn, signOut, type ConsoleEvent, type Principal } from './api';
+import type { ConsoleEvent } from '@herald/core';
+import { followEvents, onSessionEnded, resumeSession, signIn, signOut, type Principal } from './api';
 import { Field, fieldError, FormError, useRoute } from './ui';
 import { OverviewPage } from './pages/overview';
 import { WebhooksPage } from './pages/webhooks';
@@ -43,13 +44,18 @@ const PAGES = [
   { path: 'tokens', label: 'Tokens & ingest' },
 ];
 
-function SignIn({ onSignedIn }: { onSignedIn: (principal: Principal) => void }) {
+function SignIn({ onSignedIn, notice }: { onSignedIn: (principal: Principal) => void; notice: string | null }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   return (
     <main class="sign-in">
       <h1>Herald console</h1>
+      {notice ? (
+        <p class="note" role="status">
+          {notice}
+        </p>
+      ) : null}
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -183,10 +189,15 @@ function Shell({ principal, onSignOut }: { principal: Principal; onSignOut: () =
 
 export function App() {
   const [principal, setPrincipal] = useState<Principal | null | undefined>(undefined);
+  const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
+    onSessionEnded(() => {
+      setNotice('Your session has ended (signed out elsewhere, token revoked or expired). Sign in again.');
+      setPrincipal(null);
+    });
     void resumeSession().then(setPrincipal);
   }, []);
   if (principal === undefined) return <p class="loading">Loading…</p>;
-  if (principal === null) return <SignIn onSignedIn={setPrincipal} />;
+  if (principal === null) return <SignIn onSignedIn={(signedIn) => (setNotice(null), setPrincipal(signedIn))} notice={notice} />;
   return <Shell principal={principal} onSignOut={() => void signOut().then(() => setPrincipal(null))} />;
 }
