@@ -73,6 +73,8 @@ export async function loadRoutableAlerts(sql: SqlSession, alertIds: readonly str
   return sql.query<RoutableAlert>(LOAD_ROUTABLE_ALERTS_SQL, [alertIds]);
 }
 
+const HELD_SQL = 'EXISTS (SELECT 1 FROM alert_holds h WHERE h.alert_id = a.id)';
+
 /**
  * Once no delivery of an alert is open, its status becomes delivered, partially_failed or failed.
  * If every delivery was cancelled (each webhook disabled or deleted before it was sent), until one
@@ -80,21 +82,22 @@ export async function loadRoutableAlerts(sql: SqlSession, alertIds: readonly str
  * digest; the reason names the quiet hours), no_targets otherwise. An alert with no delivery at all
  * is left as it is.
  * One statement for many alerts; concurrent writers agree because it reads the deliveries as they are.
+ * The holds are looked up (primary key) only for an alert whose deliveries were all cancelled: a CASE
+ * evaluates a branch only when it is taken, so settling any other alert costs what it did.
  */
 export const SETTLE_ALERTS_SQL = `
   UPDATE alerts AS a
-  SET status = (CASE WHEN s.total = 0 AND s.held THEN 'suppressed' WHEN s.total = 0 THEN 'no_targets'
+  SET status = (CASE WHEN s.total = 0 THEN (CASE WHEN ${HELD_SQL} THEN 'suppressed' ELSE 'no_targets' END)
                      WHEN s.delivered = s.total THEN 'delivered'
                      WHEN s.delivered = 0 THEN 'failed' ELSE 'partially_failed' END)::"AlertStatus",
-      status_reason = CASE WHEN s.total = 0 AND s.held THEN a.status_reason
-                           WHEN s.total = 0 THEN 'every delivery cancelled'
+      status_reason = CASE WHEN s.total = 0 THEN (CASE WHEN ${HELD_SQL} THEN a.status_reason ELSE 'every delivery cancelled' END)
                            WHEN a.status = 'no_targets' THEN NULL ELSE a.status_reason END
   FROM (
-    SELECT alert_id, EXISTS (SELECT 1 FROM alert_holds h WHERE h.alert_id = d.alert_id) AS held,
+    SELECT alert_id,
            count(*) FILTER (WHERE status <> 'cancelled') AS total,
            count(*) FILTER (WHERE status = 'delivered') AS delivered,
            count(*) FILTER (WHERE status IN ('pending', 'retrying')) AS open
-    FROM deliveries d WHERE alert_id = ANY($1::uuid[]) GROUP BY alert_id
+    FROM deliveries WHERE alert_id = ANY($1::uuid[]) GROUP BY alert_id
   ) AS s
   WHERE a.id = s.alert_id AND s.open = 0
     AND a.status IN ('dispatched', 'queued', 'delivered', 'partially_failed', 'failed', 'no_targets')`;
