@@ -57,15 +57,12 @@ export function AlertsPage() {
     );
   }, [filters]);
 
-  useEvents((event) => {
-    if (event.kind === 'alert') {
-      if (matches(event.alert, filters))
-        setRows((current) => (current.some((r) => r.id === event.alert.id) ? current : [event.alert, ...current]));
-      return;
-    }
-    const id = event.alert_id;
-    if (!id || refreshing.current.has(id) || !rows.some((r) => r.id === id)) return;
-    // A delivery changed: read the alert's status again, once per half second at most.
+  // Alert events come from the API process, delivery events from workers: a delivery can be heard first.
+  const deliveredBeforeArrival = useRef(new Set<string>());
+
+  /** A delivery changed: read the alert's status again, once per half second at most. */
+  const refreshStatus = (id: string) => {
+    if (refreshing.current.has(id)) return;
     refreshing.current.set(
       id,
       window.setTimeout(() => {
@@ -79,6 +76,21 @@ export function AlertsPage() {
         );
       }, 500),
     );
+  };
+
+  useEvents((event) => {
+    if (event.kind === 'alert') {
+      if (!matches(event.alert, filters)) return;
+      setRows((current) => (current.some((r) => r.id === event.alert.id) ? current : [event.alert, ...current]));
+      if (deliveredBeforeArrival.current.delete(event.alert.id)) refreshStatus(event.alert.id);
+      return;
+    }
+    const id = event.alert_id;
+    if (!id) return;
+    if (rows.some((r) => r.id === id)) return refreshStatus(id);
+    const early = deliveredBeforeArrival.current;
+    if (early.size >= 500) early.clear();
+    early.add(id);
   });
 
   const more = () =>
