@@ -13,6 +13,12 @@ const transform: Config['transform'] = {
   ],
 };
 
+/**
+ * Suites whose assertions are latencies, pacing or drill timings (and whose figures the docs quote):
+ * a neighbour suite's CPU would show up in them, so they run alone (see package.json "test").
+ */
+const TIMING_SUITES = '/test/e2e/(faults-[^/]+|reliability-limits|reliability-retries)\\.int\\.test\\.ts$';
+
 const common: Config = {
   transform,
   testEnvironment: 'node',
@@ -25,7 +31,8 @@ const config: Config = {
   forceExit: true,
   // Jest's default on 2 cores is one worker; the integration suites mostly wait on timers, sockets and
   // child processes, so two at a time nearly halve the run (684 s → 375 s on the 2-core CI machine).
-  // Suites share Redis and PostgreSQL through their own queue prefixes and databases.
+  // Suites share Redis and PostgreSQL through their own queue prefixes and databases. The `timing`
+  // project's suites assert latencies and pacing, so `npm test` runs them afterwards, one at a time.
   maxWorkers: 2,
   projects: [
     {
@@ -42,6 +49,14 @@ const config: Config = {
         '<rootDir>/test/**/*.int.test.ts',
         '<rootDir>/bench/test/**/*.int.test.ts',
       ],
+      testPathIgnorePatterns: [...(common.testPathIgnorePatterns ?? []), TIMING_SUITES],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      slowTestThreshold: 30,
+    },
+    {
+      ...common,
+      displayName: 'timing',
+      testRegex: TIMING_SUITES,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       slowTestThreshold: 30,
     },
