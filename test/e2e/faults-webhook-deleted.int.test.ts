@@ -37,8 +37,11 @@ test('deleting a webhook mid-retry settles every affected alert with a reason an
   // Every alert had its first attempt (a 500) and waits for a retry.
   await receiver.waitFor(() => receiver.requestsFor('/failing').length >= ALERTS, 20_000);
   await eventually('every first attempt recorded', async () => {
-    const { body } = await herald.request('GET', `/v1/alerts/${alertIds.at(-1)}`);
-    return body.deliveries?.[0]?.attempt_count >= 1 ? true : undefined;
+    for (const id of alertIds) {
+      const { body } = await herald.request('GET', `/v1/alerts/${id}`);
+      if (!(body.deliveries?.[0]?.attempt_count >= 1)) return undefined;
+    }
+    return true;
   });
   expect((await herald.request('DELETE', `/v1/webhooks/${webhook.id}`)).status).toBe(204);
 

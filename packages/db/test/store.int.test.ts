@@ -140,6 +140,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
         listed: ['cancelled', 'pending'],
         since: 1,
       },
+      lateAttempt: { status: 'cancelled', lastError: 'webhook disabled: gone', attemptCount: 1, nextAttemptAt: null, attempts: ['retry'] },
       refused: { consistent: false, deliveries: 0 },
       routed: { consistent: true, deliveries: ['partly', 'sent'] },
       newAlerts: {

@@ -283,6 +283,13 @@ export interface AttemptRow {
   latencyMs: number | null;
 }
 
+/**
+ * A delivery cancelled while its attempt was in flight (its webhook deleted or disabled meanwhile)
+ * stays cancelled, with the cancel's reason, unless the attempt delivered it: the attempt is still
+ * recorded, and nothing is retried for a webhook that is gone.
+ */
+const KEEPS_CANCELLED = `d.status = 'cancelled' AND u.status <> 'delivered'`;
+
 const WRITE_ATTEMPTS_SQL = `
   WITH u AS (
     SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[],
@@ -299,11 +306,11 @@ const WRITE_ATTEMPTS_SQL = `
     WHERE id = ANY($13::uuid[]) AND consecutive_failures > 0
   )
   UPDATE deliveries AS d SET
-    status = u.status::"DeliveryStatus",
+    status = CASE WHEN ${KEEPS_CANCELLED} THEN d.status ELSE u.status::"DeliveryStatus" END,
     attempt_count = u.attempt_number,
     last_status_code = u.status_code,
-    last_error = u.error,
-    next_attempt_at = u.next_attempt_at,
+    last_error = CASE WHEN ${KEEPS_CANCELLED} THEN d.last_error ELSE u.error END,
+    next_attempt_at = CASE WHEN ${KEEPS_CANCELLED} THEN NULL ELSE u.next_attempt_at END,
     delivered_at = COALESCE(u.delivered_at, d.delivered_at),
     latency_ms = COALESCE(u.latency_ms, d.latency_ms),
     updated_at = now()
