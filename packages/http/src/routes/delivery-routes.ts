@@ -95,7 +95,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: ServerDeps): void {
         operationId: 'retryDelivery',
         tags: ['Deliveries'],
         summary: 'Send a failed, dead or cancelled delivery again, or a waiting one now',
-        description: `A failed, dead or cancelled delivery goes back to \`pending\` and gets one more attempt; its job id stays the delivery id. A delivery waiting for its next retry (\`retrying\`) is attempted at once (Retry now); 409 if it is no longer waiting.\n\n${WHO}`,
+        description: `A failed, dead or cancelled delivery goes back to \`pending\` and gets one more attempt; its job id stays the delivery id. A delivery waiting for its next retry (\`retrying\`) is attempted at once (Retry now); 409 if it is no longer waiting. A delivery that has just ended is retried once its job has finished wrapping up (up to 2 s).\n\n${WHO}`,
         params: uuidIdParams,
         response: { 202: deliverySchema, ...guarded(404, 409, 503) },
       },

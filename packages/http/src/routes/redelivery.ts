@@ -17,14 +17,25 @@ type RedeliveryTarget = Pick<Delivery, 'id' | 'webhookId' | 'kind' | 'alertId'>;
 const queueUnavailable = () =>
   new HttpError(503, 'queue_unavailable', 'the queue is not answering; retry shortly', undefined, { 'retry-after': '5' });
 
+/** How long a retry waits for the job of a delivery that has just ended to finish. */
+const WRAP_UP_WAIT_MS = 2_000;
+const WRAP_UP_POLL_MS = 50;
+
 /**
  * The job id of a delivery is its id, and BullMQ keeps finished jobs for a while: an add with the
  * same id would be ignored. A finished job is removed first; a waiting or delayed one is kept (it
- * runs and finds the delivery pending again); a running one makes the delivery busy.
+ * runs and finds the delivery pending again); a running one makes the delivery busy. The job of a
+ * delivery that has just ended is still running for a moment after its status is written (it settles
+ * the alert and counts the webhook's health): a retry waits up to WRAP_UP_WAIT_MS for it.
  */
 async function freeJobSlot(queue: DeliveriesQueue, deliveryId: string): Promise<JobSlot> {
   const jobId = deliveryJobId(deliveryId);
-  const state = await queue.getJobState(jobId);
+  const deadline = Date.now() + WRAP_UP_WAIT_MS;
+  let state = await queue.getJobState(jobId);
+  while (state === 'active' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, WRAP_UP_POLL_MS));
+    state = await queue.getJobState(jobId);
+  }
   if (state === 'unknown') return 'free';
   if (state === 'completed' || state === 'failed') return (await queue.remove(jobId)) === 1 ? 'free' : 'busy';
   if (state === 'active') return 'busy';
