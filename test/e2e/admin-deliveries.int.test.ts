@@ -1,6 +1,13 @@
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { createWebhook, deliveriesOnceSettled, deliveryWithStatus, eventually, postAlert } from '../support/admin-fixtures';
+import {
+  alertOnceSettled,
+  createWebhook,
+  deliveriesOnceSettled,
+  deliveryWithStatus,
+  eventually,
+  postAlert,
+} from '../support/admin-fixtures';
 
 jest.setTimeout(60_000);
 
@@ -36,7 +43,8 @@ test('a dead delivery is retried once asked: same job id, one more attempt, the 
   const alertId = await postAlert(herald, { printer_id: 1 });
   const dead = await deliveryTo(webhook.id, alertId);
   expect(dead.status).toBe('dead');
-  expect((await herald.request('GET', `/v1/alerts/${alertId}`)).body.status).toBe('failed');
+  // The alert settles just after its last delivery ends.
+  expect((await alertOnceSettled(herald, alertId)).status).toBe('failed');
 
   const listed = await herald.request('GET', `/v1/deliveries?status=dead&webhook_id=${webhook.id}`);
   expect(listed.status).toBe(200);
@@ -49,7 +57,7 @@ test('a dead delivery is retried once asked: same job id, one more attempt, the 
 
   const delivered = await deliveryWithStatus(herald, dead.id, ['delivered']);
   expect(delivered.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([500, 500, 204]);
-  expect((await herald.request('GET', `/v1/alerts/${alertId}`)).body.status).toBe('delivered');
+  expect((await alertOnceSettled(herald, alertId)).status).toBe('delivered');
   // The job is still the one keyed by the delivery id, and the endpoint saw that id every time.
   expect((await herald.context.queues.deliveries.getJob(dead.id))?.id).toBe(dead.id);
   expect(new Set(receiver.requestsFor('/recovering').map((r) => r.headers['webhook-id']))).toEqual(new Set([dead.id]));

@@ -34,6 +34,11 @@ beforeAll(async () => {
   // failed jobs, two spool_low alerts (the accepting webhook only) two completed ones.
   for (const printer of [1, 2]) await deliveriesOnceSettled(herald, await postAlert(herald, { printer_id: printer }));
   for (const printer of [1, 2]) await deliveriesOnceSettled(herald, await postAlert(herald, { printer_id: printer, type: 'spool_low' }));
+  // A job finishes a moment after its deliveries are recorded.
+  await eventually('the four jobs to finish', async () => {
+    const counts = await herald.context.queues.deliveries.getJobCounts('completed', 'failed');
+    return counts.completed === 2 && counts.failed === 2 ? true : undefined;
+  });
 
   chromium = await launchChromium(herald.api.address, { viewport: { width: 1280, height: 800 } });
   browser = chromium.context;

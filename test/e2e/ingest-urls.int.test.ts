@@ -49,6 +49,14 @@ async function createSource(body: Record<string, unknown>): Promise<{ id: string
   return { id, url, key, path: `/v1/ingest/${key}` };
 }
 
+/** A source as listed once its usage shows `usage` (counted just after each ingest answer is sent). */
+async function sourceOnceCounted(id: string, usage: Record<string, unknown>): Promise<any> {
+  return eventually(`source ${id} to show ${JSON.stringify(usage)}`, async () => {
+    const { body } = await api('GET', `/v1/ingest-sources/${id}`);
+    return Object.entries(usage).every(([key, value]) => (value === 'set' ? body[key] !== null : body[key] === value)) ? body : undefined;
+  });
+}
+
 /** A POST as O.D.I.N. or Apprise makes it: JSON, no Authorization header. */
 async function postToUrl(url: string, body: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(url, {
@@ -178,9 +186,8 @@ describe('odin ingest URL', () => {
     }
     expect((await alertOf(generic.body.id)).timestamp).toBe(1740480000.25);
 
-    const listed = (await api('GET', `/v1/ingest-sources/${odin.id}`)).body;
+    const listed = await sourceOnceCounted(odin.id, { accepted_count: 3, last_used_at: 'set' });
     expect(listed).toMatchObject({ kind: 'odin', accepted_count: 3, rejected_count: 0, url: `/v1/ingest/••••${odin.key.slice(-4)}` });
-    expect(listed.last_used_at).not.toBeNull();
   });
 
   test("O.D.I.N.'s Test button answers 2xx, creates no alert and is recorded on the source", async () => {
@@ -190,8 +197,7 @@ describe('odin ingest URL', () => {
     expect(test.status).toBe(200);
     expect(test.body.status).toBe('test_received');
     expect(await alertCount()).toBe(before);
-    const source = (await api('GET', `/v1/ingest-sources/${odin.id}`)).body;
-    expect(source.last_test_at).not.toBeNull();
+    const source = await sourceOnceCounted(odin.id, { last_test_at: 'set' });
     expect(source).toMatchObject({ accepted_count: 0, rejected_count: 0 });
   });
 
@@ -277,7 +283,7 @@ describe('refusals', () => {
     expect(huge.body.error).toBe('body_too_large');
 
     expect(await alertCount()).toBe(before);
-    const source = (await api('GET', `/v1/ingest-sources/${odin.id}`)).body;
+    const source = await sourceOnceCounted(odin.id, { rejected_count: 5 });
     expect(source).toMatchObject({ accepted_count: 0, rejected_count: 5 });
   });
 });

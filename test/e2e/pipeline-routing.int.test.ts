@@ -1,7 +1,7 @@
 import { createAlertIngestor } from '@herald/ingest';
 import { firstAttemptsJobId } from '@herald/queue';
 import { startWorker } from '@herald/runtime';
-import { createOrg, createToken, createWebhook, deliveriesOnceSettled, postAlert } from '../support/admin-fixtures';
+import { createOrg, createToken, createWebhook, deliveriesOnceSettled, eventually, postAlert } from '../support/admin-fixtures';
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
@@ -165,8 +165,11 @@ test('a delivery that has to wait leaves its alert’s job for a job of its own;
     expect(byName.steady).toEqual(expect.objectContaining({ status: 'delivered', attempt_count: 1 }));
     expect(byName.flaky).toEqual(expect.objectContaining({ status: 'delivered', attempt_count: 2 }));
     const { deliveries: queue } = quick.context.queues;
-    expect(await queue.getJobState(firstAttemptsJobId(alertId))).toBe('completed');
-    expect(await queue.getJobState(byName.flaky?.id ?? '')).toBe('completed');
+    // A job completes a moment after its delivery's status is written.
+    const completed = async (jobId: string) =>
+      eventually(`job ${jobId} to complete`, async () => ((await queue.getJobState(jobId)) === 'completed' ? 'completed' : undefined));
+    expect(await completed(firstAttemptsJobId(alertId))).toBe('completed');
+    expect(await completed(byName.flaky?.id ?? '')).toBe('completed');
     expect(await queue.getJobState(byName.steady?.id ?? '')).toBe('unknown');
     expect(receiver.requests.filter((r) => r.path === '/steady' && r.body.includes('Wait for me'))).toHaveLength(1);
     expect(receiver.requests.filter((r) => r.path === '/flaky' && r.body.includes('Wait for me'))).toHaveLength(2);

@@ -1,6 +1,6 @@
 import { startHarness, type Harness } from '../support/herald-harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { deliveriesOnceSettled, LOOPBACK } from '../support/admin-fixtures';
+import { alertOnceSettled, deliveriesOnceSettled, LOOPBACK } from '../support/admin-fixtures';
 
 const TYPES: Record<string, 'info' | 'warning' | 'critical'> = {
   print_complete: 'info',
@@ -112,13 +112,12 @@ describe('alert pipeline', () => {
       });
     }
 
-    // The receiver sees a request a moment before its attempt is written.
+    // The receiver sees a request a moment before its attempt is written, and the alert settles after that.
     await deliveriesOnceSettled(herald, ids.print_failed as string);
-    const detail = await herald.request('GET', `/v1/alerts/${ids.print_failed}`);
-    expect(detail.status).toBe(200);
-    expect(detail.body.status).toBe('delivered');
-    expect(detail.body.deliveries).toHaveLength(3);
-    for (const delivery of detail.body.deliveries) {
+    const detail = await alertOnceSettled(herald, ids.print_failed as string);
+    expect(detail.status).toBe('delivered');
+    expect(detail.deliveries).toHaveLength(3);
+    for (const delivery of detail.deliveries) {
       expect(delivery.status).toBe('delivered');
       expect(delivery.attempts).toHaveLength(1);
       expect(delivery.attempts[0].status_code).toBe(204);

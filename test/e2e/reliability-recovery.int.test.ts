@@ -61,7 +61,12 @@ test('a delivery whose job failed for good on a database error is run again once
   const [settled] = await deliveriesOnceSettled(herald, alertId);
   expect(settled.status).toBe('delivered');
   expect(settled.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['delivered']);
-  expect(receiver.requestsFor('/records')).toHaveLength(sentWhileBroken + 1);
+  // The sweeper may have revived the job once more around the mend (its request then counted above or
+  // delivering it); once delivered, nothing more is sent.
+  const sentInAll = receiver.requestsFor('/records').length;
+  expect(sentInAll).toBeGreaterThanOrEqual(sentWhileBroken);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  expect(receiver.requestsFor('/records')).toHaveLength(sentInAll);
   // Every request carried the same delivery id, so the receiver can drop the repeats.
   expect(new Set(receiver.requestsFor('/records').map((r) => r.headers['webhook-id']))).toEqual(new Set([deliveryId]));
 });
