@@ -248,6 +248,24 @@ test('organizations, tokens and the overview pages are accessible', async () => 
   await page.locator('#token').waitFor();
 });
 
+test("an admin sets an organization's private network targets; a host name is refused on its line", async () => {
+  await signInWithKeyboard(herald.adminToken);
+  await open('#/organizations', 'Organizations & printers');
+  const form = page.getByRole('form', { name: 'Private network targets of Farm A' });
+  const field = form.getByLabel('Private network targets its webhooks may reach');
+  expect(await field.inputValue()).toBe('127.0.0.0/8');
+  await field.fill('127.0.0.0/8\nprinters.farm.lan');
+  await form.getByRole('button', { name: 'Save private targets' }).click();
+  await form.getByRole('alert').filter({ hasText: 'line 2' }).waitFor();
+  expect((await herald.request('GET', `/v1/orgs/${orgA}`)).body.allowed_private_targets).toEqual(['127.0.0.0/8']);
+  await expectAccessible('organization private targets refused');
+
+  await field.fill('127.0.0.0/8\n192.168.20.0/24');
+  await form.getByRole('button', { name: 'Save private targets' }).click();
+  await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  expect((await herald.request('GET', `/v1/orgs/${orgA}`)).body.allowed_private_targets).toEqual(['127.0.0.0/8', '192.168.20.0/24']);
+});
+
 test("an org admin sees only its organization's webhooks, alerts and events", async () => {
   const token = await createToken(herald, { name: 'farm A admin', role: 'org_admin', org_id: orgA });
   const alertB = await postAlert(herald, { printer_id: 20, title: 'Farm B failure', type: 'print_failed' });
@@ -277,6 +295,11 @@ test("an org admin sees only its organization's webhooks, alerts and events", as
   await page.getByRole('alert').filter({ hasText: 'Not found' }).waitFor();
   await page.goto(`${herald.api.address}/#/quiet-hours/org/${orgB}`);
   await page.getByRole('alert').filter({ hasText: 'Not found' }).waitFor();
+
+  // Its private network targets are shown, not editable.
+  await open('#/organizations', 'Organizations & printers');
+  await page.getByText('Private network targets its webhooks may reach: 127.0.0.0/8, 192.168.20.0/24.').waitFor();
+  expect(await page.getByRole('form', { name: 'Private network targets of Farm A' }).count()).toBe(0);
 });
 
 test('the event stream gives an org admin its own events only', async () => {

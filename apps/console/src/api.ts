@@ -253,6 +253,8 @@ export interface Organization {
   id: number;
   name: string;
   enterprise: boolean;
+  /** Private addresses and CIDR ranges the organization's webhooks may reach (set by an admin). */
+  allowed_private_targets: string[];
 }
 
 export interface Printer {

@@ -1,7 +1,67 @@
 import { useState } from 'preact/hooks';
-import { api, get, type Organization, type Printer } from '../api';
+import { api, ApiError, get, type Organization, type Printer } from '../api';
 import { useSession } from '../app';
 import { errorText, Field, fieldError, FormError, LoadError, useLoad } from '../ui';
+
+/** Each refused line of the list, as the API names it (`allowed_private_targets.<index>`). */
+function refusedLines(error: unknown): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const lines = error.fields
+    .filter((f) => f.field.startsWith('allowed_private_targets'))
+    .map((f) => {
+      const index = /\.(\d+)$/.exec(f.field)?.[1];
+      return index === undefined ? f.message : `line ${Number(index) + 1}: ${f.message}`;
+    });
+  return lines.length > 0 ? lines.join('; ') : undefined;
+}
+
+/** The private network targets an organization's webhooks may reach: an admin edits them, an org admin sees them. */
+function PrivateTargets({ org, onChange }: { org: Organization; onChange: () => void }) {
+  const { principal } = useSession();
+  const current = org.allowed_private_targets ?? [];
+  const [draft, setDraft] = useState(current.join('\n'));
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const id = `org-${org.id}-private`;
+  if (principal.role !== 'admin') {
+    return (
+      <p>
+        Private network targets its webhooks may reach: {current.length > 0 ? current.join(', ') : 'none (public addresses only)'}. Set by
+        the operator.
+      </p>
+    );
+  }
+  return (
+    <form
+      aria-label={`Private network targets of ${org.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        setSaved(false);
+        const targets = draft
+          .split(/[\n,]/)
+          .map((line) => line.trim())
+          .filter(Boolean);
+        api('PATCH', `/v1/orgs/${org.id}`, { allowed_private_targets: targets }).then(() => {
+          setSaved(true);
+          onChange();
+        }, setError);
+      }}
+    >
+      <Field
+        label="Private network targets its webhooks may reach"
+        id={id}
+        error={refusedLines(error)}
+        hint="One IP address or CIDR range per line (192.168.20.0/24, 10.0.0.5); host names are refused. Empty: public addresses only."
+      >
+        <textarea id={id} rows={3} value={draft} aria-describedby={`${id}-hint`} onInput={(e) => setDraft(e.currentTarget.value)} />
+      </Field>
+      <FormError error={error} fields={['allowed_private_targets']} />
+      <button type="submit">Save private targets</button>
+      {saved ? <span role="status">Saved</span> : null}
+    </form>
+  );
+}
 
 function OrgSettings({ org, onChange }: { org: Organization; onChange: () => void }) {
   const { principal } = useSession();
@@ -60,6 +120,7 @@ function OrgSettings({ org, onChange }: { org: Organization; onChange: () => voi
         <button type="submit">Save Webhook URL</button>
         {saved !== null ? <span role="status">Saved: {saved ?? 'removed'}</span> : null}
       </form>
+      <PrivateTargets org={org} onChange={onChange} />
     </article>
   );
 }
