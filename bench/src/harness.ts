@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
-import type pg from 'pg';
-import type { Agent } from 'undici';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { Agent } from 'undici';
 
 /** Process helpers shared by the bench's scenarios (`main.ts`, `wide-fan-out.ts`, `redis-day.ts`). */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -107,22 +108,53 @@ export async function startApi(env: Record<string, string>, profileDir: string |
   return { proc, base };
 }
 
-/** Ends a bench run: its processes, its HTTP client, its Redis keys and (unless `--keep-database`) its database. */
-export async function cleanUpRun(run: {
-  procs: Proc[];
-  dispatcher: Agent;
-  redis: Redis;
+/** One bench run's own database, Redis key prefix and admin token, with the clients that reach them. */
+export interface BenchRun {
+  runId: string;
+  database: string;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Production refuses admin tokens under 32 characters. */
+  adminToken: string;
   prefix: string;
   admin: pg.Client;
-  database: string;
-  keepDatabase: boolean;
-}): Promise<void> {
+  redis: Redis;
+  /** The processes the run starts, stopped by `cleanUpRun`. */
+  procs: Proc[];
+  dispatcher: Agent;
+}
+
+/** Starts a bench run: creates its database (BENCH_DATABASE_ADMIN_URL's server) and connects to REDIS_URL. */
+export async function startRun(): Promise<BenchRun> {
+  const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const runId = randomBytes(4).toString('hex');
+  const database = `herald_bench_${runId}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  return {
+    runId,
+    database,
+    databaseUrl: adminUrl.replace(/\/[^/]*$/, `/${database}`),
+    redisUrl,
+    adminToken: `bench-${randomBytes(24).toString('hex')}`,
+    prefix: `{herald-bench-${runId}}`,
+    admin,
+    redis: new Redis(redisUrl),
+    procs: [],
+    dispatcher: new Agent({ connections: 16 }),
+  };
+}
+
+/** Ends a bench run: its processes, its HTTP client, its Redis keys and (unless `keepDatabase`) its database. */
+export async function cleanUpRun(run: BenchRun, keepDatabase: boolean): Promise<void> {
   await Promise.all(run.procs.map(stop));
   await run.dispatcher.close();
   const keys = await run.redis.keys(`${run.prefix}*`);
   for (let i = 0; i < keys.length; i += 1000) await run.redis.del(...keys.slice(i, i + 1000));
   run.redis.disconnect();
-  if (run.keepDatabase) log(`kept database ${run.database}`);
+  if (keepDatabase) log(`kept database ${run.database}`);
   else await run.admin.query(`DROP DATABASE IF EXISTS ${run.database} WITH (FORCE)`).catch(() => undefined);
   await run.admin.end();
 }

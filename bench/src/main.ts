@@ -1,17 +1,27 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { generateFernetKey } from '@herald/crypto';
 import { cpuMicros, cpuMicrosByName, peakRssMiB, waitForQuietMachine } from './proc-stats';
 import { latencyHistogramSvg, percentile } from './percentiles';
 import { runRedisDay } from './redis-day';
 import { runWideFanOut } from './wide-fan-out';
-import { benchOptions, cleanUpRun, log, ROOT, sleep, start as startProc, stop, waitFor, type Proc } from './harness';
+import {
+  benchOptions,
+  buildBundles,
+  cleanUpRun,
+  log,
+  migrate,
+  ROOT,
+  sleep,
+  start as startProc,
+  startReceiver,
+  startRun,
+  stop,
+  waitFor,
+  type Proc,
+} from './harness';
 
 /**
  * `npm run bench`: Herald's end-to-end throughput, latency and cost per delivery, measured
@@ -28,8 +38,6 @@ const CONCURRENCY = option('concurrency', 50);
 const INGEST_PATH_ALERTS = option('ingest-path-alerts', 3_000);
 const OUTPUT_DIR = path.resolve(stringOption('output', path.join(ROOT, 'bench', 'results')));
 const ENDPOINTS = ['discord', 'slack', 'generic'] as const;
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const PROFILE_DIR = args.includes('--profile') ? path.join(OUTPUT_DIR, 'profiles') : null;
 
@@ -51,32 +59,16 @@ function steadyCpu(api: Proc, workers: Proc[], receiver: Proc) {
 }
 
 async function main(): Promise<void> {
-  const runId = randomBytes(4).toString('hex');
-  const database = `herald_bench_${runId}`;
-  const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${database}`);
-  const adminToken = `bench-${randomBytes(24).toString('hex')}`; // production refuses admin tokens under 32 characters
-  const prefix = `{herald-bench-${runId}}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const redis = new Redis(REDIS_URL);
-  const procs: Proc[] = [];
-  const dispatcher = new Agent({ connections: 16 });
+  const run = await startRun();
+  const { runId, database, databaseUrl, adminToken, prefix, redis, procs, dispatcher } = run;
   try {
-    log('building the api and worker bundles');
-    for (const app of ['api', 'worker']) {
-      const build = spawn(process.execPath, [path.join(ROOT, 'scripts', 'build-app.js'), app], { stdio: 'inherit' });
-      if ((await new Promise((resolve) => build.once('exit', resolve))) !== 0) throw new Error(`building ${app} failed`);
-    }
+    await buildBundles();
     log(`bench ${runId}: migrating ${database}`);
-    const migrate = start('migrate', 'packages/db/src/cli/migrate.ts', { DATABASE_URL: databaseUrl });
-    await new Promise((resolve) => migrate.child.once('exit', resolve));
-    if (migrate.child.exitCode !== 0) throw new Error(`migration failed: ${migrate.output()}`);
+    await migrate(databaseUrl);
 
-    const receiver = start('receiver', 'bench/src/receiver.ts', { RECEIVER_LATENCY_MS: String(RECEIVER_LATENCY_MS) });
-    procs.push(receiver);
-    await waitFor(() => /listening on (\d+)/.test(receiver.output()), 20_000, 'receiver');
-    const receiverPort = Number(/listening on (\d+)/.exec(receiver.output())?.[1]);
+    const receiver = await startReceiver({ RECEIVER_LATENCY_MS: String(RECEIVER_LATENCY_MS) });
+    procs.push(receiver.proc);
+    const receiverPort = receiver.port;
     const receiverUrl = (p: string) => `http://127.0.0.1:${receiverPort}${p}`;
     const receiverStats = async () =>
       (await (await fetch(receiverUrl('/stats'))).json()) as {
@@ -89,7 +81,7 @@ async function main(): Promise<void> {
 
     const env = {
       DATABASE_URL: databaseUrl,
-      REDIS_URL,
+      REDIS_URL: run.redisUrl,
       HERALD_QUEUE_PREFIX: prefix,
       HERALD_FERNET_KEYS: generateFernetKey(),
       HERALD_ADMIN_TOKEN: adminToken,
@@ -186,7 +178,7 @@ async function main(): Promise<void> {
     log(`steady: ${STEADY_RATE} alerts/s for ${STEADY_SECONDS} s (machine quiet after ${quietAfterMs} ms)`);
     await fetch(receiverUrl('/reset'), { method: 'POST' });
     const steadyTotal = STEADY_RATE * STEADY_SECONDS;
-    const cpuBefore = steadyCpu(api, first.workers, receiver);
+    const cpuBefore = steadyCpu(api, first.workers, receiver.proc);
     const steadyStart = performance.now();
     const inFlight: Promise<unknown>[] = [];
     const responseMs: number[] = [];
@@ -200,7 +192,7 @@ async function main(): Promise<void> {
     await Promise.all(inFlight);
     await waitFor(async () => (await receiverStats()).received >= steadyTotal * ENDPOINTS.length, 120_000, 'steady deliveries');
     const steadySeconds = (performance.now() - steadyStart) / 1000;
-    const cpuAfter = steadyCpu(api, first.workers, receiver);
+    const cpuAfter = steadyCpu(api, first.workers, receiver.proc);
     await sleep(500);
     const steadyStats = await receiverStats();
     responseMs.sort((a, b) => a - b);
@@ -300,7 +292,7 @@ async function main(): Promise<void> {
       RECEIVER_URL: receiverUrl('/raw'),
       RAW_JOBS: String(ALERTS * ENDPOINTS.length),
       RAW_CONCURRENCY: String(CONCURRENCY),
-      REDIS_URL,
+      REDIS_URL: run.redisUrl,
     });
     await new Promise((resolve) => raw.child.once('exit', resolve));
     const rawResult = JSON.parse(raw.output().trim().split('\n').pop() as string) as { perSecond: number; workerCpuMicrosPerJob: number };
@@ -385,7 +377,7 @@ async function main(): Promise<void> {
     for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(24)} ${value}\n`);
     process.stdout.write(`\nJSON: ${path.join(OUTPUT_DIR, 'latest.json')}\n`);
   } finally {
-    await cleanUpRun({ procs, dispatcher, redis, prefix, admin, database, keepDatabase: args.includes('--keep-database') });
+    await cleanUpRun(run, args.includes('--keep-database'));
   }
 }
 

@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { generateFernetKey } from '@herald/crypto';
 import { cpuMicros, peakRssMiB } from './proc-stats';
 import { percentile } from './percentiles';
@@ -19,9 +16,9 @@ import {
   start,
   startApi,
   startReceiver,
+  startRun,
   stop,
   waitFor,
-  type Proc,
 } from './harness';
 
 /**
@@ -39,20 +36,9 @@ export async function runWideFanOut(args: string[]): Promise<void> {
   const CONCURRENCY = option('concurrency', 50);
   const RATE_LIMITS = stringOption('rate-limits', 'on') !== 'off';
   const OUTPUT_DIR = path.resolve(stringOption('output', path.join(ROOT, 'bench', 'results')));
-  const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-  const runId = randomBytes(4).toString('hex');
-  const database = `herald_bench_${runId}`;
-  const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${database}`);
-  const adminToken = `bench-${randomBytes(24).toString('hex')}`;
-  const prefix = `{herald-bench-${runId}}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const redis = new Redis(REDIS_URL);
-  const procs: Proc[] = [];
-  const dispatcher = new Agent({ connections: 16 });
+  const run = await startRun();
+  const { runId, database, databaseUrl, adminToken, prefix, procs, dispatcher } = run;
   try {
     await buildBundles();
     log(`wide fan-out ${runId}: migrating ${database}`);
@@ -70,7 +56,7 @@ export async function runWideFanOut(args: string[]): Promise<void> {
 
     const env = {
       DATABASE_URL: databaseUrl,
-      REDIS_URL,
+      REDIS_URL: run.redisUrl,
       HERALD_QUEUE_PREFIX: prefix,
       HERALD_FERNET_KEYS: generateFernetKey(),
       HERALD_ADMIN_TOKEN: adminToken,
@@ -232,7 +218,7 @@ export async function runWideFanOut(args: string[]): Promise<void> {
     for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(22)} ${value}\n`);
     process.stdout.write(`\nJSON: ${path.join(OUTPUT_DIR, 'wide-fan-out.json')}\n`);
   } finally {
-    await cleanUpRun({ procs, dispatcher, redis, prefix, admin, database, keepDatabase: args.includes('--keep-database') });
+    await cleanUpRun(run, args.includes('--keep-database'));
   }
 }
 
