@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { Agent } from 'undici';
+import { generateFernetKey } from '@herald/crypto';
 
 /** Process helpers shared by the bench's scenarios (`main.ts`, `wide-fan-out.ts`, `redis-day.ts`). */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -144,6 +145,22 @@ export async function startRun(): Promise<BenchRun> {
     redis: new Redis(redisUrl),
     procs: [],
     dispatcher: new Agent({ connections: 16 }),
+  };
+}
+
+/** The environment of the run's Herald processes: production mode, the local receiver allowed, no API rate limit. */
+export function heraldEnv(run: BenchRun, options: { rateLimits: boolean; concurrency: number }): Record<string, string> {
+  return {
+    DATABASE_URL: run.databaseUrl,
+    REDIS_URL: run.redisUrl,
+    HERALD_QUEUE_PREFIX: run.prefix,
+    HERALD_FERNET_KEYS: generateFernetKey(),
+    HERALD_ADMIN_TOKEN: run.adminToken,
+    HERALD_ALLOWED_PRIVATE_TARGETS: '127.0.0.0/8',
+    HERALD_RATE_LIMITS: String(options.rateLimits),
+    HERALD_WORKER_CONCURRENCY: String(options.concurrency),
+    HERALD_API_RATE_LIMIT: '0',
+    HERALD_ENV: 'production',
   };
 }
 

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import { generateFernetKey } from '@herald/crypto';
 import { cpuMicros, cpuMicrosByName, peakRssMiB, waitForQuietMachine } from './proc-stats';
 import { latencyHistogramSvg, percentile } from './percentiles';
 import { runRedisDay } from './redis-day';
@@ -16,6 +15,8 @@ import {
   ROOT,
   sleep,
   start as startProc,
+  heraldEnv,
+  startApi,
   startReceiver,
   startRun,
   stop,
@@ -60,7 +61,7 @@ function steadyCpu(api: Proc, workers: Proc[], receiver: Proc) {
 
 async function main(): Promise<void> {
   const run = await startRun();
-  const { runId, database, databaseUrl, adminToken, prefix, redis, procs, dispatcher } = run;
+  const { runId, database, databaseUrl, adminToken, redis, procs, dispatcher } = run;
   try {
     await buildBundles();
     log(`bench ${runId}: migrating ${database}`);
@@ -79,31 +80,9 @@ async function main(): Promise<void> {
         latencies: number[];
       };
 
-    const env = {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: run.redisUrl,
-      HERALD_QUEUE_PREFIX: prefix,
-      HERALD_FERNET_KEYS: generateFernetKey(),
-      HERALD_ADMIN_TOKEN: adminToken,
-      HERALD_ALLOWED_PRIVATE_TARGETS: '127.0.0.0/8',
-      HERALD_RATE_LIMITS: 'false',
-      HERALD_WORKER_CONCURRENCY: String(CONCURRENCY),
-      HERALD_API_RATE_LIMIT: '0',
-      HERALD_ENV: 'production',
-    };
-    const apiPort = 20_000 + Math.floor(Math.random() * 20_000);
-    const api = start('api', 'apps/api/dist/main.js', { ...env, PORT: String(apiPort) });
+    const env = heraldEnv(run, { rateLimits: false, concurrency: CONCURRENCY });
+    const { proc: api, base: apiBase } = await startApi(env, PROFILE_DIR);
     procs.push(api);
-    const apiBase = `http://127.0.0.1:${apiPort}`;
-    await waitFor(
-      async () =>
-        await fetch(`${apiBase}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      30_000,
-      'api',
-    );
     const call = async (method: string, route: string, body: unknown) => {
       const response = await request(`${apiBase}${route}`, {
         method: method as 'POST',

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import { generateFernetKey } from '@herald/crypto';
 import { cpuMicros, peakRssMiB } from './proc-stats';
 import { percentile } from './percentiles';
 import {
   benchOptions,
   cleanUpRun,
+  heraldEnv,
   buildBundles,
   log,
   migrate,
@@ -38,7 +38,7 @@ export async function runWideFanOut(args: string[]): Promise<void> {
   const OUTPUT_DIR = path.resolve(stringOption('output', path.join(ROOT, 'bench', 'results')));
 
   const run = await startRun();
-  const { runId, database, databaseUrl, adminToken, prefix, procs, dispatcher } = run;
+  const { runId, database, databaseUrl, adminToken, procs, dispatcher } = run;
   try {
     await buildBundles();
     log(`wide fan-out ${runId}: migrating ${database}`);
@@ -54,18 +54,7 @@ export async function runWideFanOut(args: string[]): Promise<void> {
         lastAtMs: number;
       };
 
-    const env = {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: run.redisUrl,
-      HERALD_QUEUE_PREFIX: prefix,
-      HERALD_FERNET_KEYS: generateFernetKey(),
-      HERALD_ADMIN_TOKEN: adminToken,
-      HERALD_ALLOWED_PRIVATE_TARGETS: '127.0.0.0/8',
-      HERALD_RATE_LIMITS: String(RATE_LIMITS),
-      HERALD_WORKER_CONCURRENCY: String(CONCURRENCY),
-      HERALD_API_RATE_LIMIT: '0',
-      HERALD_ENV: 'production',
-    };
+    const env = heraldEnv(run, { rateLimits: RATE_LIMITS, concurrency: CONCURRENCY });
     const api = await startApi(env);
     procs.push(api.proc);
     const call = async (method: 'GET' | 'POST', route: string, body?: unknown) => {
