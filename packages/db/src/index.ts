@@ -13,12 +13,6 @@ export {
 } from './sql-executor';
 export { isDatabaseUnavailable } from './database-errors';
 export { uuidv7 } from './uuidv7';
-export {
-  assertSomeWebhookDecrypts,
-  assertSomeStoredWebhookDecrypts,
-  rotateKeys,
-  NoDecryptableWebhooksError,
-  UNDECRYPTABLE,
-} from './key-rotation';
+export { assertSomeWebhookDecrypts, rotateKeys, NoDecryptableWebhooksError, UNDECRYPTABLE } from './key-rotation';
 export { EmbeddedDatabaseInUseError } from './pglite-lock';
 export * from './store';

@@ -1,4 +1,5 @@
 import type { PrismaClient } from './generated/prisma/client';
+import type { Database } from './client';
 import type { SqlSession } from './sql-executor';
 import { webhookUrlTokensPage } from './store/webhooks';
 
@@ -84,16 +85,16 @@ function isCurrent(row: StoredRow, codec: RotationCodec): boolean {
   return row.encryptionKeyId === codec.primaryKeyId && tokensOf(row).every((token) => codec.isEncryptedWithPrimary(token));
 }
 
-type UrlTokensPage = (
-  afterId: string | null,
-  limit: number,
-  exceptDisabledAs: string | null,
-) => Promise<{ id: string; urlEncrypted: string }[]>;
-
-async function assertSomeDecrypts(
-  readPage: UrlTokensPage,
+/**
+ * Throws NoDecryptableWebhooksError when webhooks are stored and not a single one decrypts: almost
+ * certainly the wrong key list. A Herald process runs it as it starts (and then refuses to start);
+ * keys:rotate runs it first and then touches nothing. Plain SQL: the worker would otherwise load the
+ * ORM's query compiler (about 45 MiB) for this one read.
+ */
+export async function assertSomeWebhookDecrypts(
+  sql: SqlSession,
   codec: Pick<RotationCodec, 'keyIdOf'>,
-  options: { batchSize?: number; consequence?: string; ignoreMarkedUndecryptable?: boolean },
+  options: { batchSize?: number; consequence?: string; ignoreMarkedUndecryptable?: boolean } = {},
 ): Promise<void> {
   const batchSize = options.batchSize ?? 500;
   // Rows already marked undecryptable (an operator's or keys:rotate's verdict) say nothing about these keys.
@@ -101,54 +102,13 @@ async function assertSomeDecrypts(
   let cursor: string | null = null;
   let seen = 0;
   for (;;) {
-    const rows = await readPage(cursor, batchSize, exceptDisabledAs);
+    const rows = await webhookUrlTokensPage(sql, cursor, batchSize, exceptDisabledAs);
     if (rows.some((row) => codec.keyIdOf(row.urlEncrypted) !== undefined)) return;
     seen += rows.length;
     if (rows.length < batchSize) break;
     cursor = rows.at(-1)?.id ?? null;
   }
   if (seen > 0) throw new NoDecryptableWebhooksError(seen, options.consequence);
-}
-
-/**
- * Throws NoDecryptableWebhooksError when webhooks are stored and not a single one decrypts: almost
- * certainly the wrong key list. keys:rotate then touches nothing.
- */
-export async function assertSomeWebhookDecrypts(
-  prisma: PrismaClient,
-  codec: Pick<RotationCodec, 'keyIdOf'>,
-  options: { batchSize?: number; consequence?: string; ignoreMarkedUndecryptable?: boolean } = {},
-): Promise<void> {
-  await assertSomeDecrypts(
-    (afterId, take, exceptDisabledAs) =>
-      prisma.webhook.findMany({
-        select: { id: true, urlEncrypted: true },
-        where: {
-          ...(exceptDisabledAs === null ? {} : { OR: [{ disabledReason: null }, { disabledReason: { not: exceptDisabledAs } }] }),
-          ...(afterId === null ? {} : { id: { gt: afterId } }),
-        },
-        orderBy: { id: 'asc' },
-        take,
-      }),
-    codec,
-    options,
-  );
-}
-
-/**
- * The same check on plain SQL, as a Herald process runs it when it starts (it then refuses to start):
- * the worker would otherwise load the ORM's query compiler (about 45 MiB) for this one read.
- */
-export async function assertSomeStoredWebhookDecrypts(
-  sql: SqlSession,
-  codec: Pick<RotationCodec, 'keyIdOf'>,
-  options: { batchSize?: number; consequence?: string; ignoreMarkedUndecryptable?: boolean } = {},
-): Promise<void> {
-  await assertSomeDecrypts(
-    (afterId, limit, exceptDisabledAs) => webhookUrlTokensPage(sql, afterId, limit, exceptDisabledAs),
-    codec,
-    options,
-  );
 }
 
 async function rotateRow(prisma: PrismaClient, codec: RotationCodec, row: StoredRow, now: Date): Promise<RowResult> {
@@ -197,11 +157,16 @@ async function rotateRow(prisma: PrismaClient, codec: RotationCodec, row: Stored
  * disabled_reason 'undecryptable' and counted; it never stops the run. Once the report shows
  * no undecryptable rows, older keys can be removed from HERALD_FERNET_KEYS.
  */
-export async function rotateKeys(prisma: PrismaClient, codec: RotationCodec, options: RotateKeysOptions = {}): Promise<KeyRotationReport> {
+export async function rotateKeys(
+  database: Pick<Database, 'prisma' | 'sql'>,
+  codec: RotationCodec,
+  options: RotateKeysOptions = {},
+): Promise<KeyRotationReport> {
+  const { prisma, sql } = database;
   const batchSize = options.batchSize ?? 100;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
   const now = options.now ?? (() => new Date());
-  await assertSomeWebhookDecrypts(prisma, codec, { batchSize });
+  await assertSomeWebhookDecrypts(sql, codec, { batchSize });
 
   const report: KeyRotationReport = { rotated: 0, alreadyCurrent: 0, undecryptable: 0, skipped: 0, reenabled: 0 };
   let cursor: string | undefined;

@@ -67,7 +67,7 @@ describe('rotateKeys', () => {
   it('re-encrypts every URL and secret from key A to key B; afterwards key B alone decrypts everything', async () => {
     const plains = await insertMany(onlyA, 7);
 
-    const report = await rotateKeys(prisma, bThenA, { batchSize: 3 });
+    const report = await rotateKeys(database, bThenA, { batchSize: 3 });
 
     expect(report).toEqual({ rotated: 7, alreadyCurrent: 0, undecryptable: 0, skipped: 0, reenabled: 0 });
     for (const row of await allRows()) {
@@ -89,7 +89,7 @@ describe('rotateKeys', () => {
     const foreign = await insertWebhook(createFernetCodec([KEY_C]), plainOf(10), 'other key');
     const reported: string[] = [];
 
-    const report = await rotateKeys(prisma, bThenA, { batchSize: 2, onUndecryptable: (id) => reported.push(id) });
+    const report = await rotateKeys(database, bThenA, { batchSize: 2, onUndecryptable: (id) => reported.push(id) });
 
     expect(report).toEqual({ rotated: 4, alreadyCurrent: 0, undecryptable: 2, skipped: 0, reenabled: 0 });
     expect(reported.sort()).toEqual([corrupted.id, foreign.id].sort());
@@ -109,10 +109,10 @@ describe('rotateKeys', () => {
   it('is idempotent: a second run changes nothing and counts every row as current', async () => {
     await insertMany(onlyA, 5);
     const bad = await insertWebhook(createFernetCodec([KEY_C]), plainOf(11), 'other key');
-    await rotateKeys(prisma, bThenA);
+    await rotateKeys(database, bThenA);
     const before = await allRows();
 
-    const again = await rotateKeys(prisma, bThenA);
+    const again = await rotateKeys(database, bThenA);
 
     expect(again).toEqual({ rotated: 0, alreadyCurrent: 5, undecryptable: 1, skipped: 0, reenabled: 0 });
     expect(await allRows()).toEqual(before);
@@ -123,7 +123,7 @@ describe('rotateKeys', () => {
     await insertMany(onlyA, 6);
     let batches = 0;
     await expect(
-      rotateKeys(prisma, bThenA, {
+      rotateKeys(database, bThenA, {
         batchSize: 2,
         onBatch: () => {
           batches += 1;
@@ -133,7 +133,7 @@ describe('rotateKeys', () => {
     ).rejects.toThrow('killed');
     expect((await allRows()).filter((row) => row.encryptionKeyId === onlyB.primaryKeyId)).toHaveLength(4);
 
-    const resumed = await rotateKeys(prisma, bThenA, { batchSize: 2 });
+    const resumed = await rotateKeys(database, bThenA, { batchSize: 2 });
 
     expect(resumed).toEqual({ rotated: 2, alreadyCurrent: 4, undecryptable: 0, skipped: 0, reenabled: 0 });
   });
@@ -146,7 +146,7 @@ describe('rotateKeys', () => {
       data: { urlEncrypted: onlyB.encrypt('https://new.example.com/x'), encryptionKeyId: onlyB.primaryKeyId },
     });
 
-    expect(await rotateKeys(prisma, bThenA)).toMatchObject({ rotated: 1, alreadyCurrent: 0 });
+    expect(await rotateKeys(database, bThenA)).toMatchObject({ rotated: 1, alreadyCurrent: 0 });
     const after = await prisma.webhook.findUniqueOrThrow({ where: { id: row.id } });
     expect(onlyB.decrypt(after.urlEncrypted)).toBe('https://new.example.com/x');
     expect(onlyB.decrypt(after.signingSecretEncrypted ?? '')).toBe(plainOf(2).secret);
@@ -158,7 +158,7 @@ describe('rotateKeys', () => {
     const gone = await insertWebhook(onlyA, plainOf(3));
     await prisma.webhook.update({ where: { id: gone.id }, data: { disabledReason: 'gone', disabledAt: new Date() } });
 
-    expect(await rotateKeys(prisma, bThenA)).toEqual({ rotated: 2, alreadyCurrent: 0, undecryptable: 0, skipped: 0, reenabled: 1 });
+    expect(await rotateKeys(database, bThenA)).toEqual({ rotated: 2, alreadyCurrent: 0, undecryptable: 0, skipped: 0, reenabled: 1 });
     expect(await prisma.webhook.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ disabledReason: null, disabledAt: null });
     expect(await prisma.webhook.findUniqueOrThrow({ where: { id: gone.id } })).toMatchObject({ disabledReason: 'gone' });
   });
@@ -167,7 +167,7 @@ describe('rotateKeys', () => {
     await insertMany(onlyA, 3);
     const before = await allRows();
 
-    await expect(rotateKeys(prisma, createFernetCodec([KEY_C]), { batchSize: 2 })).rejects.toThrow(NoDecryptableWebhooksError);
+    await expect(rotateKeys(database, createFernetCodec([KEY_C]), { batchSize: 2 })).rejects.toThrow(NoDecryptableWebhooksError);
     expect(await allRows()).toEqual(before);
   });
 
@@ -189,12 +189,18 @@ describe('rotateKeys', () => {
       },
     }) as unknown as PrismaClient;
 
-    expect(await rotateKeys(racing, bThenA)).toEqual({ rotated: 1, alreadyCurrent: 0, undecryptable: 0, skipped: 0, reenabled: 0 });
+    expect(await rotateKeys({ prisma: racing, sql: database.sql }, bThenA)).toEqual({
+      rotated: 1,
+      alreadyCurrent: 0,
+      undecryptable: 0,
+      skipped: 0,
+      reenabled: 0,
+    });
     const after = await prisma.webhook.findUniqueOrThrow({ where: { id } });
     expect(onlyB.decrypt(after.urlEncrypted)).toBe('https://edited.example.com/x');
   });
 
   it('with no webhooks at all there is nothing to do', async () => {
-    expect(await rotateKeys(prisma, bThenA)).toEqual({ rotated: 0, alreadyCurrent: 0, undecryptable: 0, skipped: 0, reenabled: 0 });
+    expect(await rotateKeys(database, bThenA)).toEqual({ rotated: 0, alreadyCurrent: 0, undecryptable: 0, skipped: 0, reenabled: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import { type HeraldConfig, type Logger, createLogger } from '@herald/config';
 import { createFernetCodec } from '@herald/crypto';
-import { assertSomeStoredWebhookDecrypts, createDatabase, type Database, type DatabaseRole } from '@herald/db';
+import { assertSomeWebhookDecrypts, createDatabase, type Database, type DatabaseRole } from '@herald/db';
 import { announceDirectoryChange, createHeraldQueues, createRedisConnection, type HeraldQueues } from '@herald/queue';
 import type { Redis } from 'ioredis';
 import { resolveFernetKeys } from './fernet-keys';
@@ -22,7 +22,7 @@ export interface HeraldContext {
  * worker refuse to start (after migrations, which single-node runs once the context exists).
  */
 export async function refuseWrongFernetKeys(context: Pick<HeraldContext, 'database' | 'codec'>): Promise<void> {
-  await assertSomeStoredWebhookDecrypts(context.database.sql, context.codec, {
+  await assertSomeWebhookDecrypts(context.database.sql, context.codec, {
     consequence: 'Refusing to start.',
     ignoreMarkedUndecryptable: true,
   });

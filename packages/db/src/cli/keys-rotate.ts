@@ -44,7 +44,7 @@ async function main(): Promise<number> {
   });
   try {
     process.stderr.write(`keys:rotate: re-encrypting with key ${codec.primaryKeyId} (${codec.keyIds.length} keys configured)\n`);
-    const report = await rotateKeys(database.prisma, codec, {
+    const report = await rotateKeys(database, codec, {
       batchSize: Number(batchText),
       onBatch: (progress) => process.stderr.write(`keys:rotate: … ${summary(progress)}\n`),
       onUndecryptable: (webhookId) =>
