@@ -149,14 +149,6 @@ export function endpointKey(url: string): string {
   return createHash('sha256').update(url).digest('base64url').slice(0, 22);
 }
 
-function hostKey(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'invalid';
-  }
-}
-
 type RateMode = { mode: 'none' } | { mode: 'window' | 'bucket'; intervalMs: number; limit: number; burst: number };
 
 /** A burst larger than the sustained limit needs a token bucket; otherwise the exact sliding window. */
@@ -196,7 +188,8 @@ export function createRedisEndpointLimiter(options: RedisEndpointLimiterOptions)
     return {
       rate: `${prefix}:rl:${mode}:${paced}`,
       endpointPause: `${prefix}:pause:${paced}`,
-      hostPause: `${prefix}:pause-host:${endpointKey(hostKey(webhook.url))}`,
+      // A service-wide pause (Discord's global 429) holds every webhook on the saved URL's host.
+      hostPause: `${prefix}:pause-host:${endpointKey(destinationOf(webhook.url).hostPort)}`,
       inFlight: `${prefix}:inflight:${endpointKey(destination.endpoint)}`,
       hostInFlight: `${prefix}:inflight-host:${endpointKey(destination.hostPort)}`,
     };
